@@ -1,0 +1,213 @@
+"""View configuration: validation and normalisation into a frozen dataclass.
+
+A user's ``table.view(**config)`` keywords become one :class:`ViewConfig`,
+checked against the table schema (plus expression columns) and the
+feature tables in :mod:`.features`. Everything downstream (filter, pivot,
+sort, outputs) reads only the normalised form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ConfigError
+from .features import (
+    AGGREGATES_BY_TYPE,
+    DEFAULT_AGGREGATE,
+    FILTER_OPS_BY_TYPE,
+    GROUP_ROLLUP_MODES,
+    SORT_DIRECTIONS,
+    SPLIT_ROLLUP_MODES,
+)
+
+__all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "normalize_config"]
+
+VIEW_CONFIG_KEYS = (
+    "columns",
+    "group_by",
+    "split_by",
+    "aggregates",
+    "sort",
+    "filter",
+    "filter_op",
+    "expressions",
+    "group_by_depth",
+    "group_rollup_mode",
+    "split_rollup_mode",
+)
+
+_VALUELESS_OPS = ("is null", "is not null")
+
+
+@dataclass(frozen=True)
+class ViewConfig:
+    """A validated view configuration (what a View computes)."""
+
+    columns: tuple[str, ...]
+    group_by: tuple[str, ...] = ()
+    split_by: tuple[str, ...] = ()
+    aggregates: tuple[tuple[str, Any], ...] = ()
+    sort: tuple[tuple[str, str], ...] = ()
+    filter: tuple[tuple[str, str, Any], ...] = ()
+    filter_op: str = "and"
+    expressions: tuple[tuple[str, str], ...] = ()
+    group_by_depth: int | None = None
+    group_rollup_mode: str = "rollup"
+    split_rollup_mode: str = "flat"
+    user_aggregates: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    @property
+    def aggregate_map(self) -> dict[str, Any]:
+        return dict(self.aggregates)
+
+    @property
+    def is_pivoted(self) -> bool:
+        return bool(self.group_by) and self.group_rollup_mode != "flat"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The config as Perspective's ``view.get_config()`` reports it."""
+        return {
+            "group_by": list(self.group_by),
+            "split_by": list(self.split_by),
+            "sort": [list(s) for s in self.sort],
+            "filter": [list(f) if f[1] not in _VALUELESS_OPS else [f[0], f[1]] for f in self.filter],
+            "expressions": dict(self.expressions),
+            "columns": list(self.columns),
+            "aggregates": dict(self.user_aggregates),
+        }
+
+
+def _names(value: Any, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{key} must be a list of column names, got {value!r}")
+    return tuple(value)
+
+
+def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
+    if name not in schema:
+        raise ConfigError(
+            f"{key} names unknown column {name!r}; available columns are {list(schema)}"
+        )
+
+
+def normalize_config(
+    config: dict[str, Any],
+    table_schema: dict[str, str],
+    expressions: dict[str, str],
+    expression_types: dict[str, str],
+) -> ViewConfig:
+    """Validate a user config against a schema and return a :class:`ViewConfig`.
+
+    Parameters
+    ----------
+    config
+        ``table.view(**config)`` keywords.
+    table_schema
+        The table's ``{column: type}``.
+    expressions
+        Normalised expressions (alias -> text).
+    expression_types
+        Type of each expression alias.
+
+    Raises
+    ------
+    ConfigError
+        Naming the bad key, column, aggregate, sort direction or filter op.
+    """
+    unknown = set(config) - set(VIEW_CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"unknown view option(s) {sorted(unknown)}; valid options are {list(VIEW_CONFIG_KEYS)}"
+        )
+    schema = {**table_schema, **expression_types}
+
+    columns_in = config.get("columns")
+    if columns_in is None:
+        columns = tuple(schema)
+    else:
+        columns = _names(columns_in, "columns")
+        for c in columns:
+            if c is not None:
+                _check_column(c, schema, "columns")
+        columns = tuple(c for c in columns if c is not None)
+    group_by = _names(config.get("group_by"), "group_by")
+    split_by = _names(config.get("split_by"), "split_by")
+    for key, names in (("group_by", group_by), ("split_by", split_by)):
+        for c in names:
+            _check_column(c, schema, key)
+
+    user_aggs = dict(config.get("aggregates") or {})
+    aggregates = {}
+    for c in schema:
+        agg = user_aggs.get(c, DEFAULT_AGGREGATE[schema[c]])
+        name = agg[0] if isinstance(agg, (list, tuple)) else agg
+        if name not in AGGREGATES_BY_TYPE[schema[c]]:
+            raise ConfigError(
+                f"aggregate {name!r} is not available for {schema[c]} column {c!r}; "
+                f"choose one of {AGGREGATES_BY_TYPE[schema[c]]}"
+            )
+        aggregates[c] = name
+    for c in user_aggs:
+        _check_column(c, schema, "aggregates")
+
+    sort = []
+    for item in config.get("sort") or ():
+        if not isinstance(item, (list, tuple)) or len(item) != 2:
+            raise ConfigError(f"sort entries are [column, direction], got {item!r}")
+        col, direction = item
+        _check_column(col, schema, "sort")
+        if direction not in SORT_DIRECTIONS:
+            raise ConfigError(
+                f"unknown sort direction {direction!r} for {col!r}; use one of {SORT_DIRECTIONS}"
+            )
+        sort.append((col, direction))
+
+    filters = []
+    for item in config.get("filter") or ():
+        if not isinstance(item, (list, tuple)) or len(item) not in (2, 3):
+            raise ConfigError(f"filter entries are [column, op, value], got {item!r}")
+        col, op = item[0], item[1]
+        value = item[2] if len(item) == 3 else None
+        _check_column(col, schema, "filter")
+        ops = FILTER_OPS_BY_TYPE[schema[col]]
+        if op not in ops:
+            raise ConfigError(
+                f"filter op {op!r} is not available for {schema[col]} column {col!r}; "
+                f"use one of {ops}"
+            )
+        if isinstance(value, list):
+            value = tuple(value)
+        filters.append((col, op, value))
+
+    filter_op = config.get("filter_op") or "and"
+    if filter_op not in ("and", "or"):
+        raise ConfigError(f"filter_op must be 'and' or 'or', got {filter_op!r}")
+    depth = config.get("group_by_depth")
+    if depth is not None and (not isinstance(depth, int) or depth < 0):
+        raise ConfigError(f"group_by_depth must be a non-negative integer, got {depth!r}")
+    grm = config.get("group_rollup_mode") or "rollup"
+    if grm not in GROUP_ROLLUP_MODES:
+        raise ConfigError(f"group_rollup_mode {grm!r} is unknown; use one of {GROUP_ROLLUP_MODES}")
+    srm = config.get("split_rollup_mode") or "flat"
+    if srm not in SPLIT_ROLLUP_MODES:
+        raise ConfigError(f"split_rollup_mode {srm!r} is unknown; use one of {SPLIT_ROLLUP_MODES}")
+
+    return ViewConfig(
+        columns=columns,
+        group_by=group_by,
+        split_by=split_by,
+        aggregates=tuple(aggregates.items()),
+        sort=tuple(sort),
+        filter=tuple(filters),
+        filter_op=filter_op,
+        expressions=tuple(expressions.items()),
+        group_by_depth=depth,
+        group_rollup_mode=grm,
+        split_rollup_mode=srm,
+        user_aggregates=tuple((k, v) for k, v in user_aggs.items()),
+    )

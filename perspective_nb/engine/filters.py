@@ -1,0 +1,136 @@
+"""View filters: ``[column, op, value]`` terms compiled to one boolean mask.
+
+Comparison values are converted to the column's type first (``"2020-01-02"``
+or epoch milliseconds for dates and datetimes). Dictionary-encoded string
+columns are filtered on their dictionary and the answer gathered by index,
+so a filter costs O(distinct values) string work plus one O(N) take.
+A row whose value is null fails every op except ``is null``.
+
+Pure pyarrow.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import ConfigError
+
+__all__ = ["filter_mask"]
+
+_COMPARE = {
+    "==": pc.equal,
+    "!=": pc.not_equal,
+    ">": pc.greater,
+    ">=": pc.greater_equal,
+    "<": pc.less,
+    "<=": pc.less_equal,
+}
+
+
+def filter_mask(
+    data: pa.Table, schema: dict[str, str], filters: tuple, filter_op: str
+) -> pa.ChunkedArray | None:
+    """A boolean mask (no nulls) selecting rows of ``data``, or ``None`` for no filter."""
+    if not filters:
+        return None
+    masks = [_term(data.column(c), schema[c], c, op, value) for c, op, value in filters]
+    combine = pc.and_kleene if filter_op == "and" else pc.or_kleene
+    mask = masks[0]
+    for m in masks[1:]:
+        mask = combine(mask, m)
+    return pc.fill_null(mask, False)
+
+
+def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> pa.ChunkedArray:
+    if op == "is null":
+        return pc.is_null(col)
+    if op == "is not null":
+        return pc.is_valid(col)
+    if op in ("in", "not in"):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        vset = pa.array([_convert(v, col.type, ptype, name) for v in values], _plain(col.type))
+        hit = _apply(col, lambda a: pc.is_in(a, value_set=vset))
+        if op == "not in":
+            hit = pc.invert(hit)
+        return pc.if_else(pc.is_valid(col), hit, False)
+    if value is None:
+        # Perspective ignores a comparison filter whose value is not set yet.
+        return _all_true(col)
+    scalar = _convert(value, col.type, ptype, name)
+    if op in _COMPARE:
+        fn = _COMPARE[op]
+        return _apply(col, lambda a: fn(a, scalar))
+    if op == "begins with":
+        return _apply(col, lambda a: pc.starts_with(a, pattern=str(value)))
+    if op == "ends with":
+        return _apply(col, lambda a: pc.ends_with(a, pattern=str(value)))
+    if op == "contains":
+        return _apply(col, lambda a: pc.match_substring(a, pattern=str(value)))
+    raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+
+
+def _all_true(col: pa.ChunkedArray) -> pa.Array:
+    import numpy as np
+
+    return pa.array(np.ones(len(col), dtype=bool))
+
+
+def _plain(t: pa.DataType) -> pa.DataType:
+    return t.value_type if pa.types.is_dictionary(t) else t
+
+
+def _apply(col: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+    """Evaluate ``fn`` per chunk; on dictionary chunks evaluate the dictionary only."""
+    if not pa.types.is_dictionary(col.type):
+        return fn(col)
+    out = []
+    for chunk in col.chunks:
+        on_dict = fn(chunk.dictionary)
+        out.append(on_dict.take(chunk.indices))
+    return pa.chunked_array(out, pa.bool_())
+
+
+def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
+    t = _plain(t)
+    try:
+        if ptype == "date":
+            return pa.scalar(_to_date(value), pa.date32())
+        if ptype == "datetime":
+            return pa.scalar(_to_datetime(value), pa.timestamp("ms")).cast(t)
+        if ptype == "boolean" and isinstance(value, str):
+            return pa.scalar(value.lower() == "true")
+        if ptype == "integer" and isinstance(value, float) and not value.is_integer():
+            return pa.scalar(value, pa.float64())
+        if ptype == "string":
+            return pa.scalar(str(value), pa.string())
+        return pa.scalar(value).cast(t if ptype != "integer" else pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"filter value {value!r} does not fit {ptype} column {name!r}; "
+            f"give a {ptype} value"
+        ) from exc
+
+
+def _to_date(value: Any) -> _dt.date:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.timezone.utc).date()
+    return _dt.date.fromisoformat(str(value)[:10])
+
+
+def _to_datetime(value: Any) -> _dt.datetime:
+    if isinstance(value, _dt.datetime):
+        return value
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)):
+        return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.timezone.utc).replace(tzinfo=None)
+    return _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)

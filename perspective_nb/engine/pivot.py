@@ -1,0 +1,274 @@
+"""group_by / split_by: the pivoted result of a view, in Perspective's row order.
+
+Each group_by level k (0 = the grand total) is aggregated separately from
+the filtered rows (so every aggregate is exact, not a re-aggregation), on
+value-ordered integer codes (:mod:`.encoding`). Rows are then ordered as a
+tree: a parent before its children, siblings by the view's sort (on their
+own aggregate values) and then by value, nulls first. Split columns are a
+scatter of the (group, split) aggregates into one column per split path.
+
+Pure pyarrow + numpy; no Python loop over rows (loops run over levels,
+columns and split combinations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .aggregates import AggSpec, aggregate
+from .config import ViewConfig
+from .encoding import Encoded, encode, value_labels
+
+__all__ = ["PivotFrame", "compute_pivot", "row_sort_specs"]
+
+
+@dataclass
+class PivotFrame:
+    """A materialised pivot: ``num_rows`` rows, each with a depth and a row path."""
+
+    depth: np.ndarray
+    paths: list[pa.Array]
+    columns: dict[str, pa.Array]
+    split_values: list[tuple] = field(default_factory=list)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.depth)
+
+
+def row_sort_specs(config: ViewConfig) -> list[tuple[str, str]]:
+    """The sort entries that order rows (``col asc``/``col desc`` order columns)."""
+    return [(c, d) for c, d in config.sort if d != "none" and not d.startswith("col")]
+
+
+def _rank(values: pa.ChunkedArray | pa.Array, direction: str) -> np.ndarray:
+    if direction.endswith("abs"):
+        values = pc.abs(values)
+    desc = direction.startswith("desc")
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    key = ("", "descending", "at_end") if desc else ("", "ascending", "at_start")
+    r = pc.rank(values, sort_keys=[key], tiebreaker="dense")
+    return r.to_numpy().astype(np.int64)
+
+
+def _parent_index(child: pa.Table, parent: pa.Table, keys: list[str]) -> np.ndarray:
+    """For each row of ``child``, the row of ``parent`` with the same ``keys`` codes."""
+    if not keys:
+        return np.zeros(child.num_rows, np.int64)
+    left = child.select(keys).append_column("__row", pa.array(np.arange(child.num_rows)))
+    right = parent.select(keys).append_column("__prow", pa.array(np.arange(parent.num_rows)))
+    joined = left.join(right, keys, join_type="inner", use_threads=False)
+    out = np.empty(child.num_rows, np.int64)
+    out[joined.column("__row").to_numpy()] = joined.column("__prow").to_numpy()
+    return out
+
+
+def compute_pivot(
+    data: pa.Table,
+    schema: dict[str, str],
+    config: ViewConfig,
+    depth_limit: int | None,
+    expanded: set[tuple],
+    collapsed: set[tuple],
+) -> PivotFrame:
+    """Group, split, aggregate and order ``data`` (already filtered) per ``config``."""
+    gb = list(config.group_by)
+    n_levels = len(gb)
+    aggs = config.aggregate_map
+    sorts = row_sort_specs(config)
+    value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
+    specs = [AggSpec(c, c, aggs[c], schema[c]) for c in value_cols]
+
+    genc = [encode(data.column(c)) for c in gb]
+    senc = [encode(data.column(c)) for c in config.split_by]
+    work_cols: dict[str, object] = {f"__g{i}": pa.array(e.codes) for i, e in enumerate(genc)}
+    work_cols.update({f"__s{j}": pa.array(e.codes) for j, e in enumerate(senc)})
+    for c in value_cols:
+        work_cols[c] = data.column(c)
+    work = pa.table(work_cols)
+
+    # Aggregate every level, and rank siblings within their parent.
+    levels: list[pa.Table] = []
+    parents: list[np.ndarray] = []
+    ranks: list[np.ndarray] = []  # ranks[k]: (n_k, k) matrix of path ranks
+    for k in range(n_levels + 1):
+        keys = [f"__g{i}" for i in range(k)]
+        agg_k = aggregate(work, keys, specs)
+        levels.append(agg_k)
+        if k == 0:
+            parents.append(np.zeros(1, np.int64))
+            ranks.append(np.zeros((1, 0), np.int64))
+            continue
+        pidx = _parent_index(agg_k, levels[k - 1], keys[:-1])
+        parents.append(pidx)
+        parent_ranks = ranks[k - 1][pidx]
+        primary = [parent_ranks[:, i] for i in range(k - 1)]
+        primary += [_rank(agg_k.column(c), d) for c, d in sorts]
+        primary.append(agg_k.column(keys[-1]).to_numpy().astype(np.int64))
+        order = np.lexsort(primary[::-1])
+        own = np.empty(agg_k.num_rows, np.int64)
+        own[order] = np.arange(agg_k.num_rows)
+        ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
+
+    shown = _shown_levels(config, n_levels)
+    visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
+
+    # Order the union of the shown levels as a tree (parents first: pad with -1).
+    path_rows, level_of, row_of = [], [], []
+    for k in shown:
+        keep = np.nonzero(visible[k])[0]
+        padded = np.full((len(keep), n_levels), -1, np.int64)
+        padded[:, :k] = ranks[k][keep]
+        path_rows.append(padded)
+        level_of.append(np.full(len(keep), k, np.int64))
+        row_of.append(keep)
+    all_paths = np.concatenate(path_rows) if path_rows else np.zeros((0, n_levels), np.int64)
+    level_arr = np.concatenate(level_of) if level_of else np.zeros(0, np.int64)
+    row_arr = np.concatenate(row_of) if row_of else np.zeros(0, np.int64)
+    order = np.lexsort(all_paths.T[::-1]) if n_levels else np.arange(len(level_arr))
+    level_arr, row_arr = level_arr[order], row_arr[order]
+
+    paths = _row_paths(levels, genc, level_arr, row_arr, n_levels)
+    if not config.split_by:
+        columns = {
+            c: _gather([_pct(levels, parents, k, c, aggs[c]) for k in range(n_levels + 1)],
+                       level_arr, row_arr)
+            for c in config.columns
+        }
+        return PivotFrame(level_arr, paths, columns)
+    columns, split_values = _split_columns(
+        work, config, specs, levels, senc, level_arr, row_arr, n_levels, aggs
+    )
+    return PivotFrame(level_arr, paths, columns, split_values)
+
+
+def _shown_levels(config: ViewConfig, n_levels: int) -> list[int]:
+    if config.group_rollup_mode == "total":
+        return [0]
+    if config.group_rollup_mode == "flat":
+        return [n_levels]
+    return list(range(n_levels + 1))
+
+
+def _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels):
+    """Which rows of each level are visible, given depth limit and expand/collapse state."""
+    limit = n_levels if depth_limit is None else depth_limit
+    visible = [np.ones(1, bool)]
+    is_open = [np.array([0 < limit and () not in collapsed or () in expanded])]
+    for k in range(1, n_levels + 1):
+        pidx = parents[k]
+        vis = visible[k - 1][pidx] & is_open[k - 1][pidx]
+        opened = np.full(levels[k].num_rows, k < limit)
+        for path in collapsed:
+            if len(path) == k:
+                opened &= ~_match(levels[k], genc, path)
+        for path in expanded:
+            if len(path) == k:
+                opened |= _match(levels[k], genc, path)
+        visible.append(vis)
+        is_open.append(opened)
+    return visible
+
+
+def _match(level: pa.Table, genc: list[Encoded], path: tuple) -> np.ndarray:
+    hit = np.ones(level.num_rows, bool)
+    for i, value in enumerate(path):
+        codes = level.column(f"__g{i}").to_numpy()
+        hit &= codes == genc[i].code_of(value)
+    return hit
+
+
+def _row_paths(levels, genc, level_arr, row_arr, n_levels) -> list[pa.Array]:
+    paths = []
+    for i in range(n_levels):
+        codes = np.zeros(len(level_arr), np.int64)
+        for k in range(i + 1, n_levels + 1):
+            sel = level_arr == k
+            if sel.any():
+                codes[sel] = levels[k].column(f"__g{i}").to_numpy()[row_arr[sel]]
+        paths.append(genc[i].decode(codes))
+    return paths
+
+
+def _plain(col):
+    if pa.types.is_dictionary(col.type):
+        return col.cast(col.type.value_type)
+    return col
+
+
+def _gather(per_level: list[pa.ChunkedArray], level_arr, row_arr) -> pa.Array:
+    """Pick ``per_level[level][row]`` for each output row (vectorised via one take)."""
+    offsets = np.concatenate([[0], np.cumsum([len(c) for c in per_level])])
+    flat = pa.chunked_array([_plain(c) for c in per_level]).combine_chunks()
+    return flat.take(pa.array(offsets[level_arr] + row_arr))
+
+
+def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
+    values = levels[k].column(col)
+    if agg not in ("pct sum parent", "pct sum grand total"):
+        return values
+    base = levels[0].column(col) if agg == "pct sum grand total" or k == 0 else levels[k - 1].column(col)
+    idx = np.zeros(len(values), np.int64) if agg == "pct sum grand total" else parents[k]
+    denom = base.take(pa.array(idx)).cast(pa.float64())
+    return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+
+
+def _split_columns(work, config, specs, levels, senc, level_arr, row_arr, n_levels, aggs):
+    skeys = [f"__s{j}" for j in range(len(senc))]
+    combos = work.select(skeys).group_by(skeys, use_threads=False).aggregate([])
+    cmat = np.column_stack([combos.column(k).to_numpy().astype(np.int64) for k in skeys])
+    corder = np.lexsort(cmat.T[::-1])
+    cmat = cmat[corder]
+    radix = [int(cmat[:, j].max()) + 1 for j in range(cmat.shape[1])]
+
+    def ckey(m):
+        acc = np.zeros(len(m), np.int64)
+        for j, r in enumerate(radix):
+            acc = acc * r + m[:, j]
+        return acc
+
+    combo_keys = ckey(cmat)
+    labels = [value_labels(e, cmat[:, j]) for j, e in enumerate(senc)]
+    n_out = len(level_arr)
+    # final position of (level, row) pairs
+    final_pos = {k: np.full(levels[k].num_rows, -1, np.int64) for k in range(n_levels + 1)}
+    for k in range(n_levels + 1):
+        sel = np.nonzero(level_arr == k)[0]
+        final_pos[k][row_arr[sel]] = sel
+
+    value_specs = [s for s in specs if s.out in config.columns]
+    parts: list[pa.Table] = []
+    pos = np.full((n_out, len(combo_keys)), -1, np.int64)
+    offset = 0
+    for k in range(n_levels + 1):
+        if not (level_arr == k).any():
+            continue
+        gkeys = [f"__g{i}" for i in range(k)]
+        s_k = aggregate(work, gkeys + skeys, value_specs)
+        pidx = _parent_index(s_k, levels[k], gkeys)
+        rows = final_pos[k][pidx]
+        smat = np.column_stack([s_k.column(c).to_numpy().astype(np.int64) for c in skeys])
+        cidx = np.searchsorted(combo_keys, ckey(smat))
+        ok = rows >= 0
+        pos[rows[ok], cidx[ok]] = offset + np.nonzero(ok)[0]
+        parts.append(s_k)
+        offset += s_k.num_rows
+
+    columns: dict[str, pa.Array] = {}
+    split_values = []
+    flats = {
+        c: pa.chunked_array([_plain(p.column(c)) for p in parts]).combine_chunks()
+        for c in config.columns
+    }
+    for j in range(len(combo_keys)):
+        label = "|".join(lab[j] for lab in labels)
+        split_values.append(tuple(lab[j] for lab in labels))
+        idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
+        for c in config.columns:
+            columns[f"{label}|{c}"] = flats[c].take(idx)
+    return columns, split_values

@@ -1,0 +1,480 @@
+"""View: a query over a Table (expressions -> filter -> group/split -> sort -> rows).
+
+A view computes lazily: the first read after a table write recomputes the
+result from the table's current snapshot (cached per table version), so
+``update()`` itself stays cheap and every read reflects every update that
+returned before it. Flat views keep only a row order (indices) and gather
+the requested viewport on read; pivoted views materialise their (much
+smaller) aggregated rows.
+
+Lock discipline: ``View._lock`` guards the cache and the callback registry;
+it is never held while calling user callbacks.
+
+Pure pyarrow + numpy: no I/O, no asyncio.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import ConfigError, PerspectiveError
+from .config import ViewConfig, normalize_config
+from .encoding import format_label
+from .filters import filter_mask
+from .outputs import Window
+from .pivot import PivotFrame, compute_pivot, row_sort_specs
+from .dtypes import arrow_type_to_perspective
+
+if TYPE_CHECKING:
+    from .table import Table
+
+__all__ = ["View"]
+
+_ZEROS = {
+    "integer": 0,
+    "float": 0.0,
+    "string": "",
+    "boolean": False,
+    "date": pa.scalar(-719_529, pa.int32()).cast(pa.date32()),  # Perspective's 0000-00-00
+    "datetime": pa.scalar(0, pa.int64()).cast(pa.timestamp("ms")),
+}
+_FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
+_INT_AGGS = ("count", "distinct count")
+
+
+@dataclass
+class _Flat:
+    source: pa.Table
+    order: pa.Array | None
+    ids: pa.Array
+    split_cols: list[str]
+    split_values: list[tuple]
+
+    @property
+    def num_rows(self) -> int:
+        return self.source.num_rows
+
+
+class View:
+    """A Perspective view over a :class:`~perspective_nb.engine.table.Table`.
+
+    Create with ``table.view(**config)``.
+
+    Examples
+    --------
+    >>> from perspective_nb.engine.table import Table
+    >>> t = Table({"g": ["a", "b", "a"], "x": [1, 2, 3]}, name="t")
+    >>> t.view(group_by=["g"]).to_columns()["x"]
+    [6, 4, 2]
+    """
+
+    def __init__(self, table: Table, config: dict[str, Any]) -> None:
+        self._table = table
+        self._lock = threading.RLock()
+        exprs: dict[str, str] = {}
+        self._expr_types: dict[str, str] = {}
+        if config.get("expressions"):
+            from .expressions import expression_schema, normalize_expressions
+
+            exprs = normalize_expressions(config.get("expressions"))
+            self._expr_types = expression_schema(table.schema(), exprs) if exprs else {}
+        self._config: ViewConfig = normalize_config(
+            config, table.schema(), exprs, self._expr_types
+        )
+        self._schema_all = {**table.schema(), **self._expr_types}
+        self._cache: tuple[int, Any] | None = None
+        self._expanded: set[tuple] = set()
+        self._collapsed: set[tuple] = set()
+        self._depth: int | None = self._config.group_by_depth
+        self._ids = itertools.count(1)
+        self._update_callbacks: dict[int, tuple[Callable[..., None], str | None]] = {}
+        self._delete_callbacks: dict[int, Callable[[], None]] = {}
+        self._deleted = False
+
+    # -- computation -----------------------------------------------------
+    def _frame(self) -> _Flat | PivotFrame:
+        self._check_alive()
+        with self._lock:
+            version = self._table.version
+            data = self._table.data
+            if self._cache is not None and self._cache[0] == version:
+                return self._cache[1]
+            frame = self._compute(data)
+            self._cache = (version, frame)
+            return frame
+
+    def _compute(self, data: pa.Table) -> _Flat | PivotFrame:
+        cfg = self._config
+        if cfg.expressions:
+            from .expressions import compute_expressions
+
+            computed = compute_expressions(data, self._table.schema(), dict(cfg.expressions))
+            for name, arr in computed.items():
+                data = data.append_column(name, arr)
+        mask = filter_mask(data, self._schema_all, cfg.filter, cfg.filter_op)
+        rownums = None
+        if mask is not None:
+            rownums = pc.indices_nonzero(mask)
+            data = data.filter(mask)
+        if cfg.group_by:
+            return compute_pivot(
+                data, self._schema_all, cfg, self._depth, self._expanded, self._collapsed
+            )
+        index = self._table.get_index()
+        if index is not None:
+            ids = data.column(index)
+        else:
+            ids = rownums if rownums is not None else pa.array(np.arange(data.num_rows))
+        sorts = row_sort_specs(cfg)
+        order = None
+        if sorts:
+            keys, cols = [], {}
+            for i, (c, d) in enumerate(sorts):
+                col = data.column(c)
+                if cfg.split_by:
+                    # Rows of a flat split view are aggregated alone (nulls become zeros).
+                    col = pc.fill_null(_plain_strings(col), _zero(self._schema_all[c], _plain_strings(col).type))
+                if d.endswith("abs"):
+                    col = pc.abs(col)
+                cols[f"k{i}"] = col
+                desc = d.startswith("desc")
+                keys.append((f"k{i}", "descending" if desc else "ascending", "at_end" if desc else "at_start"))
+            order = pc.sort_indices(pa.table(cols), sort_keys=keys)
+        split_cols, split_values = [], []
+        if cfg.split_by:
+            split_cols, split_values = self._flat_split_paths(data)
+        return _Flat(data, order, ids, split_cols, split_values)
+
+    def _flat_split_paths(self, data: pa.Table) -> tuple[list[str], list[tuple]]:
+        from .encoding import encode
+
+        encs = [encode(data.column(c)) for c in self._config.split_by]
+        if not encs or data.num_rows == 0:
+            return [], []
+        codes = pa.table({f"s{j}": pa.array(e.codes) for j, e in enumerate(encs)})
+        combos = codes.group_by(codes.column_names, use_threads=False).aggregate([])
+        cm = np.column_stack([combos.column(k).to_numpy() for k in codes.column_names])
+        cm = cm[np.lexsort(cm.T[::-1])]
+        labels = [
+            tuple(format_label(v) for v in (e.decode(cm[:, j]).to_pylist()))
+            for j, e in enumerate(encs)
+        ]
+        values = [tuple(lab[i] for lab in labels) for i in range(len(cm))]
+        names = [f"{'|'.join(v)}|{c}" for v in values for c in self._config.columns]
+        return names, values
+
+    # -- shape -----------------------------------------------------------
+    def column_paths(self) -> list[str]:
+        """Output column names (split columns as ``a|b|col``)."""
+        frame = self._frame()
+        if isinstance(frame, PivotFrame):
+            return list(frame.columns)
+        if self._config.split_by:
+            return list(frame.split_cols)
+        return list(self._config.columns)
+
+    def num_rows(self) -> int:
+        """Rows in the view (a grouped view counts its total row)."""
+        return self._frame().num_rows
+
+    def num_columns(self) -> int:
+        """Output columns (split columns counted one per path)."""
+        return len(self.column_paths())
+
+    def dimensions(self) -> dict[str, int]:
+        """Table and view sizes, as Perspective's ``view.dimensions()``."""
+        return {
+            "num_table_rows": self._table.size(),
+            "num_table_columns": len(self._table.schema()),
+            "num_view_rows": self.num_rows(),
+            "num_view_columns": self.num_columns(),
+        }
+
+    def schema(self) -> dict[str, str]:
+        """``{column: type}`` of the view's columns after aggregation."""
+        cfg = self._config
+        aggs = cfg.aggregate_map
+        out = {}
+        for c in cfg.columns:
+            t = self._schema_all[c]
+            if cfg.group_by or cfg.split_by and cfg.group_by:
+                a = aggs[c]
+                if a in _FLOAT_AGGS:
+                    t = "float"
+                elif a in _INT_AGGS or (a in ("high minus low", "last minus first")
+                                         and t in ("date", "datetime")):
+                    t = "integer"
+                elif a == "join":
+                    t = "string"
+            out[c] = t
+        return out
+
+    def expression_schema(self) -> dict[str, str]:
+        """``{alias: type}`` of the view's expressions."""
+        return dict(self._expr_types)
+
+    def get_config(self) -> dict[str, Any]:
+        """The view's config, as Perspective reports it."""
+        return self._config.to_dict()
+
+    @property
+    def config(self) -> ViewConfig:
+        """The normalised config."""
+        return self._config
+
+    def get_min_max(self, column: str) -> tuple[Any, Any]:
+        """Min and max of an output column (the total row excluded)."""
+        w = self._window({})
+        arr = None
+        for name, values in w.columns.items():
+            if name == column or name.endswith(f"|{column}"):
+                arr = values if arr is None else pa.concat_arrays([arr, values])
+        if arr is None:
+            raise ConfigError(f"column {column!r} is not in this view; it has {self.column_paths()}")
+        if w.depth is not None and len(w.depth) and w.depth[0] == 0:
+            arr = arr.slice(1)
+        from .outputs import _jsonable
+
+        mm = pc.min_max(_jsonable(arr)).as_py()
+        return mm["min"], mm["max"]
+
+    # -- expand / collapse -------------------------------------------------
+    def _path_at(self, row: int) -> tuple:
+        frame = self._frame()
+        if not isinstance(frame, PivotFrame) or not 0 <= row < frame.num_rows:
+            raise ConfigError(f"row {row} is not a group row of this view")
+        d = int(frame.depth[row])
+        return tuple(frame.paths[i][row].as_py() for i in range(d))
+
+    def expand(self, row: int) -> int:
+        """Show the children of group row ``row``; returns the new row count."""
+        path = self._path_at(row)
+        with self._lock:
+            self._collapsed.discard(path)
+            self._expanded.add(path)
+            self._cache = None
+        return self.num_rows()
+
+    def collapse(self, row: int) -> int:
+        """Hide the children of group row ``row``; returns the new row count."""
+        path = self._path_at(row)
+        with self._lock:
+            self._expanded.discard(path)
+            self._collapsed.add(path)
+            self._cache = None
+        return self.num_rows()
+
+    def set_depth(self, depth: int) -> None:
+        """Show group levels up to ``depth`` (expand/collapse state is reset)."""
+        with self._lock:
+            self._depth = depth
+            self._expanded.clear()
+            self._collapsed.clear()
+            self._cache = None
+
+    # -- reads -------------------------------------------------------------
+    def _window(self, kw: dict[str, Any]) -> Window:
+        frame = self._frame()
+        n = frame.num_rows
+        start = max(int(kw.get("start_row") or 0), 0)
+        end = kw.get("end_row")
+        end = n if end is None else min(max(int(end), start), n)
+        start = min(start, end)
+        names = (
+            list(frame.columns)
+            if isinstance(frame, PivotFrame)
+            else (frame.split_cols if self._config.split_by else list(self._config.columns))
+        )
+        c0 = max(int(kw.get("start_col") or 0), 0)
+        c1 = kw.get("end_col")
+        names = names[c0 : len(names) if c1 is None else int(c1)]
+        want_id, want_index = bool(kw.get("id")), bool(kw.get("index"))
+        if isinstance(frame, PivotFrame):
+            rows = np.arange(start, end)
+            if kw.get("leaves_only"):
+                rows = rows[frame.depth[rows] == len(self._config.group_by)]
+            idx = pa.array(rows)
+            return Window(
+                {c: frame.columns[c].take(idx) for c in names},
+                self._config.group_by,
+                [p.take(idx) for p in frame.paths],
+                frame.depth[rows],
+                want_id=want_id,
+                want_index=want_index,
+            )
+        if frame.order is None:
+            part = frame.source.slice(start, end - start)
+            ids = frame.ids.slice(start, end - start)
+        else:
+            sel = frame.order.slice(start, end - start)
+            part = frame.source.take(sel)
+            ids = frame.ids.take(sel)
+        if self._config.split_by:
+            cols = self._split_window(part, names)
+        else:
+            cols = {c: part.column(c) for c in names}
+        return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+
+    def _split_window(self, part: pa.Table, names: list[str]) -> dict[str, pa.Array]:
+        labels = [
+            pc.fill_null(_labels(part.column(c)), "null") for c in self._config.split_by
+        ]
+        out = {}
+        for name in names:
+            *values, col = name.split("|")
+            hit = None
+            for lab, v in zip(labels, values):
+                m = pc.equal(lab, v)
+                hit = m if hit is None else pc.and_(hit, m)
+            src = part.column(col)
+            # A flat split view aggregates each row alone: its own cell is never
+            # null but the type's zero (0, "", false, the epoch).
+            src = _plain_strings(src)
+            src = pc.fill_null(src, _zero(self._schema_all[col], src.type))
+            out[name] = pc.if_else(hit, src, pa.nulls(len(src), src.type))
+        return out
+
+    def to_columns(self, **window: Any) -> dict[str, list[Any]]:
+        """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
+        return self._window(window).to_columns()
+
+    def to_columns_string(self, **window: Any) -> str:
+        """``to_columns`` as a JSON string."""
+        return self._window(window).to_columns_string()
+
+    def to_records(self, **window: Any) -> list[dict[str, Any]]:
+        """The view as a list of row dicts."""
+        return self._window(window).to_records()
+
+    to_json = to_records
+
+    def to_json_string(self, **window: Any) -> str:
+        """``to_records`` as a JSON string."""
+        return self._window(window).to_json_string()
+
+    def to_ndjson(self, **window: Any) -> str:
+        """Newline-delimited JSON rows."""
+        return self._window(window).to_ndjson()
+
+    def to_csv(self, **window: Any) -> str:
+        """CSV text with a quoted header row."""
+        return self._window(window).to_csv()
+
+    def to_arrow(self, **window: Any) -> bytes:
+        """Arrow IPC stream bytes."""
+        return self._window(window).to_arrow()
+
+    def to_table(self, **window: Any) -> pa.Table:
+        """The window as a ``pa.Table`` (what ``to_arrow`` serialises)."""
+        return self._window(window).to_table()
+
+    def to_pandas(self, **window: Any) -> Any:
+        """A pandas DataFrame."""
+        return self.to_table(**window).to_pandas()
+
+    to_dataframe = to_pandas
+
+    def to_polars(self, **window: Any) -> Any:
+        """A polars DataFrame."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_table(**window))
+
+    # -- callbacks -----------------------------------------------------------
+    def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:
+        """Call ``callback(port_id, delta)`` after every table update.
+
+        ``delta`` is ``None``, or with ``mode="row"`` the changed rows as
+        Arrow IPC bytes (the view's columns).
+        """
+        if mode not in (None, "row"):
+            raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
+        with self._lock:
+            cid = next(self._ids)
+            self._update_callbacks[cid] = (callback, mode)
+            return cid
+
+    def remove_update(self, callback_id: int) -> None:
+        """Unregister an ``on_update`` callback."""
+        with self._lock:
+            self._update_callbacks.pop(callback_id, None)
+
+    def on_delete(self, callback: Callable[[], None]) -> int:
+        """Call ``callback()`` when the view is deleted."""
+        with self._lock:
+            cid = next(self._ids)
+            self._delete_callbacks[cid] = callback
+            return cid
+
+    def remove_delete(self, callback_id: int) -> None:
+        """Unregister an ``on_delete`` callback."""
+        with self._lock:
+            self._delete_callbacks.pop(callback_id, None)
+
+    def delete(self) -> None:
+        """Release the view; its callbacks are dropped."""
+        with self._lock:
+            if self._deleted:
+                return
+            self._deleted = True
+            self._cache = None
+            self._update_callbacks.clear()
+            callbacks = list(self._delete_callbacks.values())
+            self._delete_callbacks.clear()
+        self._table._release_view(self)
+        for cb in callbacks:
+            cb()
+
+    def _check_alive(self) -> None:
+        if self._deleted:
+            raise PerspectiveError("this view has been deleted; create a new one with table.view()")
+
+    def _table_updated(self, port_id: int, changed: pa.Table | None) -> None:
+        with self._lock:
+            callbacks = list(self._update_callbacks.values())
+        delta = None
+        if any(mode == "row" for _, mode in callbacks):
+            delta = self._delta(changed)
+        for cb, mode in callbacks:
+            cb(port_id, delta if mode == "row" else None)
+
+    def _delta(self, changed: pa.Table | None) -> bytes:
+        cols = [c for c in self._config.columns if changed is not None and c in changed.column_names]
+        tbl = changed.select(cols) if changed is not None else pa.table({})
+        return Window({c: tbl.column(c) for c in cols}).to_arrow()
+
+
+def _zero(ptype: str, t: pa.DataType) -> pa.Scalar:
+    z = _ZEROS[ptype]
+    return (z if isinstance(z, pa.Scalar) else pa.scalar(z)).cast(t)
+
+
+def _plain_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_dictionary(col.type):
+        return col.cast(col.type.value_type)
+    return col
+
+
+def _labels(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    t = col.type
+    if pa.types.is_timestamp(t):
+        col = col.cast(pa.timestamp("ms", t.tz))
+    if pa.types.is_dictionary(t):
+        col = col.cast(t.value_type)
+    if pa.types.is_floating(col.type):
+        # Window rows only: formatting each float in Python is O(viewport).
+        return pa.array(
+            [None if v is None else format_label(v) for v in col.to_pylist()], pa.string()
+        )
+    if pa.types.is_boolean(col.type):
+        return pc.if_else(col, "true", "false")
+    return col.cast(pa.string())
+

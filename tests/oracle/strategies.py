@@ -1,0 +1,85 @@
+"""Hypothesis strategies shared by the oracle tests: random tables and view configs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+from hypothesis import strategies as st
+
+TYPES = ("integer", "float", "string", "boolean", "date", "datetime")
+
+_ARROW = {
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("ms"),
+}
+
+_values = {
+    "integer": st.integers(-1000, 1000),
+    # Floats with few significant digits keep sums exact enough to compare.
+    "float": st.integers(-100000, 100000).map(lambda i: i / 8),
+    "string": st.sampled_from(["a", "b", "c", "Zoë", "日本", "", "a b", "B"]),
+    "boolean": st.booleans(),
+    "date": st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
+    "datetime": st.datetimes(dt.datetime(1990, 1, 1), dt.datetime(2030, 1, 1)).map(
+        lambda d: d.replace(microsecond=(d.microsecond // 1000) * 1000)
+    ),
+}
+
+
+@st.composite
+def tables(draw, min_rows=0, max_rows=25, nulls=True):
+    """A pa.Table with 1-5 columns of random Perspective types (with nulls and duplicates)."""
+    ncols = draw(st.integers(1, 5))
+    types = draw(st.lists(st.sampled_from(TYPES), min_size=ncols, max_size=ncols))
+    nrows = draw(st.integers(min_rows, max_rows))
+    cols = {}
+    for i, t in enumerate(types):
+        elem = _values[t]
+        if nulls:
+            elem = st.one_of(st.none(), elem) if draw(st.booleans()) else elem
+        # Small pools of values give duplicates, so groups have several rows.
+        pool = draw(st.lists(elem, min_size=1, max_size=6))
+        vals = draw(st.lists(st.sampled_from(pool), min_size=nrows, max_size=nrows))
+        cols[f"c{i}_{t}"] = pa.array(vals, _ARROW[t])
+    return pa.table(cols)
+
+
+def ptype(name: str) -> str:
+    return name.split("_", 1)[1]
+
+
+# Aggregates whose results agree with perspective-python on every input.
+SAFE_AGGREGATES = {
+    "integer": ["sum", "count", "distinct count", "avg", "high", "low", "any"],
+    "float": ["sum", "count", "distinct count", "avg", "high", "low"],
+    "string": ["count", "distinct count"],
+    "boolean": ["count", "distinct count"],
+    "date": ["count", "distinct count"],
+    "datetime": ["count", "distinct count"],
+}
+
+
+@st.composite
+def view_configs(draw, table: pa.Table, pivots=True):
+    names = table.column_names
+    cfg = {}
+    cfg["columns"] = draw(st.lists(st.sampled_from(names), min_size=1, unique=True))
+    if pivots:
+        cfg["group_by"] = draw(st.lists(st.sampled_from(names), max_size=2, unique=True))
+        cfg["split_by"] = draw(st.lists(st.sampled_from(names), max_size=1, unique=True))
+    aggs = {}
+    for c in cfg["columns"]:
+        if draw(st.booleans()):
+            aggs[c] = draw(st.sampled_from(SAFE_AGGREGATES[ptype(c)]))
+    if aggs:
+        cfg["aggregates"] = aggs
+    sortable = list(cfg["columns"])
+    if draw(st.booleans()):
+        col = draw(st.sampled_from(sortable))
+        cfg["sort"] = [[col, draw(st.sampled_from(["asc", "desc"]))]]
+    return cfg
