@@ -88,7 +88,11 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
         elif a == "distinct count":
             post.append((spec, [request(spec.column, col, "count_distinct", _ALL)]))
         elif a == "any":
-            post.append((spec, [request(spec.column, _plain(col), "first", _SKIP_NULLS)]))
+            # Perspective's "any" is the first truthy value (0 when there is none).
+            src = _plain(col)
+            if numeric:
+                src = pc.if_else(pc.equal(src, 0), pa.scalar(None, src.type), src)
+            post.append((spec, [request(spec.column + "|any", src, "first", _SKIP_NULLS)]))
         elif a in ("first", "first by index"):
             post.append((spec, [request(spec.column, _plain(col), "first", _KEEP_NULLS)]))
         elif a in ("last", "last by index"):

@@ -4,7 +4,7 @@ Comparison values are converted to the column's type first (``"2020-01-02"``
 or epoch milliseconds for dates and datetimes). Dictionary-encoded string
 columns are filtered on their dictionary and the answer gathered by index,
 so a filter costs O(distinct values) string work plus one O(N) take.
-A row whose value is null fails every op except ``is null``.
+A row whose value is null fails every op except ``is null``, ``!=`` and ``not in``.
 
 Pure pyarrow.
 """
@@ -56,7 +56,8 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
         vset = pa.array([_convert(v, col.type, ptype, name) for v in values], _plain(col.type))
         hit = _apply(col, lambda a: pc.is_in(a, value_set=vset))
         if op == "not in":
-            hit = pc.invert(hit)
+            # Like "!=", a null is "not in" every set.
+            return pc.fill_null(pc.invert(hit), True)
         return pc.if_else(pc.is_valid(col), hit, False)
     if value is None:
         # Perspective ignores a comparison filter whose value is not set yet.
@@ -64,7 +65,9 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
     scalar = _convert(value, col.type, ptype, name)
     if op in _COMPARE:
         fn = _COMPARE[op]
-        return _apply(col, lambda a: fn(a, scalar))
+        result = _apply(col, lambda a: fn(a, scalar))
+        # A null is "not equal" to every value in Perspective.
+        return pc.fill_null(result, True) if op == "!=" else result
     if op == "begins with":
         return _apply(col, lambda a: pc.starts_with(a, pattern=str(value)))
     if op == "ends with":

@@ -99,6 +99,17 @@ def compute_pivot(
     for k in range(n_levels + 1):
         keys = [f"__g{i}" for i in range(k)]
         agg_k = aggregate(work, keys, specs)
+        if k == 0 and work.num_rows == 0:
+            # The total row of an empty view is all nulls (not a sum of nothing).
+            # Counts stay 0.
+            agg_k = pa.table(
+                {
+                    c: agg_k.column(c)
+                    if c in aggs and aggs[c] in ("count", "distinct count")
+                    else pa.nulls(1, agg_k.column(c).type)
+                    for c in agg_k.column_names
+                }
+            )
         levels.append(agg_k)
         if k == 0:
             parents.append(np.zeros(1, np.int64))
@@ -159,7 +170,7 @@ def _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_level
     """Which rows of each level are visible, given depth limit and expand/collapse state."""
     limit = n_levels if depth_limit is None else depth_limit
     visible = [np.ones(1, bool)]
-    is_open = [np.array([0 < limit and () not in collapsed or () in expanded])]
+    is_open = [np.array([(limit > 0 and () not in collapsed) or () in expanded])]
     for k in range(1, n_levels + 1):
         pidx = parents[k]
         vis = visible[k - 1][pidx] & is_open[k - 1][pidx]
@@ -221,6 +232,8 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
 def _split_columns(work, config, specs, levels, senc, level_arr, row_arr, n_levels, aggs):
     skeys = [f"__s{j}" for j in range(len(senc))]
     combos = work.select(skeys).group_by(skeys, use_threads=False).aggregate([])
+    if combos.num_rows == 0:
+        return {}, []
     cmat = np.column_stack([combos.column(k).to_numpy().astype(np.int64) for k in skeys])
     corder = np.lexsort(cmat.T[::-1])
     cmat = cmat[corder]

@@ -12,7 +12,6 @@ Pure pyarrow: no I/O, no asyncio.
 
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 

@@ -24,9 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError, UpdateError
+from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_table
 from .storage import cast_batch, dedupe_last, to_storage
-from .dtypes import arrow_type_to_perspective
 
 if TYPE_CHECKING:
     from .view import View

@@ -31,7 +31,6 @@ from .encoding import format_label
 from .filters import filter_mask
 from .outputs import Window
 from .pivot import PivotFrame, compute_pivot, row_sort_specs
-from .dtypes import arrow_type_to_perspective
 
 if TYPE_CHECKING:
     from .table import Table
@@ -205,7 +204,7 @@ class View:
         out = {}
         for c in cfg.columns:
             t = self._schema_all[c]
-            if cfg.group_by or cfg.split_by and cfg.group_by:
+            if cfg.group_by or (cfg.split_by and cfg.group_by):
                 a = aggs[c]
                 if a in _FLOAT_AGGS:
                     t = "float"
