@@ -69,7 +69,7 @@ def encode(col: pa.ChunkedArray | pa.Array) -> Encoded:
     """Encode a column into value-ordered codes (vectorised; O(N) + sort of distinct values)."""
     if isinstance(col, pa.Array):
         col = pa.chunked_array([col])
-    if col.num_chunks == 0:
+    if len(col) == 0:
         return Encoded(np.zeros(0, np.int32), pa.array([], _plain(col.type)))
     if pa.types.is_dictionary(col.type):
         col = pa.table({"c": col}).unify_dictionaries().column("c")

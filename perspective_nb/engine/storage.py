@@ -97,12 +97,12 @@ def cast_batch(
     return out
 
 
-def dedupe_last(batch: pa.Table, key: str) -> pa.Table:
-    """Collapse rows sharing a key into one (rows apply in order).
+def dedupe_last(batch: pa.Table, key: str, keep_values: bool = False) -> pa.Table:
+    """Collapse rows sharing a key into one (rows apply in order, the last wins).
 
-    Within one batch Perspective merges duplicate keys row by row, and a
-    null in a later row does not overwrite an earlier value: per column,
-    the last non-null value wins.
+    With ``keep_values`` (how Perspective loads a table's initial data), a
+    later null does not overwrite an earlier value: per column, the last
+    non-null value wins.
     """
     n = batch.num_rows
     if n < 2:
@@ -118,7 +118,7 @@ def dedupe_last(batch: pa.Table, key: str) -> pa.Table:
         for c in others
     }
     work = pa.table({key: keys, **plain})
-    skip = pc.ScalarAggregateOptions(skip_nulls=True)
+    skip = pc.ScalarAggregateOptions(skip_nulls=keep_values)
     out = work.group_by(key, use_threads=False).aggregate([(c, "last", skip) for c in others])
     arrays = [
         out.column(key) if c == key else _restore(out.column(f"{c}_last"), batch.schema.field(c).type)

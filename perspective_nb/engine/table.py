@@ -92,7 +92,10 @@ class Table:
         self._data = storage.schema.empty_table()
         self._version = 0
         if storage.num_rows:
-            self._data = self._merge(storage, dict(zip(storage.column_names, storage.columns)))
+            cols = dict(zip(storage.column_names, storage.columns))
+            # Duplicate keys in the initial data merge value-wise (a later null
+            # does not erase an earlier value); in updates the last row wins.
+            self._data = self._merge(storage, cols, keep_values=True)
 
     # -- metadata --------------------------------------------------------
     def schema(self) -> dict[str, str]:
@@ -199,7 +202,7 @@ class Table:
             empty = self._storage_schema.empty_table()
             saved, self._data = self._data, empty
             try:
-                new = self._merge(batch, cols)
+                new = self._merge(batch, cols, keep_values=True)
             finally:
                 self._data = saved
             self._swap(new)
@@ -285,7 +288,9 @@ class Table:
         ]
         return pa.Table.from_arrays(arrays, schema=self._storage_schema)
 
-    def _merge(self, batch: pa.Table, cols: dict[str, pa.ChunkedArray]) -> pa.Table:
+    def _merge(
+        self, batch: pa.Table, cols: dict[str, pa.ChunkedArray], keep_values: bool = False
+    ) -> pa.Table:
         """The table after applying ``cols`` (already cast); does not modify state."""
         n = batch.num_rows
         data = self._data
@@ -295,7 +300,7 @@ class Table:
                 new = new.slice(new.num_rows - self._limit)
             return new
         key = self._index
-        upd = dedupe_last(pa.table(cols), key)
+        upd = dedupe_last(pa.table(cols), key, keep_values=keep_values)
         keys = upd.column(key)
         if data.num_rows:
             pos = pc.index_in(keys, value_set=data.column(key))
@@ -310,14 +315,14 @@ class Table:
             else:
                 arrays.append(pa.nulls(len(keys), f.type))
         merged = pa.Table.from_arrays(arrays, schema=self._storage_schema)
-        merged = merged.take(pc.sort_indices(merged.column(key), null_placement="at_start"))
+        merged = merged.take(_key_order(merged.column(key)))
         if pc.any(pc.is_valid(pos)).as_py():
             kept = data.filter(pc.invert(pc.is_in(data.column(key), value_set=keys)))
         else:
             kept = data
         new = pa.concat_tables([kept, merged])
         if kept.num_rows and not _ascending_after(kept.column(key), merged.column(key)):
-            new = new.take(pc.sort_indices(new.column(key), null_placement="at_start"))
+            new = new.take(_key_order(new.column(key)))
         return new
 
     def _changed_rows(self, new: pa.Table, n: int, cols: dict[str, Any]) -> pa.Table:
@@ -331,6 +336,11 @@ class Table:
             views = list(self._views)
         for v in views:
             v._table_updated(port_id, changed)
+
+
+def _key_order(keys: pa.ChunkedArray) -> pa.Array:
+    """Row order of an indexed table: by key, nulls first (stable)."""
+    return pc.sort_indices(pa.table({"k": keys}), sort_keys=[("k", "ascending", "at_start")])
 
 
 def _ascending_after(before: pa.ChunkedArray, after: pa.ChunkedArray) -> bool:
