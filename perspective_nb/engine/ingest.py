@@ -126,6 +126,11 @@ def _from_pandas(df: Any) -> pa.Table:
 def _from_columns(data: dict[str, Any]) -> pa.Table:
     arrays = {}
     for name, values in data.items():
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise SchemaError(
+                f"column {name!r} must be a list of values, got {values!r}; for an empty "
+                f"table from a schema, use one of the type names {list(PERSPECTIVE_TYPES)}"
+            )
         try:
             arrays[str(name)] = _column_array(values)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
