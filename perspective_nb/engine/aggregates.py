@@ -197,7 +197,7 @@ def _group_ids(work: pa.Table, keys: list[str], groups: pa.Table) -> tuple[np.nd
 
     def combined(tbl: pa.Table) -> np.ndarray:
         acc = np.zeros(tbl.num_rows, np.int64)
-        for k, r in zip(keys, radix):
+        for k, r in zip(keys, radix, strict=False):
             acc = acc * r + tbl.column(k).to_numpy().astype(np.int64)
         return acc
 
@@ -207,9 +207,7 @@ def _group_ids(work: pa.Table, keys: list[str], groups: pa.Table) -> tuple[np.nd
     return order[pos], gkeys
 
 
-def _order_statistic(
-    work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table
-) -> pa.Array:
+def _order_statistic(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table) -> pa.Array:
     gid, _ = _group_ids(work, keys, groups)
     n_groups = groups.num_rows
     col = _plain(work.column(spec.column)).combine_chunks()
@@ -254,7 +252,7 @@ def _join(col: pa.Array, gid: np.ndarray, n_groups: int) -> pa.Array:
     parts = text.take(pa.array(first_row)).to_pylist()
     # One Python pass over distinct (group, value) pairs, not over rows.
     out: list[list[str]] = [[] for _ in range(n_groups)]
-    for gi, s in zip(g.tolist(), parts):
+    for gi, s in zip(g.tolist(), parts, strict=False):
         out[gi].append(s)
     return pa.array([", ".join(p) for p in out], pa.string())
 

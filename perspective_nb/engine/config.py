@@ -71,7 +71,9 @@ class ViewConfig:
             "group_by": list(self.group_by),
             "split_by": list(self.split_by),
             "sort": [list(s) for s in self.sort],
-            "filter": [list(f) if f[1] not in _VALUELESS_OPS else [f[0], f[1]] for f in self.filter],
+            "filter": [
+                list(f) if f[1] not in _VALUELESS_OPS else [f[0], f[1]] for f in self.filter
+            ],
             "expressions": dict(self.expressions),
             "columns": list(self.columns),
             "aggregates": dict(self.user_aggregates),

@@ -114,8 +114,7 @@ def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
         return pa.scalar(value).cast(t if ptype != "integer" else pa.int64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError) as exc:
         raise ConfigError(
-            f"filter value {value!r} does not fit {ptype} column {name!r}; "
-            f"give a {ptype} value"
+            f"filter value {value!r} does not fit {ptype} column {name!r}; give a {ptype} value"
         ) from exc
 
 

@@ -141,7 +141,8 @@ def _from_columns(data: dict[str, Any]) -> pa.Table:
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
         raise SchemaError(
-            f"columns have different lengths {sorted(lengths)}; every column needs one value per row"
+            f"columns have different lengths {sorted(lengths)}; "
+            "every column needs one value per row"
         )
     return pa.table(arrays)
 
@@ -225,7 +226,7 @@ def _infer_strings(tbl: pa.Table, schema: dict[str, str] | None) -> pa.Table:
     import pyarrow.compute as pc
 
     cols = []
-    for name, col in zip(tbl.column_names, tbl.columns):
+    for name, col in zip(tbl.column_names, tbl.columns, strict=False):
         target = (schema or {}).get(name)
         if pa.types.is_string(col.type) and target not in ("string", None):
             col = _parse_strings(col, target)
@@ -235,7 +236,7 @@ def _infer_strings(tbl: pa.Table, schema: dict[str, str] | None) -> pa.Table:
             # Midnight-only timestamps parsed from text are dates (2020-01-01).
             col = _maybe_date(col, pc)
         cols.append(col)
-    return pa.table(dict(zip(tbl.column_names, cols)))
+    return pa.table(dict(zip(tbl.column_names, cols, strict=False)))
 
 
 def _maybe_temporal(col: pa.ChunkedArray) -> pa.ChunkedArray:

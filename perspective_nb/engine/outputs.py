@@ -72,7 +72,11 @@ class Window:
     def to_records(self) -> list[dict[str, Any]]:
         cols = self.to_columns()
         names = list(cols)
-        return [dict(zip(names, row)) for row in zip(*cols.values())] if names else []
+        return (
+            [dict(zip(names, row, strict=False)) for row in zip(*cols.values(), strict=False)]
+            if names
+            else []
+        )
 
     def to_columns_string(self) -> str:
         return json.dumps(self.to_columns(), separators=(",", ":"))
@@ -87,7 +91,7 @@ class Window:
     def to_table(self) -> pa.Table:
         cols: dict[str, pa.Array] = {}
         if self.paths is not None:
-            for i, (name, p) in enumerate(zip(self.group_by, self.paths)):
+            for i, (name, p) in enumerate(zip(self.group_by, self.paths, strict=False)):
                 shown = pa.array(self.depth > i)
                 cols[f"{name} (Group by {i + 1})"] = pc.if_else(shown, p, pa.nulls(len(p), p.type))
         for name, arr in self.columns.items():

@@ -147,8 +147,11 @@ def compute_pivot(
     paths = _row_paths(levels, genc, level_arr, row_arr, n_levels)
     if not config.split_by:
         columns = {
-            c: _gather([_pct(levels, parents, k, c, aggs[c]) for k in range(n_levels + 1)],
-                       level_arr, row_arr)
+            c: _gather(
+                [_pct(levels, parents, k, c, aggs[c]) for k in range(n_levels + 1)],
+                level_arr,
+                row_arr,
+            )
             for c in config.columns
         }
         return PivotFrame(level_arr, paths, columns)
@@ -223,7 +226,11 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
     values = levels[k].column(col)
     if agg not in ("pct sum parent", "pct sum grand total"):
         return values
-    base = levels[0].column(col) if agg == "pct sum grand total" or k == 0 else levels[k - 1].column(col)
+    base = (
+        levels[0].column(col)
+        if agg == "pct sum grand total" or k == 0
+        else levels[k - 1].column(col)
+    )
     idx = np.zeros(len(values), np.int64) if agg == "pct sum grand total" else parents[k]
     denom = base.take(pa.array(idx)).cast(pa.float64())
     return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)

@@ -71,7 +71,7 @@ def cast_batch(
         For a column the table lacks, or values that do not fit the column type.
     """
     out = {}
-    for col_name, col in zip(batch.column_names, batch.columns):
+    for col_name, col in zip(batch.column_names, batch.columns, strict=False):
         if col_name not in schema:
             raise UpdateError(
                 f"update has column {col_name!r} which table {name!r} does not have; "
@@ -121,7 +121,9 @@ def dedupe_last(batch: pa.Table, key: str, keep_values: bool = False) -> pa.Tabl
     skip = pc.ScalarAggregateOptions(skip_nulls=keep_values)
     out = work.group_by(key, use_threads=False).aggregate([(c, "last", skip) for c in others])
     arrays = [
-        out.column(key) if c == key else _restore(out.column(f"{c}_last"), batch.schema.field(c).type)
+        out.column(key)
+        if c == key
+        else _restore(out.column(f"{c}_last"), batch.schema.field(c).type)
         for c in batch.column_names
     ]
     return pa.Table.from_arrays(arrays, schema=batch.schema)

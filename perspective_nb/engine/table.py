@@ -81,9 +81,7 @@ class Table:
 
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
         storage = to_storage(tbl)
-        self._schema = {
-            f.name: arrow_type_to_perspective(f.type) for f in storage.schema
-        }
+        self._schema = {f.name: arrow_type_to_perspective(f.type) for f in storage.schema}
         if index is not None and index not in self._schema:
             raise ConfigError(
                 f"index column {index!r} is not in the data; its columns are {list(self._schema)}"
@@ -92,7 +90,7 @@ class Table:
         self._data = storage.schema.empty_table()
         self._version = 0
         if storage.num_rows:
-            cols = dict(zip(storage.column_names, storage.columns))
+            cols = dict(zip(storage.column_names, storage.columns, strict=False))
             # Duplicate keys in the initial data merge value-wise (a later null
             # does not erase an earlier value); in updates the last row wins.
             self._data = self._merge(storage, cols, keep_values=True)

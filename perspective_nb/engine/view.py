@@ -49,10 +49,44 @@ _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand 
 _INT_AGGS = ("count", "distinct count")
 
 
+class _Order:
+    """The sorted row order of a flat view, computed as far as reads need it.
+
+    A grid first asks for the top 100 rows: those come from a top-k
+    selection (O(N)) with the row number as the last key, which makes the
+    unstable selection agree exactly with the stable full sort. Reading
+    past the first few thousand rows computes (and caches) the full sort.
+    """
+
+    _TOP_K_LIMIT = 4096
+
+    def __init__(self, keys: pa.Table, sort_keys: list[tuple[str, str, str]]) -> None:
+        self._keys = keys
+        self._sort_keys = sort_keys
+        self._full: pa.Array | None = None
+        self._lock = threading.Lock()
+        # Top-k cannot place nulls first, so it is used only without nulls.
+        self._top_k_ok = not any(c.null_count for c in keys.columns)
+
+    def window(self, start: int, end: int) -> pa.Array:
+        n = self._keys.num_rows
+        if self._full is None and self._top_k_ok and end <= self._TOP_K_LIMIT and n > 8 * end:
+            if end == 0:
+                return pa.array([], pa.uint64())
+            tbl = self._keys.append_column("__row", pa.array(np.arange(n)))
+            keys = [(k, o) for k, o, _ in self._sort_keys] + [("__row", "ascending")]
+            top = pc.select_k_unstable(tbl, k=end, sort_keys=keys)
+            return top.slice(start)
+        with self._lock:
+            if self._full is None:
+                self._full = pc.sort_indices(self._keys, sort_keys=self._sort_keys)
+        return self._full.slice(start, end - start)
+
+
 @dataclass
 class _Flat:
     source: pa.Table
-    order: pa.Array | None
+    order: _Order | None
     ids: pa.Array
     split_cols: list[str]
     split_values: list[tuple]
@@ -85,9 +119,7 @@ class View:
 
             exprs = normalize_expressions(config.get("expressions"))
             self._expr_types = expression_schema(table.schema(), exprs) if exprs else {}
-        self._config: ViewConfig = normalize_config(
-            config, table.schema(), exprs, self._expr_types
-        )
+        self._config: ViewConfig = normalize_config(config, table.schema(), exprs, self._expr_types)
         self._schema_all = {**table.schema(), **self._expr_types}
         self._cache: tuple[int, Any] | None = None
         self._expanded: set[tuple] = set()
@@ -140,13 +172,20 @@ class View:
                 col = data.column(c)
                 if cfg.split_by:
                     # Rows of a flat split view are aggregated alone (nulls become zeros).
-                    col = pc.fill_null(_plain_strings(col), _zero(self._schema_all[c], _plain_strings(col).type))
+                    plain = _plain_strings(col)
+                    col = pc.fill_null(plain, _zero(self._schema_all[c], plain.type))
                 if d.endswith("abs"):
                     col = pc.abs(col)
                 cols[f"k{i}"] = col
                 desc = d.startswith("desc")
-                keys.append((f"k{i}", "descending" if desc else "ascending", "at_end" if desc else "at_start"))
-            order = pc.sort_indices(pa.table(cols), sort_keys=keys)
+                keys.append(
+                    (
+                        f"k{i}",
+                        "descending" if desc else "ascending",
+                        "at_end" if desc else "at_start",
+                    )
+                )
+            order = _Order(pa.table(cols), keys)
         split_cols, split_values = [], []
         if cfg.split_by:
             split_cols, split_values = self._flat_split_paths(data)
@@ -208,8 +247,9 @@ class View:
                 a = aggs[c]
                 if a in _FLOAT_AGGS:
                     t = "float"
-                elif a in _INT_AGGS or (a in ("high minus low", "last minus first")
-                                         and t in ("date", "datetime")):
+                elif a in _INT_AGGS or (
+                    a in ("high minus low", "last minus first") and t in ("date", "datetime")
+                ):
                     t = "integer"
                 elif a == "join":
                     t = "string"
@@ -237,7 +277,9 @@ class View:
             if name == column or name.endswith(f"|{column}"):
                 arr = values if arr is None else pa.concat_arrays([arr, values])
         if arr is None:
-            raise ConfigError(f"column {column!r} is not in this view; it has {self.column_paths()}")
+            raise ConfigError(
+                f"column {column!r} is not in this view; it has {self.column_paths()}"
+            )
         if w.depth is not None and len(w.depth) and w.depth[0] == 0:
             arr = arr.slice(1)
         from .outputs import _jsonable
@@ -313,7 +355,7 @@ class View:
             part = frame.source.slice(start, end - start)
             ids = frame.ids.slice(start, end - start)
         else:
-            sel = frame.order.slice(start, end - start)
+            sel = frame.order.window(start, end)
             part = frame.source.take(sel)
             ids = frame.ids.take(sel)
         if self._config.split_by:
@@ -323,14 +365,12 @@ class View:
         return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
 
     def _split_window(self, part: pa.Table, names: list[str]) -> dict[str, pa.Array]:
-        labels = [
-            pc.fill_null(_labels(part.column(c)), "null") for c in self._config.split_by
-        ]
+        labels = [pc.fill_null(_labels(part.column(c)), "null") for c in self._config.split_by]
         out = {}
         for name in names:
             *values, col = name.split("|")
             hit = None
-            for lab, v in zip(labels, values):
+            for lab, v in zip(labels, values, strict=False):
                 m = pc.equal(lab, v)
                 hit = m if hit is None else pc.and_(hit, m)
             src = part.column(col)
@@ -446,7 +486,9 @@ class View:
             cb(port_id, delta if mode == "row" else None)
 
     def _delta(self, changed: pa.Table | None) -> bytes:
-        cols = [c for c in self._config.columns if changed is not None and c in changed.column_names]
+        cols = [
+            c for c in self._config.columns if changed is not None and c in changed.column_names
+        ]
         tbl = changed.select(cols) if changed is not None else pa.table({})
         return Window({c: tbl.column(c) for c in cols}).to_arrow()
 
@@ -476,4 +518,3 @@ def _labels(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_boolean(col.type):
         return pc.if_else(col, "true", "false")
     return col.cast(pa.string())
-

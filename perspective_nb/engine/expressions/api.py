@@ -87,6 +87,14 @@ def _parse(alias: str, text: str, schema: dict[str, str]) -> Node:
 
 def _typed(ctx: Context, node: Node) -> Val:
     result = ctx.evaluate(node)
+    if result.ptype == "vector":
+        raise ExpressionError(
+            "Type Error - inputs do not resolve to a valid expression: a vector cannot be a "
+            "column; end with one of its elements, e.g. v[0]",
+            ctx.text,
+            node.line,
+            node.column,
+        )
     if result.ptype == "null":
         raise ExpressionError(
             "Type Error - inputs do not resolve to a valid expression: the expression is "

@@ -6,28 +6,34 @@ per node, never per row. Types are checked during the same walk: running it
 over a zero-row table is how :func:`expression_schema` and validation learn
 an expression's type without touching data.
 
-Conditionals evaluate both branches over all rows and select with
-``if_else``; variables assigned inside branches are merged the same way, so
-``if``/``else`` with ``var`` updates stays vectorised.
+Statements (variables, vectors, conditionals, loops) live in
+:mod:`.statements`; this module holds values, operators and calls.
 
 Must not import the server, protocol or jupyter layers, nor do I/O.
 """
 
 from __future__ import annotations
 
+import difflib
+
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ...errors import ExpressionError
-from . import functions_convert, functions_datetime, functions_numeric, functions_string
+from . import (
+    functions_convert,
+    functions_datetime,
+    functions_numeric,
+    functions_string,
+    functions_vector,
+)
 from . import nodes as n
 from .operators import binary, unary
-from .registry import FUNCTIONS, CallSite, type_error_prefix
-from .values import ARROW_TYPES, Val, condition, load_column, null_of, scalar_val
+from .registry import FUNCTIONS, CallSite
+from .statements import Statements, unify
+from .values import Val, load_column, null_of, scalar_val
 
 __all__ = ["Context", "unify"]
 
-_MAX_ITERATIONS = 100_000
 _BARE_VARIADIC = {
     "min": "float",
     "max": "float",
@@ -38,32 +44,16 @@ _BARE_VARIADIC = {
 }
 
 # The function modules register themselves on import.
-_REGISTERED = (functions_convert, functions_datetime, functions_numeric, functions_string)
+_REGISTERED = (
+    functions_convert,
+    functions_datetime,
+    functions_numeric,
+    functions_string,
+    functions_vector,
+)
 
 
-def unify(a: Val, b: Val) -> str | None:
-    """The type both branches of a conditional can take, or None."""
-    if a.ptype == b.ptype:
-        return a.ptype
-    if a.ptype == "null":
-        return b.ptype
-    if b.ptype == "null":
-        return a.ptype
-    if {a.ptype, b.ptype} == {"integer", "float"}:
-        return "float"
-    return None
-
-
-def coerce(val: Val, ptype: str) -> object:
-    """The data of ``val`` in the storage type of ``ptype`` (after :func:`unify`)."""
-    if val.ptype == ptype:
-        return val.data
-    if val.ptype == "null":
-        return null_of(ptype)
-    return pc.cast(val.data, ARROW_TYPES[ptype])
-
-
-class Context:
+class Context(Statements):
     """State of one evaluation: the table, its schema, the variables.
 
     Parameters
@@ -94,7 +84,10 @@ class Context:
         self.table = table
         self.schema = schema
         self.length = table.num_rows
+        # Vector elements live among the variables as "name[k]" so that
+        # conditionals and loops merge them like any other variable.
         self.variables: dict[str, Val] = {}
+        self.vector_sizes: dict[str, int] = {}
         self._index = index
         self._index_type = index_type
         # Loaded (cast) columns are shared by every expression of one call.
@@ -107,9 +100,15 @@ class Context:
     def column(self, name: str, line: int, column: int) -> Val:
         """The column ``name`` as a typed value, or an error naming it."""
         if name not in self.schema:
-            known = ", ".join(f'"{c}"' for c in self.schema) or "none"
+            names = list(self.schema)
+            close = difflib.get_close_matches(name, names, n=3)
+            shown = close or names[:20]
+            known = ", ".join(f'"{c}"' for c in shown) or "none"
+            if not close and len(names) > 20:
+                known += f" and {len(names) - 20} more"
             raise ExpressionError(
-                f'Value Error - Input column "{name}" does not exist. Columns are: {known}',
+                f'Value Error - Input column "{name}" does not exist. '
+                + (f"Did you mean {known}?" if close else f"Columns are: {known}"),
                 self.text,
                 line,
                 column,
@@ -148,6 +147,8 @@ class Context:
     def _eval_var(self, node: n.Var) -> Val:
         if node.name in self.variables:
             return self.variables[node.name]
+        if node.name in self.vector_sizes:
+            return Val(pa.scalar(None, pa.float64()), "vector", literal=node.name)
         spec = FUNCTIONS.get(node.name)
         if spec is not None and spec.min_args == 0:
             # ExprTK lets functions without parameters drop the parentheses.
@@ -161,11 +162,15 @@ class Context:
                 f"Expected a '(' at start of function call to '{node.name}'; "
                 f"write {node.name}(...)",
             )
-        raise self.error(
-            node,
-            f"Undefined symbol: '{node.name}'. Declare variables with "
-            f"'var {node.name} := ...;' and quote column names: \"column\"",
-        )
+        column = next((c for c in self.schema if c.lower() == node.name), None)
+        if column is not None:
+            hint = f'; to use the column write it in double quotes: "{column}"'
+        else:
+            hint = (
+                f"; declare variables with 'var {node.name} := ...;' and quote column "
+                'names: "column"'
+            )
+        raise self.error(node, f"Undefined symbol: '{node.name}'{hint}")
 
     def _eval_vector_lit(self, node: n.VectorLit) -> Val:
         raise self.error(node, "Vector values are only allowed as 'var v[n] := {...}'")
@@ -213,7 +218,9 @@ class Context:
     def _eval_call(self, node: n.Call) -> Val:
         spec = FUNCTIONS.get(node.name)
         if spec is None:
-            raise self.error(node, f"Undefined symbol: '{node.name}' is not a known function")
+            close = difflib.get_close_matches(node.name, FUNCTIONS, n=3)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise self.error(node, f"Undefined symbol: '{node.name}' is not a known function{hint}")
         count = len(node.args)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             if spec.max_args is None:
@@ -230,107 +237,6 @@ class Context:
         args = [self.evaluate(arg) for arg in node.args]
         site = CallSite(self, node.name, node.line, node.column)
         return spec.impl(site, args)
-
-    def _eval_conditional(self, node: n.Conditional) -> Val:
-        if node.otherwise is None:
-            raise self.error(
-                node,
-                f"{type_error_prefix}: 'if' without 'else' has no value when false; add an else",
-            )
-        cond = condition(self.evaluate(node.condition))
-        before = dict(self.variables)
-        then = self.evaluate(node.then)
-        after_then = self.variables
-        self.variables = dict(before)
-        otherwise = self.evaluate(node.otherwise)
-        after_else = self.variables
-        ptype = unify(then, otherwise)
-        if ptype is None:
-            raise self.error(
-                node,
-                f"{type_error_prefix}: the branches of this conditional have different types "
-                f"({then.ptype} and {otherwise.ptype}); convert one of them",
-            )
-        # Merge variables that either branch changed, row by row.
-        merged = dict(before)
-        for name, old in before.items():
-            a, b = after_then.get(name, old), after_else.get(name, old)
-            if a is b:
-                merged[name] = a
-                continue
-            vtype = unify(a, b)
-            if vtype is None:
-                raise self.error(node, f"Variable '{name}' takes different types in the branches")
-            merged[name] = Val(pc.if_else(cond, coerce(a, vtype), coerce(b, vtype)), vtype)
-        self.variables = merged
-        return Val(pc.if_else(cond, coerce(then, ptype), coerce(otherwise, ptype)), ptype)
-
-    def _eval_block(self, node: n.Block) -> Val:
-        result = None
-        for statement in node.statements:
-            result = self.evaluate(statement)
-        assert result is not None  # the parser never builds an empty block
-        return result
-
-    def _eval_declare(self, node: n.Declare) -> Val:
-        if node.size is not None:
-            raise self.error(node, "Vector variables are not supported outside indexof()")
-        value = scalar_val(0.0, "float") if node.value is None else self.evaluate(node.value)
-        self.variables[node.name] = value
-        return value
-
-    def _eval_assign(self, node: n.Assign) -> Val:
-        if node.name not in self.variables:
-            raise self.error(
-                node,
-                f"Undefined symbol: '{node.name}'; declare it first with 'var {node.name} := ...'",
-            )
-        value = self.evaluate(node.value)
-        if node.op != ":=":
-            current = self.variables[node.name]
-            value = binary(node.op[0], current, value, self.length, lambda m: self.error(node, m))
-        old = self.variables[node.name]
-        if unify(old, value) is None:
-            raise self.error(
-                node,
-                f"{type_error_prefix}: variable '{node.name}' holds {old.ptype}, cannot assign "
-                f"{value.ptype}",
-            )
-        self.variables[node.name] = value
-        return value
-
-    def _eval_loop(self, node: n.Loop) -> Val:
-        """``for``/``while``: iterate while any row's condition holds.
-
-        Rows whose condition is false keep their variables (masked with
-        ``if_else``), so per-row loop counts stay vectorised: the cost is one
-        pass per iteration of the longest-running row.
-        """
-        if node.init is not None:
-            self.evaluate(node.init)
-        for _ in range(_MAX_ITERATIONS):
-            cond = condition(self.evaluate(node.condition))
-            if isinstance(cond, pa.Scalar):
-                if not cond.as_py():
-                    return Val(pa.scalar(None, pa.float64()), "null")
-            elif not pc.any(cond).as_py():
-                return Val(pa.scalar(None, pa.float64()), "null")
-            before = dict(self.variables)
-            self.evaluate(node.body)
-            if node.step is not None:
-                self.evaluate(node.step)
-            if not isinstance(cond, pa.Scalar):
-                for name, old in before.items():
-                    new = self.variables[name]
-                    if new is old:
-                        continue
-                    vtype = unify(old, new)
-                    if vtype is None:
-                        raise self.error(node, f"Variable '{name}' changes type inside the loop")
-                    self.variables[name] = Val(
-                        pc.if_else(cond, coerce(new, vtype), coerce(old, vtype)), vtype
-                    )
-        raise self.error(node, f"Loop did not finish after {_MAX_ITERATIONS} iterations")
 
 
 _METHODS = {
@@ -351,5 +257,6 @@ _METHODS = {
         n.Declare,
         n.Assign,
         n.Loop,
+        n.Element,
     )
 }

@@ -113,12 +113,12 @@ def _string(site: CallSite, args: list[Val]) -> Val:
 # -- nulls and lookups --------------------------------------------------------
 @function("is_null", min_args=1)
 def _is_null(site: CallSite, args: list[Val]) -> Val:
-    return Val(pc.is_null(args[0].data), "boolean")
+    return Val(pc.is_null(args[0].data), "boolean", counts=True)
 
 
 @function("is_not_null", min_args=1)
 def _is_not_null(site: CallSite, args: list[Val]) -> Val:
-    return Val(pc.is_valid(args[0].data), "boolean")
+    return Val(pc.is_valid(args[0].data), "boolean", counts=True)
 
 
 @function("coalesce", min_args=1, max_args=None)

@@ -132,14 +132,6 @@ def _search(site: CallSite, args: list[Val]) -> Val:
     return Val(pc.if_else(pc.match_substring_regex(data, pattern), found, _NULL_STR), "string")
 
 
-@function("indexof", min_args=3)
-def _indexof(site: CallSite, args: list[Val]) -> Val:
-    raise site.error(
-        "indexof() writes into a vector variable, which this engine does not support; "
-        "use search() to extract the matched text instead"
-    )
-
-
 @function("substring", min_args=2, max_args=3)
 def _substring(site: CallSite, args: list[Val]) -> Val:
     _strings(site, args, 1)

@@ -19,6 +19,7 @@ __all__ = [
     "Column",
     "Conditional",
     "Declare",
+    "Element",
     "Loop",
     "Node",
     "NullLit",
@@ -137,11 +138,23 @@ class Declare(Node):
 
 @dataclass(frozen=True)
 class Assign(Node):
-    """``name := value`` or a compound form (``+=``, ``-=``, ``*=``, ``/=``, ``%=``)."""
+    """``name := value`` or a compound form (``+=``, ``-=``, ``*=``, ``/=``, ``%=``).
+
+    ``index`` is set for an element of a vector variable (``v[0] := 1``).
+    """
 
     name: str
     op: str
     value: Node
+    index: Node | None = None
+
+
+@dataclass(frozen=True)
+class Element(Node):
+    """``v[index]``: one element of a vector variable."""
+
+    name: str
+    index: Node
 
 
 @dataclass(frozen=True)

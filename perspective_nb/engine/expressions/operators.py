@@ -2,7 +2,8 @@
 
 Semantics follow Perspective's expression engine:
 
-- arithmetic takes integers and floats and always yields a float (so
+- arithmetic takes integers, floats and the booleans that comparisons and
+  logic produce (as 0/1), and always yields a float (so
   ``"a" / "b"`` of two integer columns is a float); a null operand gives
   null, and a NaN/+-inf result (division by zero...) becomes null;
 - ``%`` is C's ``fmod`` (the result has the sign of the dividend);
@@ -54,7 +55,7 @@ _ARROW_CMP = {
 
 def _arithmetic(op: str, a: Val, b: Val, length: int, fail: Fail) -> Val:
     for side in (a, b):
-        if side.ptype not in ("integer", "float", "null"):
+        if side.ptype not in ("integer", "float", "null") and not side.counts:
             raise fail(
                 f"{type_error_prefix}: '{op}' needs numbers on both sides, got "
                 f"{a.ptype} {op} {b.ptype}; convert with float(...) or integer(...)"
@@ -114,12 +115,13 @@ def _comparison(op: str, a: Val, b: Val) -> Val:
     pair = _comparable(a, b)
     if pair is None:
         # Perspective compares typed scalars: different types are never equal.
-        return Val(pa.scalar(op == "!="), "boolean")
+        return Val(pa.scalar(op == "!="), "boolean", counts=True)
     left, right = pair
     raw = _ARROW_CMP[op](left, right)
     if not a.has_nulls() and not b.has_nulls():
-        return Val(raw, "boolean")
-    return Val(_null_aware(op, raw, pc.is_null(left), pc.is_null(right)), "boolean")
+        return Val(raw, "boolean", counts=True)
+    filled = _null_aware(op, raw, pc.is_null(left), pc.is_null(right))
+    return Val(filled, "boolean", counts=True)
 
 
 def _logical(op: str, a: Val, b: Val) -> Val:
@@ -131,7 +133,7 @@ def _logical(op: str, a: Val, b: Val) -> Val:
     data = kernel(left, right)
     if op in ("nand", "nor", "xnor"):
         data = pc.invert(data)
-    return Val(data, "boolean")
+    return Val(data, "boolean", counts=True)
 
 
 def binary(op: str, a: Val, b: Val, length: int, fail: Fail) -> Val:

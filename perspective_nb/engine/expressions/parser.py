@@ -139,7 +139,26 @@ class _Parser:
                 op = self.advance().value
                 value = self.expression(0)
                 return n.Assign(tok.line, tok.column, tok.value.lower(), op, value)
+            if nxt.kind == "op" and nxt.value == "[":
+                # ``v[i] := x`` or an expression starting with ``v[i]``: try the former.
+                start = self.i
+                self.advance()
+                element = self.element(tok)
+                if self.tok.kind == "op" and self.tok.value in _ASSIGN_OPS:
+                    op = self.advance().value
+                    value = self.expression(0)
+                    return n.Assign(
+                        tok.line, tok.column, tok.value.lower(), op, value, element.index
+                    )
+                self.i = start
         return self.expression(0)
+
+    def element(self, tok: Token) -> n.Element:
+        """``name[index]`` with the name already consumed."""
+        self.expect_op("[", "after the vector name")
+        index = self.expression(0)
+        self.expect_op("]", "to close the vector index")
+        return n.Element(tok.line, tok.column, tok.value.lower(), index)
 
     def declaration(self) -> n.Node:
         var_tok = self.advance()
@@ -197,18 +216,21 @@ class _Parser:
         left = self.prefix()
         while True:
             tok = self.tok
-            key = tok.value.lower() if tok.kind == "ident" else tok.value
-            if tok.kind not in ("op", "ident") or key not in _INFIX:
-                if tok.kind == "ident" and key not in _WORD_OPS and key != "else":
+            if tok.kind == "ident":
+                key = tok.value.lower()
+                if key == "else":
+                    return left
+                if key not in _WORD_OPS:
                     prev = self.tokens[self.i - 1]
                     raise self.error(
                         tok, f"Invalid token sequence: {_describe(prev)} and {_describe(tok)}"
                     )
-                return left
-            if tok.kind == "ident" and key not in _WORD_OPS:
-                return left
+            elif tok.kind == "op" and tok.value in _INFIX:
+                key = tok.value
+            else:
+                return left  # ')', ',', ';', the end, or a value the caller reports
             bp = _INFIX[key]
-            if bp <= min_bp and not (key == "^" and bp == min_bp):
+            if bp <= min_bp:
                 return left
             self.advance()
             if key == "?":
@@ -284,6 +306,8 @@ class _Parser:
                     break
             self.expect_op(")", f"to close the call to '{tok.value}'")
             return n.Call(tok.line, tok.column, word, tuple(args))
+        if self.is_op("["):
+            return self.element(tok)
         return n.Var(tok.line, tok.column, word)
 
     def if_expression(self, tok: Token) -> n.Node:

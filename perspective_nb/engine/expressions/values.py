@@ -64,11 +64,16 @@ class Val:
         The Python value when the expression is a compile-time literal
         (function arguments such as regexes and bucket units need it),
         otherwise :data:`NO_LITERAL`.
+    counts : bool
+        A boolean that arithmetic may use as 0/1. Perspective allows this
+        for the results of comparisons, logic, ``is_null`` and the literals
+        ``true``/``false``, but not for boolean columns.
     """
 
     data: Data
     ptype: str
     literal: object = NO_LITERAL
+    counts: bool = False
 
     @property
     def is_scalar(self) -> bool:
@@ -91,7 +96,7 @@ class Val:
 def scalar_val(value: object, ptype: str, literal: bool = True) -> Val:
     """A constant ``Val`` of ``ptype``; ``literal`` keeps the Python value for functions."""
     data = pa.scalar(value, ARROW_TYPES[ptype])
-    return Val(data, ptype, value if literal else NO_LITERAL)
+    return Val(data, ptype, value if literal else NO_LITERAL, counts=ptype == "boolean")
 
 
 def null_of(ptype: str) -> pa.Scalar:
@@ -100,7 +105,7 @@ def null_of(ptype: str) -> pa.Scalar:
 
 
 def as_float(val: Val) -> Data:
-    """The data of a numeric (or null) value as float64."""
+    """The data of a numeric (or null, or counting boolean) value as float64."""
     if val.ptype == "float":
         return val.data
     return pc.cast(val.data, pa.float64())

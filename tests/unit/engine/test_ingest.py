@@ -34,11 +34,15 @@ ARROW = pa.table(EXPECTED)
         pytest.param([{"a": 1, "b": "x", "c": 1.5}, {"a": 2, "b": "y", "c": None}], id="rows"),
         pytest.param(ARROW, id="arrow-table"),
         pytest.param(ARROW.to_batches()[0], id="record-batch"),
-        pytest.param(pa.RecordBatchReader.from_batches(ARROW.schema, ARROW.to_batches()), id="reader"),
+        pytest.param(
+            pa.RecordBatchReader.from_batches(ARROW.schema, ARROW.to_batches()), id="reader"
+        ),
         pytest.param(_ipc(ARROW, False), id="ipc-stream"),
         pytest.param(_ipc(ARROW, True), id="ipc-file"),
         pytest.param("a,b,c\n1,x,1.5\n2,y,\n", id="csv"),
-        pytest.param('[{"a": 1, "b": "x", "c": 1.5}, {"a": 2, "b": "y", "c": null}]', id="json-rows"),
+        pytest.param(
+            '[{"a": 1, "b": "x", "c": 1.5}, {"a": 2, "b": "y", "c": null}]', id="json-rows"
+        ),
         pytest.param('{"a": [1, 2], "b": ["x", "y"], "c": [1.5, null]}', id="json-columns"),
         pytest.param('{"a": 1, "b": "x", "c": 1.5}\n{"a": 2, "b": "y", "c": null}\n', id="ndjson"),
         pytest.param(pl.DataFrame(EXPECTED), id="polars"),
@@ -104,6 +108,6 @@ def test_bad_input_names_the_problem(data, message):
 
 
 def test_schema_error_is_a_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no Perspective equivalent"):
         Table({"a": pa.array([[1]])}, name="t")
     assert issubclass(SchemaError, PerspectiveError)

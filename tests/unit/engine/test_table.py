@@ -120,8 +120,9 @@ def test_on_update_reports_port_and_row_deltas():
     v = t.view()
     seen = []
     v.on_update(lambda port, delta: seen.append((port, delta)))
-    v.on_update(lambda port, delta: seen.append(("row", pa.ipc.open_stream(delta).read_all())),
-                mode="row")
+    v.on_update(
+        lambda port, delta: seen.append(("row", pa.ipc.open_stream(delta).read_all())), mode="row"
+    )
     port = t.make_port()
     t.update({"k": [2], "v": [20]}, port_id=port)
     assert seen[0] == (port, None)
@@ -136,4 +137,5 @@ def test_many_small_updates_stay_correct():
         t.update({"k": [i % 50], "v": [i]})
     cols = t.view().to_columns()
     assert cols["k"] == list(range(50))
-    assert cols["v"][0] == 150 and cols["v"][49] == 199
+    assert cols["v"][0] == 150
+    assert cols["v"][49] == 199

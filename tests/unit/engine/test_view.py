@@ -43,8 +43,15 @@ def test_two_level_group_by_sorted_within_groups(sales):
     v = sales.view(group_by=["region", "item"], columns=["qty"], sort=[["qty", "desc"]])
     cols = v.to_columns()
     assert cols["__ROW_PATH__"] == [
-        [], ["east"], ["east", "a"], ["east", "b"], ["west"], ["west", "a"], ["west", "b"],
-        ["north"], ["north", "a"],
+        [],
+        ["east"],
+        ["east", "a"],
+        ["east", "b"],
+        ["west"],
+        ["west", "a"],
+        ["west", "b"],
+        ["north"],
+        ["north", "a"],
     ]
     assert cols["qty"] == [21, 10, 7, 3, 7, 5, 2, 4, 4]
 
@@ -196,8 +203,13 @@ def test_outputs_agree(sales):
 
 
 def test_get_config_round_trips(sales):
-    cfg = {"group_by": ["region"], "columns": ["qty"], "sort": [["qty", "desc"]],
-           "filter": [["qty", ">", 1]], "aggregates": {"qty": "avg"}}
+    cfg = {
+        "group_by": ["region"],
+        "columns": ["qty"],
+        "sort": [["qty", "desc"]],
+        "filter": [["qty", ">", 1]],
+        "aggregates": {"qty": "avg"},
+    }
     v = sales.view(**cfg)
     got = v.get_config()
     assert {k: got[k] for k in cfg} == cfg
@@ -238,3 +250,17 @@ def test_deleted_view_refuses_reads(sales):
     v.delete()
     with pytest.raises(Exception, match="deleted"):
         v.to_columns()
+
+
+def test_top_rows_of_a_sort_equal_the_full_stable_sort():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    t = Table({"x": rng.integers(0, 50, n), "y": rng.random(n)}, name="t")
+    for direction in ("asc", "desc", "desc abs"):
+        v = t.view(sort=[["x", direction]], columns=["x", "y"])
+        top = v.to_columns(start_row=10, end_row=200)  # served by a top-k selection
+        full = t.view(sort=[["x", direction]], columns=["x", "y"]).to_columns()
+        assert top["y"] == full["y"][10:200]
+        assert v.to_columns(start_row=5000, end_row=5010)["y"] == full["y"][5000:5010]

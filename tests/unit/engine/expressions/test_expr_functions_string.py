@@ -57,8 +57,3 @@ def test_type_errors(run, text):
 def test_invalid_regex_is_reported(run):
     with pytest.raises(ExpressionError, match="Invalid regular expression"):
         run("match(\"s\", '(')")
-
-
-def test_indexof_explains_the_alternative(run):
-    with pytest.raises(ExpressionError, match="use search"):
-        run("indexof(\"s\", '(b)', 1)")
