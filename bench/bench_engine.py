@@ -1,4 +1,8 @@
-"""Benchmark: perspective_nb's engine vs perspective-python vs raw pyarrow, in one run.
+"""Benchmark: perspective_nb vs perspective-python vs raw pyarrow, in one run.
+
+Both libraries are driven through their public local client
+(``Server().new_local_client()``), i.e. through the same request path a
+websocket uses.
 
 Each step creates a view and reads the first 100 rows (what a grid asks for
 first); the table is a seeded synthetic table (ids, strings with 10 and
@@ -26,7 +30,7 @@ import pyarrow.compute as pc
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from perspective_nb.engine.table import Table  # noqa: E402
+from perspective_nb import Server
 
 try:
     import perspective  # the peer being compared against (never used by the package)
@@ -52,9 +56,7 @@ def make_table(n: int, seed: int = 7) -> pa.Table:
             "flag": pa.array(rng.random(n) < 0.5),
             "day": pa.array(base + rng.integers(0, 3650, n).astype("timedelta64[D]")),
             "ts": pa.array(
-                (base + rng.integers(0, 10**9, n).astype("timedelta64[s]")).astype(
-                    "datetime64[ms]"
-                )
+                (base + rng.integers(0, 10**9, n).astype("timedelta64[s]")).astype("datetime64[ms]")
             ),
         }
     )
@@ -123,8 +125,9 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
 
     # Memory: RSS added by loading the table (the Arrow input itself excluded).
+    ours_client = Server().new_local_client()
     before = rss_mb()
-    ours_table = Table(tbl, name="bench")
+    ours_table = ours_client.table(tbl, name="bench")
     mem_ours = rss_mb() - before
     mem_theirs = None
     client = None
@@ -135,7 +138,7 @@ def main() -> None:
         mem_theirs = rss_mb() - before
 
     def ours_load():
-        Table(tbl, name="x")
+        ours_client.table(tbl).delete()
 
     results["load"] = {"ours": timed(ours_load, args.repeat)}
     if client is not None:
@@ -146,6 +149,7 @@ def main() -> None:
     results["load"]["pyarrow"] = timed(raw["load"], args.repeat)
 
     for step, cfg in STEPS.items():
+
         def ours_step(cfg=cfg):
             v = ours_table.view(**cfg)
             v.to_columns(**VIEWPORT)
@@ -175,10 +179,14 @@ def main() -> None:
     results["viewport read (existing view)"] = vp
 
     version = getattr(perspective, "__version__", "n/a") if perspective else "not installed"
-    print(f"\n{args.rows:,} rows; perspective-python {version}; pyarrow {pa.__version__}; "
-          f"median ms of {args.repeat}; {dt.date.today()}\n")
-    print("| step (+ 100-row viewport) | perspective_nb | perspective-python | raw pyarrow "
-          "| speed-up vs perspective |")
+    print(
+        f"\n{args.rows:,} rows; perspective-python {version}; pyarrow {pa.__version__}; "
+        f"median ms of {args.repeat}; {dt.date.today()}\n"
+    )
+    print(
+        "| step (+ 100-row viewport) | perspective_nb | perspective-python | raw pyarrow "
+        "| speed-up vs perspective |"
+    )
     print("|---|---:|---:|---:|---:|")
     ratios = []
     for step, r in results.items():
@@ -192,11 +200,15 @@ def main() -> None:
         )
     if ratios:
         geo = float(np.exp(np.mean(np.log(ratios))))
-        print(f"\nGeometric mean speed-up over the view steps and load: {geo:.1f}x "
-              f"(min {min(ratios):.1f}x)")
-    print(f"Memory added by load: perspective_nb {mem_ours:.0f} MB"
-          + (f", perspective-python {mem_theirs:.0f} MB" if mem_theirs is not None else "")
-          + f" (Arrow input {arrow_mb:.0f} MB)")
+        print(
+            f"\nGeometric mean speed-up over the view steps and load: {geo:.1f}x "
+            f"(min {min(ratios):.1f}x)"
+        )
+    print(
+        f"Memory added by load: perspective_nb {mem_ours:.0f} MB"
+        + (f", perspective-python {mem_theirs:.0f} MB" if mem_theirs is not None else "")
+        + f" (Arrow input {arrow_mb:.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

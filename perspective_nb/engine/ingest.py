@@ -12,7 +12,6 @@ server or jupyter layers.
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 import json
 from typing import Any
@@ -153,25 +152,11 @@ def _column_array(values: Any) -> pa.Array:
     mod = type(values).__module__.split(".")[0]
     if mod in ("numpy", "pandas", "polars"):
         return pa.array(values)
-    values = list(values)
-    arr = pa.array(values, from_pandas=True)
-    if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
-        # Naive Python datetimes are local time in Perspective.
-        arr = _localize(values, arr)
+    arr = pa.array(list(values), from_pandas=True)
+    if pa.types.is_string(arr.type):
+        # Python strings that all parse as dates or datetimes are inferred as such.
+        arr = _maybe_temporal(pa.chunked_array([arr])).combine_chunks()
     return arr
-
-
-def _localize(values: list, arr: pa.Array) -> pa.Array:
-    """Reinterpret naive datetimes as local wall time (the zone read at run time)."""
-    offset = _dt.datetime.now().astimezone().utcoffset()
-    if not offset:
-        return arr
-    # One zone offset for the column: exact outside DST transitions.
-    delta = pa.scalar(int(offset.total_seconds() * 1_000_000), pa.duration("us"))
-    import pyarrow.compute as pc
-
-    shifted = pc.subtract(arr.cast(pa.timestamp("us")), delta)
-    return shifted
 
 
 def _from_rows(rows: list[Any]) -> pa.Table:

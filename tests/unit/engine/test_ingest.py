@@ -111,3 +111,28 @@ def test_schema_error_is_a_value_error():
     with pytest.raises(ValueError, match="no Perspective equivalent"):
         Table({"a": pa.array([[1]])}, name="t")
     assert issubclass(SchemaError, PerspectiveError)
+
+
+def test_datetimes_are_epoch_ms_whatever_the_local_zone(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        noon_utc = int(dt.datetime(2020, 1, 1, 12, tzinfo=dt.timezone.utc).timestamp() * 1000)
+        naive = dt.datetime(2020, 1, 1, 12)
+        for data in (
+            {"t": [naive]},
+            [{"t": "2020-01-01 12:00:00"}],
+            pd.DataFrame({"t": [naive]}),
+            "t\n2020-01-01 12:00:00\n",
+        ):
+            assert Table(data, name="t").view().to_columns()["t"] == [noon_utc]
+        aware = pa.array([dt.datetime(2020, 1, 1, 7, tzinfo=dt.timezone.utc)]).cast(
+            pa.timestamp("ms", "America/New_York")
+        )
+        shifted = Table(pa.table({"t": aware}), name="t").view().to_columns()["t"]
+        assert shifted == [noon_utc - 5 * 3600 * 1000]
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

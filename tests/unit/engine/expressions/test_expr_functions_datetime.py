@@ -145,7 +145,7 @@ def test_half_hour_zone_floors_hours_locally(run, monkeypatch):
     assert run("bucket(\"t\", 'h')")[1][0] == T(2020, 1, 1, 12, 30)
 
 
-@pytest.mark.parametrize("unit", ["Q", "3D", "2W", "0m", "x"])
+@pytest.mark.parametrize("unit", ["Q", "3D", "2W", "0m", "x", "7s", "60m", "8h", "12M"])
 def test_bad_bucket_units_are_rejected(run, unit):
     with pytest.raises(ExpressionError, match="unit"):
         run(f"bucket(\"t\", '{unit}')")
