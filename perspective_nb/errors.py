@@ -49,9 +49,7 @@ class ExpressionError(ConfigError):
         Zero-based position of the error within the expression text.
     """
 
-    def __init__(
-        self, message: str, expression: str = "", line: int = 0, column: int = 0
-    ) -> None:
+    def __init__(self, message: str, expression: str = "", line: int = 0, column: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.expression = expression

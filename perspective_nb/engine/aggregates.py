@@ -42,6 +42,14 @@ class AggSpec:
     ptype: str
 
 
+def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Dictionary columns as their (unified) indices: counting needs no strings."""
+    if not pa.types.is_dictionary(col.type):
+        return col
+    unified = pa.table({"c": col}).unify_dictionaries().column("c")
+    return pa.chunked_array([c.indices for c in unified.chunks], col.type.index_type)
+
+
 def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_dictionary(col.type):
         return col.cast(col.type.value_type)
@@ -81,12 +89,13 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
         elif a == "sum abs":
             post.append((spec, [request(spec.column + "|abs", pc.abs(col), "sum")]))
         elif a == "count":
-            post.append((spec, [request(spec.column, col, "count", _ALL)]))
+            post.append((spec, [request(spec.column + "|codes", _codes(col), "count", _ALL)]))
         elif a in ("avg", "mean"):
             src = col.cast(pa.float64()) if spec.ptype == "boolean" else col
             post.append((spec, [request(spec.column + "|f", src, "mean")]))
         elif a == "distinct count":
-            post.append((spec, [request(spec.column, col, "count_distinct", _ALL)]))
+            codes = _codes(col)
+            post.append((spec, [request(spec.column + "|codes", codes, "count_distinct", _ALL)]))
         elif a == "any":
             # Perspective's "any" is the first truthy value (0 when there is none).
             src = _plain(col)
@@ -109,7 +118,7 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                     [
                         request(spec.column, _plain(col), "max"),
                         request(spec.column, _plain(col), "min"),
-                        request(spec.column, col, "count", _NULLS),
+                        request(spec.column + "|codes", _codes(col), "count", _NULLS),
                     ],
                 )
             )
@@ -132,7 +141,7 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                 (
                     spec,
                     [
-                        request(spec.column, col, "count_distinct", _ALL),
+                        request(spec.column + "|codes", _codes(col), "count_distinct", _ALL),
                         request(spec.column, _plain(col), "first", _KEEP_NULLS),
                     ],
                 )

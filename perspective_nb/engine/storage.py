@@ -21,13 +21,18 @@ from .dtypes import arrow_type_to_perspective
 __all__ = ["cast_batch", "dedupe_last", "storage_type", "to_storage"]
 
 
-def storage_type(t: pa.DataType) -> pa.DataType:
-    """The Arrow type a table stores for an input column of type ``t``."""
+def storage_type(t: pa.DataType, is_key: bool = False) -> pa.DataType:
+    """The Arrow type a table stores for an input column of type ``t``.
+
+    Key (index) columns hold unique values, so they are never dictionary encoded.
+    """
     ptype = arrow_type_to_perspective(t)
-    if ptype == "string":
-        if pa.types.is_dictionary(t):
-            return pa.dictionary(pa.int32(), pa.string())
+    if ptype == "string" and is_key:
         return pa.string()
+    if ptype == "string":
+        # Strings are stored dictionary-encoded, as Perspective does: group_by,
+        # split_by, filters and sorts then work on integer indices.
+        return pa.dictionary(pa.int32(), pa.string())
     if ptype == "integer":
         if pa.types.is_dictionary(t):
             t = t.value_type
@@ -41,15 +46,15 @@ def storage_type(t: pa.DataType) -> pa.DataType:
     return pa.bool_()
 
 
-def to_storage(tbl: pa.Table) -> pa.Table:
+def to_storage(tbl: pa.Table, key: str | None = None) -> pa.Table:
     """Cast a freshly loaded table to its storage types (zero-copy when they match)."""
     names = tbl.column_names
     if len(set(names)) != len(names):
         dupes = sorted({n for n in names if names.count(n) > 1})
         raise SchemaError(f"duplicate column name(s) {dupes}; rename them before loading")
     cols = []
-    for col in tbl.columns:
-        target = storage_type(col.type)
+    for name, col in zip(names, tbl.columns, strict=True):
+        target = storage_type(col.type, is_key=name == key)
         cols.append(col if col.type == target else _cast(col, target, col.type))
     return pa.Table.from_arrays(cols, names=names)
 

@@ -80,7 +80,7 @@ class Table:
         self._deleted = False
 
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
-        storage = to_storage(tbl)
+        storage = to_storage(tbl, key=index)
         self._schema = {f.name: arrow_type_to_perspective(f.type) for f in storage.schema}
         if index is not None and index not in self._schema:
             raise ConfigError(

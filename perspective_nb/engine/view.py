@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
 from .config import ViewConfig, normalize_config
-from .encoding import format_label
+from .encoding import encode, format_label
 from .filters import filter_mask
 from .outputs import Window
 from .pivot import PivotFrame, compute_pivot, row_sort_specs
@@ -176,6 +176,10 @@ class View:
                     col = pc.fill_null(plain, _zero(self._schema_all[c], plain.type))
                 if d.endswith("abs"):
                     col = pc.abs(col)
+                if self._schema_all[c] == "string":
+                    # Sort strings by their value-ordered codes (null = 0 sorts
+                    # first ascending, last descending, as Perspective does).
+                    col = pa.array(encode(col).codes)
                 cols[f"k{i}"] = col
                 desc = d.startswith("desc")
                 keys.append(
@@ -192,8 +196,6 @@ class View:
         return _Flat(data, order, ids, split_cols, split_values)
 
     def _flat_split_paths(self, data: pa.Table) -> tuple[list[str], list[tuple]]:
-        from .encoding import encode
-
         encs = [encode(data.column(c)) for c in self._config.split_by]
         if not encs or data.num_rows == 0:
             return [], []
@@ -296,22 +298,24 @@ class View:
         return tuple(frame.paths[i][row].as_py() for i in range(d))
 
     def expand(self, row: int) -> int:
-        """Show the children of group row ``row``; returns the new row count."""
+        """Show the children of group row ``row``; returns how many rows appeared."""
         path = self._path_at(row)
+        before = self.num_rows()
         with self._lock:
             self._collapsed.discard(path)
             self._expanded.add(path)
             self._cache = None
-        return self.num_rows()
+        return self.num_rows() - before
 
     def collapse(self, row: int) -> int:
-        """Hide the children of group row ``row``; returns the new row count."""
+        """Hide the children of group row ``row``; returns how many rows disappeared."""
         path = self._path_at(row)
+        before = self.num_rows()
         with self._lock:
             self._expanded.discard(path)
             self._collapsed.add(path)
             self._cache = None
-        return self.num_rows()
+        return before - self.num_rows()
 
     def set_depth(self, depth: int) -> None:
         """Show group levels up to ``depth`` (expand/collapse state is reset)."""

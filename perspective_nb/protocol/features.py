@@ -1,0 +1,79 @@
+"""Build the ``GetFeaturesResp`` that tells clients what this server supports.
+
+The lists come from the engine (``perspective_nb.engine.features``), so the
+reply is truthful: a filter op or aggregate is offered only if the engine
+evaluates it. Aggregates that take arguments (``weighted mean``) list the
+column types of those arguments.
+
+May import the engine; must not import the server or jupyter layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from . import perspective_pb2 as pb
+from .column_types import column_type_from_name
+
+__all__ = ["features_response"]
+
+# Aggregates whose extra argument is a column of these types.
+_AGGREGATE_ARGS = {
+    "weighted mean": ["float"],
+    "min by": ["float"],
+    "max by": ["float"],
+}
+
+
+_GROUP_MODES = {"rollup": pb.ROLLUP, "flat": pb.FLAT, "total": pb.TOTAL}
+_SPLIT_MODES = {"flat": pb.SPLIT_FLAT, "rollup": pb.SPLIT_ROLLUP}
+
+
+def _engine_features() -> tuple[Mapping[str, Iterable[Any]], Mapping[str, Iterable[str]]]:
+    from ..engine import features
+
+    return features.AGGREGATES_BY_TYPE, features.FILTER_OPS_BY_TYPE
+
+
+def _aggregate_entry(entry: Any) -> tuple[str, list[str]]:
+    if isinstance(entry, str):
+        return entry, _AGGREGATE_ARGS.get(entry, [])
+    name, args = entry
+    return name, list(args)
+
+
+def features_response(
+    aggregates: Mapping[str, Iterable[Any]] | None = None,
+    filter_ops: Mapping[str, Iterable[str]] | None = None,
+) -> pb.GetFeaturesResp:
+    """Return the features message, by default from the engine's own lists.
+
+    Parameters
+    ----------
+    aggregates
+        ``{type name: [aggregate name | (name, [arg type names])]}``.
+    filter_ops
+        ``{type name: [filter op]}``.
+    """
+    if aggregates is None or filter_ops is None:
+        engine_aggregates, engine_filters = _engine_features()
+        aggregates = engine_aggregates if aggregates is None else aggregates
+        filter_ops = engine_filters if filter_ops is None else filter_ops
+    message = pb.GetFeaturesResp(
+        group_by=True, split_by=True, expressions=True, on_update=True, sort=True
+    )
+    for ptype, ops in filter_ops.items():
+        message.filter_ops[column_type_from_name(ptype)].options.extend(ops)
+    for ptype, entries in aggregates.items():
+        options = message.aggregates[column_type_from_name(ptype)]
+        for entry in entries:
+            name, args = _aggregate_entry(entry)
+            options.aggregates.add(name=name, args=[column_type_from_name(a) for a in args])
+    from ..engine import features
+
+    group_modes = getattr(features, "GROUP_ROLLUP_MODES", ("rollup",))
+    split_modes = getattr(features, "SPLIT_ROLLUP_MODES", ("flat",))
+    message.group_rollup_mode.extend(_GROUP_MODES[m] for m in group_modes if m in _GROUP_MODES)
+    message.split_rollup_mode.extend(_SPLIT_MODES[m] for m in split_modes if m in _SPLIT_MODES)
+    return message

@@ -1,0 +1,239 @@
+"""Python websocket clients: :func:`websocket` (synchronous) and :func:`async_websocket`.
+
+Both return a :class:`~.client.Client` whose tables and views are proxies
+over a websocket to any server speaking Perspective's protocol (ours, or
+perspective-python's). The synchronous client runs its own IO thread with
+an asyncio loop, and runs user callbacks on one separate thread so a
+callback may call back into the client; the asynchronous client lives on the
+caller's running loop and its methods return awaitables.
+
+Uses tornado's websocket client; imports the protocol; must not import
+handlers or jupyter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import inspect
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from .client import Client
+
+__all__ = ["AsyncWebsocketClient", "WebsocketClient", "async_websocket", "websocket"]
+
+log = logging.getLogger(__name__)
+
+#: Largest message either client accepts (big Arrow payloads).
+MAX_MESSAGE_SIZE = 1024 * 1024 * 1024
+
+_CALLBACK_THREAD = "perspective-nb-callback"
+_CLOSED = "the websocket connection is closed; reconnect with perspective_nb.websocket(url)"
+
+
+class _FutureWaiter:
+    __slots__ = ("future",)
+
+    def __init__(self) -> None:
+        self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def set(self, reply: Any) -> None:
+        if not self.future.done():
+            self.future.set_result(reply)
+
+
+class WebsocketClient(Client):
+    """A synchronous client over a websocket, with its own IO thread."""
+
+    def __init__(self, url: str, connect_timeout: float | None = 30.0) -> None:
+        super().__init__()
+        self.url = url
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="perspective-nb-websocket", daemon=True
+        )
+        self._thread.start()
+        self._callbacks = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix=_CALLBACK_THREAD
+        )
+        self._conn: WebSocketClientConnection | None = None
+        try:
+            future = asyncio.run_coroutine_threadsafe(self._connect(), self._loop)
+            self._conn = future.result(connect_timeout)
+        except BaseException:
+            self._stop_threads()
+            raise
+
+    async def _connect(self) -> WebSocketClientConnection:
+        return await websocket_connect(
+            self.url, max_message_size=MAX_MESSAGE_SIZE, on_message_callback=self._on_message
+        )
+
+    def _on_message(self, message: str | bytes | None) -> None:
+        if message is None:
+            self._fail_pending(_CLOSED)
+            return
+        if isinstance(message, str):
+            message = message.encode()
+        self.handle_response(message)
+
+    def _write(self, data: bytes) -> None:
+        if self._conn is None or self._conn.protocol is None:
+            self._fail_pending(_CLOSED)
+            return
+        self._conn.write_message(data, binary=True)
+
+    def _send(self, data: bytes) -> None:
+        if threading.current_thread() is self._thread:
+            raise RuntimeError(
+                "a synchronous call was made on the websocket IO thread; "
+                "use async_websocket() inside an event loop"
+            )
+        self._loop.call_soon_threadsafe(self._write, data)
+
+    def _make_waiter(self) -> _FutureWaiter:
+        return _FutureWaiter()
+
+    def _finish(self, waiter: _FutureWaiter, decode: Callable[[Any], Any]) -> Any:
+        return decode(waiter.future.result())
+
+    def _dispatch_callback(self, callback: Callable[..., Any], *args: Any) -> None:
+        def run() -> None:
+            try:
+                callback(*args)
+            except Exception:
+                log.exception("a perspective callback raised")
+
+        # After terminate() the executor refuses work: late callbacks are dropped.
+        with contextlib.suppress(RuntimeError):
+            self._callbacks.submit(run)
+
+    def _stop_threads(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+        # From inside a callback, waiting for the callback thread would deadlock.
+        on_callback_thread = threading.current_thread().name.startswith(_CALLBACK_THREAD)
+        self._callbacks.shutdown(wait=not on_callback_thread)
+
+    def terminate(self) -> None:
+        """Close the connection and stop this client's threads."""
+        if not self._thread.is_alive():
+            return
+        if self._conn is not None:
+            conn = self._conn
+            self._loop.call_soon_threadsafe(conn.close)
+        self._fail_pending(_CLOSED)
+        self._stop_threads()
+
+    close = terminate
+
+    def __enter__(self) -> WebsocketClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.terminate()
+
+
+class _AsyncWaiter:
+    __slots__ = ("future",)
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.future: asyncio.Future[Any] = loop.create_future()
+
+    def set(self, reply: Any) -> None:
+        if not self.future.done():
+            self.future.set_result(reply)
+
+
+class AsyncWebsocketClient(Client):
+    """An asyncio client over a websocket: every method returns an awaitable."""
+
+    is_async = True
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+        self._conn: WebSocketClientConnection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    async def _connect(self) -> AsyncWebsocketClient:
+        self._loop = asyncio.get_running_loop()
+        self._conn = await websocket_connect(
+            self.url, max_message_size=MAX_MESSAGE_SIZE, on_message_callback=self._on_message
+        )
+        return self
+
+    def _on_message(self, message: str | bytes | None) -> None:
+        if message is None:
+            self._fail_pending(_CLOSED)
+            return
+        if isinstance(message, str):
+            message = message.encode()
+        self.handle_response(message)
+
+    def _send(self, data: bytes) -> None:
+        if self._conn is None or self._conn.protocol is None:
+            raise ConnectionError(_CLOSED)
+        self._conn.write_message(data, binary=True)
+
+    def _make_waiter(self) -> _AsyncWaiter:
+        assert self._loop is not None
+        return _AsyncWaiter(self._loop)
+
+    def _finish(self, waiter: _AsyncWaiter, decode: Callable[[Any], Any]) -> Any:
+        async def result() -> Any:
+            return decode(await waiter.future)
+
+        return result()
+
+    def _immediate(self, value: Any) -> Any:
+        async def result() -> Any:
+            return value
+
+        return result()
+
+    def _dispatch_callback(self, callback: Callable[..., Any], *args: Any) -> None:
+        outcome = callback(*args)
+        if inspect.isawaitable(outcome):
+            task = asyncio.ensure_future(outcome)
+            # Keep a reference until done, or the task may be collected mid-way.
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    def terminate(self) -> None:
+        """Close the connection; waiting calls fail."""
+        if self._conn is not None:
+            self._conn.close()
+        self._fail_pending(_CLOSED)
+
+    close = terminate
+
+
+def websocket(url: str) -> WebsocketClient:
+    """Connect to a Perspective websocket server; return a synchronous client.
+
+    Examples
+    --------
+    >>> client = websocket("ws://localhost:8080/websocket")  # doctest: +SKIP
+    >>> client.open_table("trades").view(group_by=["region"]).to_records()  # doctest: +SKIP
+    """
+    return WebsocketClient(url)
+
+
+async def async_websocket(url: str) -> AsyncWebsocketClient:
+    """Connect to a Perspective websocket server from a running asyncio loop.
+
+    Examples
+    --------
+    >>> client = await async_websocket("ws://localhost:8080/websocket")  # doctest: +SKIP
+    >>> table = await client.open_table("trades")  # doctest: +SKIP
+    """
+    return await AsyncWebsocketClient(url)._connect()

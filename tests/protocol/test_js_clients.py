@@ -1,0 +1,93 @@
+"""The official JS clients (@finos/perspective 3.8, @perspective-dev/client 5.5) against our server.
+
+Runs ``js/client_scenario.mjs`` under node over a real websocket. Skipped
+when node or the npm packages (``npm ci`` at the repository root) are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = Path(__file__).with_name("js") / "client_scenario.mjs"
+
+PACKAGES = {"3.8": "@finos/perspective", "5.5": "@perspective-dev/client"}
+
+
+def _require(package: str) -> None:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    if not (ROOT / "node_modules" / package / "package.json").exists():
+        pytest.skip(f"{package} is not installed; run `npm ci` at the repository root")
+
+
+def run_scenario(package: str, url: str, *extra: str) -> dict:
+    done = subprocess.run(
+        ["node", str(SCENARIO), package, url, *extra],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def trades(server):
+    server.make_table(
+        "trades",
+        {"id": [1, 2, 3, 4], "region": ["a", "b", "a", "c"], "qty": [1.0, 2.0, 3.0, 4.0]},
+        index="id",
+        limit=None,
+    )
+    return server.get_table("trades")
+
+
+def check(result: dict) -> None:
+    assert result["hosted"] == ["trades"]
+    assert result["schema"] == {"id": "integer", "region": "string", "qty": "float"}
+    assert result["size"] == 4
+    assert result["columns"] == {
+        "__ROW_PATH__": [[], ["c"], ["a"], ["b"]],
+        "qty": [9.0, 4.0, 3.0, 2.0],
+    }
+    assert result["dimensions"] == {
+        "num_table_rows": 4,
+        "num_table_columns": 3,
+        "num_view_rows": 4,
+        "num_view_columns": 1,
+    }
+    assert result["config"] == {
+        "group_by": ["region"],
+        "sort": [["qty", "desc"]],
+        "filter": [["qty", ">", 1]],
+    }
+    assert result["min_max"] == [2, 4]
+    assert result["update"]["port_id"] == 0
+    assert result["update"]["delta_bytes"] > 0
+    assert result["validate"]["expression_schema"] == {"e": "float"}
+    assert result["made_size"] == 3
+    assert result["arrow_bytes"] > 0
+    assert result["csv"].split() == ['"x"', "1", "2", "3"]
+    assert result["hosted_after"] == ["trades"]
+
+
+@pytest.mark.parametrize("generation", ["3.8", "5.5"])
+def test_official_js_client(live, trades, generation):
+    package = PACKAGES[generation]
+    _require(package)
+    if generation == "3.8":
+        check(run_scenario(package, live.url))
+    else:
+        # A 5.x client is recognised from its hosted-tables subscription ...
+        check(run_scenario(package, live.url, "subscribe"))
+        trades.remove([5])
+        # ... or the route is told which generation connects.
+        check(run_scenario(package, live.url.replace("/websocket", "/websocket-5")))

@@ -1,0 +1,48 @@
+"""The in-process client passes large values by reference, in both directions."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from perspective_nb.server import Server
+
+
+def test_in_memory_data_reaches_the_engine_by_reference(monkeypatch):
+    server = Server()
+    seen = []
+    original = Server.make_table
+
+    def spy(self, name, data, index, limit):
+        seen.append(data)
+        return original(self, name, data, index, limit)
+
+    monkeypatch.setattr(Server, "make_table", spy)
+    client = server.new_local_client()
+    data = pa.table({"a": [1, 2, 3]})
+    table = client.table(data, name="t")
+    assert seen == [data]
+    assert seen[0] is data  # no IPC encoding, no protobuf copy
+    table.update({"a": [4]})
+    assert table.size() == 4
+    table.delete()
+    client.terminate()
+
+
+def test_text_and_schemas_still_travel_in_the_message():
+    server = Server()
+    client = server.new_local_client()
+    assert client.table("a,b\n1,x\n", name="csv").schema() == {"a": "integer", "b": "string"}
+    assert client.table({"a": "float"}, name="schema").size() == 0
+    client.terminate()
+
+
+def test_large_outputs_arrive_as_the_engine_made_them():
+    server = Server()
+    client = server.new_local_client()
+    view = client.table({"a": list(range(1000))}, name="t").view()
+    engine_view = server.get_view(view.id)
+    assert view.to_arrow() == engine_view.to_arrow()
+    assert view.to_csv() == engine_view.to_csv()
+    assert view.to_columns() == engine_view.to_columns()
+    view.delete()
+    client.terminate()
