@@ -27,6 +27,7 @@ from ..errors import ConfigError, PerspectiveError, UpdateError
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_table
 from .storage import cast_batch, dedupe_last, to_storage
+from .upsert import key_order, upsert
 
 if TYPE_CHECKING:
     from .view import View
@@ -78,6 +79,7 @@ class Table:
         self._delete_callbacks: dict[int, Callable[[], None]] = {}
         self._views: list[View] = []
         self._deleted = False
+        self._last_changed: pa.Table | None = None
 
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
         storage = to_storage(tbl, key=index)
@@ -159,7 +161,7 @@ class Table:
                     f"{self._index!r}; include it so rows can be matched"
                 )
             new = self._merge(batch, cols)
-            changed = self._changed_rows(new, batch.num_rows, cols)
+            changed = self._changed_rows(new, batch.num_rows)
             self._swap(new)
         self._notify(port_id, changed)
 
@@ -262,7 +264,8 @@ class Table:
         """Type-check expressions against this table; Perspective's result shape."""
         from .expressions import validate_expressions
 
-        return validate_expressions(self.schema(), expressions)
+        index_type = self._schema[self._index] if self._index else "integer"
+        return validate_expressions(self.schema(), expressions, index_type=index_type)
 
     def _release_view(self, view: View) -> None:
         with self._lock:
@@ -299,57 +302,17 @@ class Table:
             return new
         key = self._index
         upd = dedupe_last(pa.table(cols), key, keep_values=keep_values)
-        keys = upd.column(key)
-        if data.num_rows:
-            pos = pc.index_in(keys, value_set=data.column(key))
-        else:
-            pos = pa.nulls(len(keys), pa.int32())
-        arrays = []
-        for f in self._storage_schema:
-            if f.name in upd.column_names:
-                arrays.append(upd.column(f.name))
-            elif data.num_rows:
-                arrays.append(data.column(f.name).take(pos))
-            else:
-                arrays.append(pa.nulls(len(keys), f.type))
-        merged = pa.Table.from_arrays(arrays, schema=self._storage_schema)
-        merged = merged.take(_key_order(merged.column(key)))
-        if pc.any(pc.is_valid(pos)).as_py():
-            kept = data.filter(pc.invert(pc.is_in(data.column(key), value_set=keys)))
-        else:
-            kept = data
-        new = pa.concat_tables([kept, merged])
-        if kept.num_rows and not _ascending_after(kept.column(key), merged.column(key)):
-            new = new.take(_key_order(new.column(key)))
+        upd = upd.take(key_order(upd.column(key)))
+        new, self._last_changed = upsert(data, upd, key, self._storage_schema)
         return new
 
-    def _changed_rows(self, new: pa.Table, n: int, cols: dict[str, Any]) -> pa.Table:
+    def _changed_rows(self, new: pa.Table, n: int) -> pa.Table:
         if self._index is None:
             return new.slice(max(new.num_rows - n, 0))
-        keys = cols[self._index]
-        return new.filter(pc.is_in(new.column(self._index), value_set=keys))
+        return self._last_changed
 
     def _notify(self, port_id: int, changed: pa.Table | None) -> None:
         with self._lock:
             views = list(self._views)
         for v in views:
             v._table_updated(port_id, changed)
-
-
-def _key_order(keys: pa.ChunkedArray) -> pa.Array:
-    """Row order of an indexed table: by key, nulls first (stable)."""
-    return pc.sort_indices(pa.table({"k": keys}), sort_keys=[("k", "ascending", "at_start")])
-
-
-def _ascending_after(before: pa.ChunkedArray, after: pa.ChunkedArray) -> bool:
-    """True when every key in ``after`` sorts strictly after every key in ``before``."""
-    if len(after) == 0:
-        return True
-    if before.null_count or after.null_count:
-        return False
-    hi = pc.max(before)
-    lo = pc.min(after)
-    try:
-        return bool(pc.greater(lo, hi).as_py())
-    except pa.ArrowNotImplementedError:
-        return False

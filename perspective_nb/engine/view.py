@@ -118,7 +118,11 @@ class View:
             from .expressions import expression_schema, normalize_expressions
 
             exprs = normalize_expressions(config.get("expressions"))
-            self._expr_types = expression_schema(table.schema(), exprs) if exprs else {}
+            index = table.get_index()
+            index_type = table.schema()[index] if index else "integer"
+            self._expr_types = (
+                expression_schema(table.schema(), exprs, index_type=index_type) if exprs else {}
+            )
         self._config: ViewConfig = normalize_config(config, table.schema(), exprs, self._expr_types)
         self._schema_all = {**table.schema(), **self._expr_types}
         self._cache: tuple[int, Any] | None = None
@@ -147,7 +151,14 @@ class View:
         if cfg.expressions:
             from .expressions import compute_expressions
 
-            computed = compute_expressions(data, self._table.schema(), dict(cfg.expressions))
+            index = self._table.get_index()
+            computed = compute_expressions(
+                data,
+                self._table.schema(),
+                dict(cfg.expressions),
+                index=data.column(index) if index else None,
+                index_type=self._table.schema()[index] if index else "integer",
+            )
             for name, arr in computed.items():
                 data = data.append_column(name, arr)
         mask = filter_mask(data, self._schema_all, cfg.filter, cfg.filter_op)

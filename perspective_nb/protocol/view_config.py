@@ -21,6 +21,7 @@ import datetime as _dt
 from collections.abc import Mapping
 from typing import Any
 
+from ..engine.expressions import normalize_expressions
 from ..errors import ConfigError
 from . import perspective_pb2 as pb
 
@@ -156,14 +157,6 @@ def _flatten_aggregate(name: str, value: Any) -> list[str]:
     )
 
 
-def _alias_of(expression: str) -> tuple[str, str]:
-    # A list entry may name itself with a leading "// alias" comment line.
-    first, _, rest = expression.partition("\n")
-    if first.lstrip().startswith("//") and rest:
-        return first.lstrip()[2:].strip(), rest.strip()
-    return expression, expression
-
-
 def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
     if isinstance(term, str):
         column, direction = term, "asc"
@@ -223,9 +216,7 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
             is_or = str(value).lower() == "or"
             message.filter_op = pb.ViewConfig.OR if is_or else pb.ViewConfig.AND
         elif key == "expressions":
-            items = value.items() if isinstance(value, Mapping) else map(_alias_of, value)
-            for alias, expr in items:
-                message.expressions[alias] = expr
+            message.expressions.update(normalize_expressions(value))
         elif key == "group_by_depth":
             message.group_by_depth = int(value)
         elif key == "group_rollup_mode":

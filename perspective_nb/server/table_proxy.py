@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..engine.expressions import normalize_expressions
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs
 from ..protocol.table_data import encode_keys, encode_table_data
@@ -142,8 +143,7 @@ class Table:
 
     def validate_expressions(self, expressions: dict[str, str] | list[str]) -> Any:
         """Type-check expressions; return their schema, errors and aliases."""
-        if not isinstance(expressions, dict):
-            expressions = {e: e for e in expressions}
+        expressions = normalize_expressions(expressions)
 
         def decode(body: pb.TableValidateExprResp) -> dict[str, Any]:
             return {

@@ -7,6 +7,24 @@ per node, with the function library in ``functions_*.py``.
 Public API: :func:`normalize_expressions`, :func:`expression_schema`,
 :func:`compute_expressions`, :func:`validate_expressions`.
 
+Semantics follow perspective-python 3.8 (checked by tests/oracle), quirks
+included (ExprTK's ``x + 0``/``x * 1`` folding, ``min``/``max`` null
+folding, a null boolean condition taking the ``then`` branch, bucket
+multiples, date packing in ``integer(date)``). Deliberate differences, where
+3.8 is plainly wrong or undefined:
+
+- an integer compared with a float compares values (3.8: always false);
+- a non-boolean ``if``/``?:`` condition uses ExprTK truthiness, non-zero
+  and present (3.8: always the ``then`` branch);
+- NaN/inf become null as soon as they arise (3.8 keeps NaN distinct from
+  null until the output, e.g. ``is_null(sqrt(-1))``);
+- ``-0.0 == 0`` is true (IEEE); instants before 1970 floor instead of
+  truncating toward 1970; ``bucket(x, '0Y')`` is rejected;
+- ``abs`` of an integer works (3.8: null); ``&``/``|`` mean ``and``/``or``;
+  ``x == null`` tests for null; non-ASCII string literals are accepted;
+- extensions 3.8 lacks or rejects on every call: ``coalesce``,
+  ``contains``, ``not``, ``vlookup``, ``sec``, ``csc``.
+
 Pure pyarrow + numpy: nothing from the protocol, server or jupyter layers.
 """
 

@@ -28,7 +28,7 @@ from . import (
 )
 from . import nodes as n
 from .operators import binary, unary
-from .registry import FUNCTIONS, CallSite
+from .registry import FUNCTIONS, CallSite, type_error_prefix
 from .statements import Statements, unify
 from .values import Val, load_column, null_of, scalar_val
 
@@ -184,6 +184,18 @@ class Context(Statements):
             return simplified
         left = self.evaluate(node.left)
         right = self.evaluate(node.right)
+        if (
+            node.op == "/"
+            and isinstance(node.left, n.Column)
+            and right.is_numeric
+            and right.is_scalar
+            and right.data.as_py() == 0
+        ):
+            # Perspective rejects a column divided by a constant zero outright.
+            raise self.error(
+                node,
+                f'{type_error_prefix}: the column "{node.left.name}" is divided by the constant 0',
+            )
         return binary(node.op, left, right, self.length, lambda m: self.error(node, m))
 
     def _identity(self, node: n.Binary) -> Val | None:

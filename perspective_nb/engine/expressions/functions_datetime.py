@@ -1,12 +1,15 @@
 """Date and datetime functions of the expression language, including ``bucket``.
 
 Calendar parts are computed in local wall-clock time (see :mod:`.clock`).
-``bucket(x, unit)`` takes ``'s'``, ``'m'``, ``'h'`` (optionally with a
-multiple, e.g. ``'5m'``: floored within the enclosing minute/hour/day) which
-keep a datetime, and ``'D'``, ``'W'`` (weeks start on Monday), ``'M'`` and
-``'Y'`` (``'M'``/``'Y'`` also with multiples, floored within the year /
-to a multiple of the year number) which give a date. ``bucket`` on numbers
-floors to a multiple.
+``bucket(x, unit)`` takes ``'s'``, ``'m'``, ``'h'`` (optionally with one of
+Perspective's multiples, e.g. ``'5m'``: floored within the enclosing
+minute/hour/day) which keep a datetime, and ``'D'``, ``'W'`` (weeks start on
+Monday), ``'M'`` and ``'Y'`` (``'M'``/``'Y'`` also with multiples, floored
+within the year / to a multiple of the year number) which give a date.
+``bucket`` on numbers floors to a multiple.
+
+Instants before 1970 are floored (1969-12-31 23:59 is in the day
+1969-12-31); Perspective 3.8 truncates them toward 1970 instead.
 
 Pure pyarrow/numpy.
 """
@@ -61,6 +64,15 @@ _MONTHS = pa.array(
 )
 _UNIT = re.compile(r"^(\d*)([smhDWMY])$")
 _SUB_DAY = {"s": (1000, 60), "m": (60_000, 60), "h": (3_600_000, 24)}
+# The multiples Perspective accepts per unit (any for 'Y').
+_MULTIPLES = {
+    "s": {1, 5, 10, 15, 20, 30},
+    "m": {1, 5, 10, 15, 20, 30},
+    "h": {1, 2, 3, 4, 6, 12},
+    "D": {1},
+    "W": {1},
+    "M": {1, 2, 3, 4, 6},
+}
 
 
 def _temporal(site: CallSite, args: list[Val]) -> None:
@@ -75,6 +87,13 @@ def _as_date(val: Val) -> object:
     if val.ptype == "null":
         return pa.scalar(None, pa.date32())
     return pc.cast(to_wall_clock(val.data), pa.date32())
+
+
+def _label(names: pa.Array, positions: object) -> object:
+    """``names[positions]`` for an array or a scalar of positions."""
+    if isinstance(positions, pa.Scalar):
+        return names[positions.as_py()] if positions.is_valid else pa.scalar(None, pa.string())
+    return pc.take(names, positions)
 
 
 @function("today", min_args=0)
@@ -133,27 +152,29 @@ def _hour_of_day(site: CallSite, args: list[Val]) -> Val:
 def _day_of_week(site: CallSite, args: list[Val]) -> Val:
     _temporal(site, args)
     day = pc.day_of_week(_as_date(args[0]), count_from_zero=True, week_start=7)
-    return Val(pc.take(_DAYS, day), "string")
+    return Val(_label(_DAYS, day), "string")
 
 
 @function("month_of_year", min_args=1)
 def _month_of_year(site: CallSite, args: list[Val]) -> Val:
     _temporal(site, args)
     month = pc.subtract(pc.month(_as_date(args[0])), 1)
-    return Val(pc.take(_MONTHS, month), "string")
+    return Val(_label(_MONTHS, month), "string")
 
 
 def _parse_unit(site: CallSite, arg: Val) -> tuple[int, str]:
     text = site.literal_string(arg, "a unit ('s', 'm', 'h', 'D', 'W', 'M' or 'Y')")
     found = _UNIT.match(text)
     multiple = int(found.group(1) or 1) if found else 0
-    if not found or multiple < 1 or (found.group(2) in "DW" and found.group(1)):
+    unit = found.group(2) if found else ""
+    if not found or multiple < 1 or multiple not in _MULTIPLES.get(unit, {multiple}):
         raise site.error(
             f"Type Error - inputs do not resolve to a valid expression: bucket() unit {text!r} "
-            "is not one of 's', 'm', 'h', 'D', 'W', 'M', 'Y' (s, m, h, M and Y take a "
-            "multiple such as '5m')"
+            "is not one of 's', 'm', 'h', 'D', 'W', 'M', 'Y', optionally with a multiple: "
+            "1, 5, 10, 15, 20 or 30 for s and m; 1, 2, 3, 4, 6 or 12 for h; 1, 2, 3, 4 or 6 "
+            "for M; any for Y"
         )
-    return multiple, found.group(2)
+    return multiple, unit
 
 
 def _from_numpy(values: np.ndarray, valid: np.ndarray, arrow_type: pa.DataType) -> pa.Array:

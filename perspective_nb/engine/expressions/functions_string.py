@@ -16,7 +16,7 @@ import re
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .registry import CallSite, function
+from .registry import CallSite, function, type_error_prefix
 from .values import Val
 
 __all__: list[str] = []
@@ -83,8 +83,8 @@ def _length(site: CallSite, args: list[Val]) -> Val:
 
 @function("intern", min_args=1)
 def _intern(site: CallSite, args: list[Val]) -> Val:
-    _strings(site, args)
-    return Val(_data(args[0]), "string")
+    # Perspective interns string literals only.
+    return Val(pa.scalar(site.literal_string(args[0], "a string"), pa.string()), "string")
 
 
 @function("contains", min_args=2)
@@ -94,7 +94,7 @@ def _contains(site: CallSite, args: list[Val]) -> Val:
     return Val(pc.match_substring(_data(args[0]), needle), "boolean")
 
 
-@function("order", min_args=1, max_args=None)
+@function("order", min_args=2, max_args=None)
 def _order(site: CallSite, args: list[Val]) -> Val:
     _strings(site, args, 1)
     values = [site.literal_string(a, "each ordered value") for a in args[1:]]
@@ -125,7 +125,10 @@ def _search(site: CallSite, args: list[Val]) -> Val:
     pattern = _regex(site, args[1])
     data = _data(args[0])
     if re.compile(pattern).groups == 0:
-        return Val(pc.if_else(pc.is_valid(data), _NULL_STR, _NULL_STR), "string")
+        raise site.error(
+            f"{type_error_prefix}: search() returns the first capture group, and "
+            f"{pattern!r} has none; wrap the part to return in parentheses"
+        )
     # Rewrite the whole string to group 1; rows without a match become null.
     whole = f"^(?s:.*?)(?:{pattern})(?s:.*)$"
     found = pc.replace_substring_regex(data, whole, r"\1", max_replacements=1)

@@ -52,10 +52,11 @@ def _dot(site: CallSite, args: list[Val]) -> Val:
 
 @function("norm3", min_args=1)
 def _norm(site: CallSite, args: list[Val]) -> Val:
-    a = _items(site, _vector(site, args[0], 3), 3)
-    squares = pc.add(
-        pc.add(pc.multiply(a[0], a[0]), pc.multiply(a[1], a[1])), pc.multiply(a[2], a[2])
-    )
+    """Euclidean norm of the first (up to) three elements; null elements count as 0."""
+    squares: object = pa.scalar(0.0)
+    for item in _items(site, _vector(site, args[0], 1), 3):
+        value = pc.fill_null(item, 0.0)
+        squares = pc.add(squares, pc.multiply(value, value))
     return Val(pc.sqrt(squares), "float")
 
 

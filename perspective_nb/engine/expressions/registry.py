@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from ...errors import ExpressionError
 from .values import Val
@@ -22,18 +22,14 @@ __all__ = ["FUNCTIONS", "CallSite", "FunctionSpec", "function", "type_error_pref
 type_error_prefix = "Type Error - inputs do not resolve to a valid expression"
 
 
-class _Context(Protocol):
-    text: str
-    length: int
-
-    def column(self, name: str, line: int, column: int) -> Val: ...
-
-    def index_values(self) -> Val: ...
-
-
 @dataclass(frozen=True)
 class CallSite:
-    """Where and on what a function is being called."""
+    """Where and on what a function is being called.
+
+    ``ctx`` is the :class:`.compiler.Context` (typed loosely because the
+    compiler imports this module): functions use its ``column``,
+    ``index_values``, ``vector_items`` and ``set_vector_item``.
+    """
 
     ctx: Any
     name: str

@@ -53,6 +53,7 @@ def test_exact_values(run, text, ptype, expected):
         ('log("f")', math.log),
         ('log10("f")', math.log10),
         ('log1p("f")', math.log1p),
+        ('expm1("f")', math.expm1),
         ('log2("f")', math.log2),
         ('sqrt("f")', math.sqrt),
         ('logn("f", 3)', lambda x: math.log(x) / math.log(3)),

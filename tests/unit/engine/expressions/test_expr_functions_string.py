@@ -22,7 +22,6 @@ from perspective_nb.errors import ExpressionError
         ("match_all(\"s\", 'a.c')", "boolean", [True, False, None, False, False]),
         ("search(\"s\", '([a-z]+)')", "string", ["abc", "ello", None, None, "xyz"]),
         ("search(\"s\", 'x(y)z')", "string", [None, None, None, None, "y"]),
-        ("search(\"s\", 'abc')", "string", [None] * 5),
         ('substring("s", 1, 2)', "string", ["bc", "el", None, None, "yz"]),
         ('substring("s", 1)', "string", ["bc", "ello", None, None, "yz abc"]),
         ('substring("s", 5)', "string", [None, None, None, None, "bc"]),
@@ -52,6 +51,16 @@ def test_backslash_escapes_are_dropped_like_exprtk(run):
 def test_type_errors(run, text):
     with pytest.raises(ExpressionError, match="Type Error"):
         run(text)
+
+
+def test_search_needs_a_capture_group(run):
+    with pytest.raises(ExpressionError, match="has none"):
+        run("search(\"s\", 'abc')")
+
+
+def test_intern_takes_a_literal(run):
+    with pytest.raises(ExpressionError, match="string literal"):
+        run('intern("s")')
 
 
 def test_invalid_regex_is_reported(run):

@@ -52,7 +52,7 @@ def test_indexof_writes_the_first_group_span(run):
     [
         ("var v[2]; indexof(\"s\", 'a', v)", "capture group"),
         ("indexof(\"s\", '(a)', 1)", "vector variable"),
-        ("var a[2]; norm3(a)", "at least 3"),
+        ("var a[2]; cross_product3(a, a, a)", "at least 3"),
     ],
 )
 def test_vector_function_errors(run, text, message):

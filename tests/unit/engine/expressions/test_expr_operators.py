@@ -103,3 +103,10 @@ def test_exprtk_identities_keep_the_integer_column(run, text):
 def test_times_zero_is_constant_even_for_null(run):
     assert run('"i" * 0') == ("float", [0.0] * 5)
     assert run('"i" - 0') == ("float", [1.0, 2.0, None, -4.0, 5.0])
+
+
+def test_column_divided_by_constant_zero_is_rejected(run):
+    with pytest.raises(ExpressionError, match='"f" is divided by the constant 0'):
+        run('"f" / (1 - 1)')
+    assert run('("f" + 1) / 0')[1] == [None] * 5
+    assert run('"f" % 0')[1] == [None] * 5
