@@ -59,14 +59,15 @@ class Window:
             out["__ROW_PATH__"] = paths
             if self.want_id:
                 out["__ID__"] = [list(p) for p in paths]
-        elif self.ids is not None and (self.want_id or self.want_index):
+        for name, arr in self.columns.items():
+            out[name] = _clean(_jsonable(arr).to_pylist())
+        if self.paths is None and self.ids is not None and (self.want_id or self.want_index):
+            # Flat views list the row keys after the columns.
             keys = [[k] for k in _jsonable(self.ids).to_pylist()]
             if self.want_index:
                 out["__INDEX__"] = keys
             if self.want_id:
                 out["__ID__"] = [list(k) for k in keys]
-        for name, arr in self.columns.items():
-            out[name] = _clean(_jsonable(arr).to_pylist())
         return out
 
     def to_records(self) -> list[dict[str, Any]]:

@@ -253,7 +253,9 @@ class View:
         """``{column: type}`` of the view's columns after aggregation."""
         cfg = self._config
         aggs = cfg.aggregate_map
-        out = {}
+        out: dict[str, str] = {}
+        if cfg.split_by and not self.column_paths():
+            return out  # no split values: no columns at all
         for c in cfg.columns:
             t = self._schema_all[c]
             if cfg.group_by or (cfg.split_by and cfg.group_by):
