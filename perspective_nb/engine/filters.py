@@ -68,12 +68,14 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
         result = _apply(col, lambda a: fn(a, scalar))
         # A null is "not equal" to every value in Perspective.
         return pc.fill_null(result, True) if op == "!=" else result
+    # Perspective's text matches ignore ASCII case (and only ASCII case).
+    pattern = "".join(ch.lower() if ch.isascii() else ch for ch in str(value))
     if op == "begins with":
-        return _apply(col, lambda a: pc.starts_with(a, pattern=str(value)))
+        return _apply(col, lambda a: pc.starts_with(pc.ascii_lower(a), pattern=pattern))
     if op == "ends with":
-        return _apply(col, lambda a: pc.ends_with(a, pattern=str(value)))
+        return _apply(col, lambda a: pc.ends_with(pc.ascii_lower(a), pattern=pattern))
     if op == "contains":
-        return _apply(col, lambda a: pc.match_substring(a, pattern=str(value)))
+        return _apply(col, lambda a: pc.match_substring(pc.ascii_lower(a), pattern=pattern))
     raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
 
 

@@ -266,3 +266,11 @@ def test_top_rows_of_a_sort_equal_the_full_stable_sort():
         full = t.view(sort=[["x", direction]], columns=["x", "y"]).to_columns()
         assert top["y"] == full["y"][10:200]
         assert v.to_columns(start_row=5000, end_row=5010)["y"] == full["y"][5000:5010]
+
+
+def test_text_filters_ignore_ascii_case_only():
+    t = Table({"s": ["b", "B", "ab", "xB", "Zoë", "ZOË"]}, name="t")
+    assert t.view(filter=[["s", "begins with", "b"]]).to_columns()["s"] == ["b", "B"]
+    assert t.view(filter=[["s", "ends with", "B"]]).num_rows() == 4
+    assert t.view(filter=[["s", "contains", "oë"]]).to_columns()["s"] == ["Zoë"]
+    assert t.view(filter=[["s", "==", "b"]]).num_rows() == 1
