@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,73 +26,18 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
 from .config import ViewConfig, normalize_config
-from .encoding import encode, format_label
 from .filters import filter_mask
+from .flat import FlatFrame, compute_flat, split_window
 from .outputs import Window
-from .pivot import PivotFrame, compute_pivot, row_sort_specs
+from .pivot import PivotFrame, compute_pivot
 
 if TYPE_CHECKING:
     from .table import Table
 
 __all__ = ["View"]
 
-_ZEROS = {
-    "integer": 0,
-    "float": 0.0,
-    "string": "",
-    "boolean": False,
-    "date": pa.scalar(-719_529, pa.int32()).cast(pa.date32()),  # Perspective's 0000-00-00
-    "datetime": pa.scalar(0, pa.int64()).cast(pa.timestamp("ms")),
-}
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
-
-
-class _Order:
-    """The sorted row order of a flat view, computed as far as reads need it.
-
-    A grid first asks for the top 100 rows: those come from a top-k
-    selection (O(N)) with the row number as the last key, which makes the
-    unstable selection agree exactly with the stable full sort. Reading
-    past the first few thousand rows computes (and caches) the full sort.
-    """
-
-    _TOP_K_LIMIT = 4096
-
-    def __init__(self, keys: pa.Table, sort_keys: list[tuple[str, str, str]]) -> None:
-        self._keys = keys
-        self._sort_keys = sort_keys
-        self._full: pa.Array | None = None
-        self._lock = threading.Lock()
-        # Top-k cannot place nulls first, so it is used only without nulls.
-        self._top_k_ok = not any(c.null_count for c in keys.columns)
-
-    def window(self, start: int, end: int) -> pa.Array:
-        n = self._keys.num_rows
-        if self._full is None and self._top_k_ok and end <= self._TOP_K_LIMIT and n > 8 * end:
-            if end == 0:
-                return pa.array([], pa.uint64())
-            tbl = self._keys.append_column("__row", pa.array(np.arange(n)))
-            keys = [(k, o) for k, o, _ in self._sort_keys] + [("__row", "ascending")]
-            top = pc.select_k_unstable(tbl, k=end, sort_keys=keys)
-            return top.slice(start)
-        with self._lock:
-            if self._full is None:
-                self._full = pc.sort_indices(self._keys, sort_keys=self._sort_keys)
-        return self._full.slice(start, end - start)
-
-
-@dataclass
-class _Flat:
-    source: pa.Table
-    order: _Order | None
-    ids: pa.Array
-    split_cols: list[str]
-    split_values: list[tuple]
-
-    @property
-    def num_rows(self) -> int:
-        return self.source.num_rows
 
 
 class View:
@@ -135,7 +79,7 @@ class View:
         self._deleted = False
 
     # -- computation -----------------------------------------------------
-    def _frame(self) -> _Flat | PivotFrame:
+    def _frame(self) -> FlatFrame | PivotFrame:
         self._check_alive()
         with self._lock:
             version = self._table.version
@@ -146,7 +90,7 @@ class View:
             self._cache = (version, frame)
             return frame
 
-    def _compute(self, data: pa.Table) -> _Flat | PivotFrame:
+    def _compute(self, data: pa.Table) -> FlatFrame | PivotFrame:
         cfg = self._config
         if cfg.expressions:
             from .expressions import compute_expressions
@@ -170,57 +114,7 @@ class View:
             return compute_pivot(
                 data, self._schema_all, cfg, self._depth, self._expanded, self._collapsed
             )
-        index = self._table.get_index()
-        if index is not None:
-            ids = data.column(index)
-        else:
-            ids = rownums if rownums is not None else pa.array(np.arange(data.num_rows))
-        sorts = row_sort_specs(cfg)
-        order = None
-        if sorts:
-            keys, cols = [], {}
-            for i, (c, d) in enumerate(sorts):
-                col = data.column(c)
-                if cfg.split_by:
-                    # Rows of a flat split view are aggregated alone (nulls become zeros).
-                    plain = _plain_strings(col)
-                    col = pc.fill_null(plain, _zero(self._schema_all[c], plain.type))
-                if d.endswith("abs"):
-                    col = pc.abs(col)
-                if self._schema_all[c] == "string":
-                    # Sort strings by their value-ordered codes (null = 0 sorts
-                    # first ascending, last descending, as Perspective does).
-                    col = pa.array(encode(col).codes)
-                cols[f"k{i}"] = col
-                desc = d.startswith("desc")
-                keys.append(
-                    (
-                        f"k{i}",
-                        "descending" if desc else "ascending",
-                        "at_end" if desc else "at_start",
-                    )
-                )
-            order = _Order(pa.table(cols), keys)
-        split_cols, split_values = [], []
-        if cfg.split_by:
-            split_cols, split_values = self._flat_split_paths(data)
-        return _Flat(data, order, ids, split_cols, split_values)
-
-    def _flat_split_paths(self, data: pa.Table) -> tuple[list[str], list[tuple]]:
-        encs = [encode(data.column(c)) for c in self._config.split_by]
-        if not encs or data.num_rows == 0:
-            return [], []
-        codes = pa.table({f"s{j}": pa.array(e.codes) for j, e in enumerate(encs)})
-        combos = codes.group_by(codes.column_names, use_threads=False).aggregate([])
-        cm = np.column_stack([combos.column(k).to_numpy() for k in codes.column_names])
-        cm = cm[np.lexsort(cm.T[::-1])]
-        labels = [
-            tuple(format_label(v) for v in (e.decode(cm[:, j]).to_pylist()))
-            for j, e in enumerate(encs)
-        ]
-        values = [tuple(lab[i] for lab in labels) for i in range(len(cm))]
-        names = [f"{'|'.join(v)}|{c}" for v in values for c in self._config.columns]
-        return names, values
+        return compute_flat(data, self._schema_all, cfg, self._table.get_index(), rownums)
 
     # -- shape -----------------------------------------------------------
     def column_paths(self) -> list[str]:
@@ -352,8 +246,8 @@ class View:
             else (frame.split_cols if self._config.split_by else list(self._config.columns))
         )
         c0 = max(int(kw.get("start_col") or 0), 0)
-        c1 = kw.get("end_col")
-        names = names[c0 : len(names) if c1 is None else int(c1)]
+        c1 = len(names) if kw.get("end_col") is None else int(kw["end_col"])
+        names = names[c0:c1]
         want_id, want_index = bool(kw.get("id")), bool(kw.get("index"))
         if isinstance(frame, PivotFrame):
             rows = np.arange(start, end)
@@ -376,27 +270,11 @@ class View:
             part = frame.source.take(sel)
             ids = frame.ids.take(sel)
         if self._config.split_by:
-            cols = self._split_window(part, names)
+            paths = frame.split_paths[c0:c1]
+            cols = split_window(part, paths, self._config, self._schema_all)
         else:
             cols = {c: part.column(c) for c in names}
         return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
-
-    def _split_window(self, part: pa.Table, names: list[str]) -> dict[str, pa.Array]:
-        labels = [pc.fill_null(_labels(part.column(c)), "null") for c in self._config.split_by]
-        out = {}
-        for name in names:
-            *values, col = name.split("|")
-            hit = None
-            for lab, v in zip(labels, values, strict=False):
-                m = pc.equal(lab, v)
-                hit = m if hit is None else pc.and_(hit, m)
-            src = part.column(col)
-            # A flat split view aggregates each row alone: its own cell is never
-            # null but the type's zero (0, "", false, the epoch).
-            src = _plain_strings(src)
-            src = pc.fill_null(src, _zero(self._schema_all[col], src.type))
-            out[name] = pc.if_else(hit, src, pa.nulls(len(src), src.type))
-        return out
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:
         """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
@@ -508,30 +386,3 @@ class View:
         ]
         tbl = changed.select(cols) if changed is not None else pa.table({})
         return Window({c: tbl.column(c) for c in cols}).to_arrow()
-
-
-def _zero(ptype: str, t: pa.DataType) -> pa.Scalar:
-    z = _ZEROS[ptype]
-    return (z if isinstance(z, pa.Scalar) else pa.scalar(z)).cast(t)
-
-
-def _plain_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(col.type):
-        return col.cast(col.type.value_type)
-    return col
-
-
-def _labels(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    t = col.type
-    if pa.types.is_timestamp(t):
-        col = col.cast(pa.timestamp("ms", t.tz))
-    if pa.types.is_dictionary(t):
-        col = col.cast(t.value_type)
-    if pa.types.is_floating(col.type):
-        # Window rows only: formatting each float in Python is O(viewport).
-        return pa.array(
-            [None if v is None else format_label(v) for v in col.to_pylist()], pa.string()
-        )
-    if pa.types.is_boolean(col.type):
-        return pc.if_else(col, "true", "false")
-    return col.cast(pa.string())
