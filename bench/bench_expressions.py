@@ -1,4 +1,4 @@
-"""Benchmark expression columns: ours vs raw pyarrow vs perspective-python 3.8.
+"""Benchmark expression columns: ours vs raw pyarrow vs perspective-python.
 
 Run: ``python bench/bench_expressions.py [rows]`` (default 1,000,000). Prints
 a markdown table of median wall times. Not a test: numbers depend on the
@@ -99,12 +99,21 @@ def main() -> None:
     print(f"| ours expression + group_by region (pyarrow) | {grouped:.1f} | |")
     if theirs is not None:
         print(
-            f"| perspective-python 3.8 view, same expression + group_by region | {theirs:.1f} "
+            f"| perspective-python {_peer_version()} view, same expression + group_by region "
+            f"| {theirs:.1f} "
             f"| {theirs / grouped:.1f}x ours+group_by |"
         )
     for label, text in others.items():
         ms = median_ms(lambda text=text: compute_expressions(table, SCHEMA, {"x": text}), 5)
         print(f"| ours `{label}` | {ms:.1f} | |")
+
+
+def _peer_version() -> str:
+    try:
+        import perspective
+    except ImportError:
+        return "(not installed)"
+    return getattr(perspective, "__version__", "?")
 
 
 if __name__ == "__main__":
