@@ -285,10 +285,27 @@ def _split_columns(work, config, specs, levels, senc, level_arr, row_arr, n_leve
         c: pa.chunked_array([_plain(p.column(c)) for p in parts]).combine_chunks()
         for c in config.columns
     }
-    for j in range(len(combo_keys)):
+    for j in _column_order(config, flats, pos, level_arr):
         label = "|".join(lab[j] for lab in labels)
         split_values.append(tuple(lab[j] for lab in labels))
         idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
         for c in config.columns:
             columns[f"{label}|{c}"] = flats[c].take(idx)
     return columns, split_values
+
+
+def _column_order(config, flats, pos, level_arr) -> list[int]:
+    """Split paths in value order, or by their total for a ``col asc``/``col desc`` sort."""
+    n_combos = pos.shape[1]
+    col_sorts = [(c, d) for c, d in config.sort if d.startswith("col") and c in flats]
+    totals = np.nonzero(level_arr == 0)[0]
+    if not col_sorts or not len(totals) or not n_combos:
+        return list(range(n_combos))
+    col, direction = col_sorts[0]
+    at = pos[totals[0]]
+    values = flats[col].take(pa.array(at, mask=at < 0))
+    if direction.endswith("abs"):
+        values = pc.abs(values)
+    desc = "desc" in direction
+    key = ("v", "descending" if desc else "ascending", "at_end" if desc else "at_start")
+    return pc.sort_indices(pa.table({"v": values}), sort_keys=[key]).to_pylist()

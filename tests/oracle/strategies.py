@@ -121,5 +121,10 @@ def view_configs(draw, table: pa.Table, pivots=True):
     sortable = list(cfg["columns"])
     if draw(st.booleans()):
         col = draw(st.sampled_from(sortable))
-        cfg["sort"] = [[col, draw(st.sampled_from(["asc", "desc"]))]]
+        directions = ["asc", "desc"]
+        if ptype(col) in ("integer", "float"):
+            directions += ["asc abs", "desc abs"]
+        if pivots and cfg.get("group_by") and cfg.get("split_by"):
+            directions += ["col asc", "col desc"]
+        cfg["sort"] = [[col, draw(st.sampled_from(directions))]]
     return cfg

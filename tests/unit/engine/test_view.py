@@ -274,3 +274,19 @@ def test_text_filters_ignore_ascii_case_only():
     assert t.view(filter=[["s", "ends with", "B"]]).num_rows() == 4
     assert t.view(filter=[["s", "contains", "oë"]]).to_columns()["s"] == ["Zoë"]
     assert t.view(filter=[["s", "==", "b"]]).num_rows() == 1
+
+
+def test_column_sort_orders_split_paths_by_their_total():
+    t = Table(
+        {"g": ["x", "y", "x", "y", "z"], "s": ["a", "b", "c", "a", "b"], "v": [1, 5, 2, 3, 4]},
+        name="t",
+    )
+    asc = t.view(group_by=["g"], split_by=["s"], columns=["v"], sort=[["v", "col asc"]])
+    assert asc.column_paths() == ["c|v", "a|v", "b|v"]
+    desc = t.view(
+        group_by=["g"], split_by=["s"], columns=["v"], sort=[["v", "col desc"], ["v", "asc"]]
+    )
+    cols = desc.to_columns()
+    assert list(cols)[1:] == ["b|v", "a|v", "c|v"]
+    assert cols["__ROW_PATH__"] == [[], ["x"], ["z"], ["y"]]
+    assert cols["b|v"] == [9, None, 4, 5]
