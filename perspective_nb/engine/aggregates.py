@@ -168,6 +168,8 @@ def _finish(spec: AggSpec, cols: list[pa.ChunkedArray]) -> pa.ChunkedArray:
         if spec.ptype == "boolean":
             return pc.fill_null(c, 0)
         return pc.fill_null(c, 0)
+    if a == "distinct count":
+        return c.cast(pa.uint32())  # Perspective's type for distinct counts
     if a == "any" and spec.ptype in _NUMERIC:
         return pc.fill_null(c, 0)
     if a == "abs sum":

@@ -157,9 +157,13 @@ def split_window(
         for lab, v in zip(labels, values, strict=True):
             m = pc.equal(lab, v)
             hit = m if hit is None else pc.and_(hit, m)
-        src = _plain_strings(part.column(col))
+        raw = part.column(col)
+        src = _plain_strings(raw)
         src = pc.fill_null(src, _zero(schema[col], src.type))
-        out["|".join((*values, col))] = pc.if_else(hit, src, pa.nulls(len(src), src.type))
+        cell = pc.if_else(hit, src, pa.nulls(len(src), src.type))
+        if pa.types.is_dictionary(raw.type):
+            cell = pc.dictionary_encode(cell)  # strings stay dictionary-encoded, as stored
+        out["|".join((*values, col))] = cell
     return out
 
 

@@ -156,6 +156,19 @@ def _column_array(values: Any) -> pa.Array:
     if pa.types.is_string(arr.type):
         # Python strings that all parse as dates or datetimes are inferred as such.
         arr = _maybe_temporal(pa.chunked_array([arr])).combine_chunks()
+    return _narrow_int(arr)
+
+
+def _narrow_int(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Untyped integers (Python, JSON, CSV) are Perspective "integer": int32 when they fit."""
+    if arr.type != pa.int64() or len(arr) == 0:
+        return arr
+    import pyarrow.compute as pc
+
+    lo_hi = pc.min_max(arr).as_py()
+    lo, hi = lo_hi["min"], lo_hi["max"]
+    if lo is None or (lo >= -(2**31) and hi < 2**31):
+        return arr.cast(pa.int32())
     return arr
 
 
@@ -220,6 +233,8 @@ def _infer_strings(tbl: pa.Table, schema: dict[str, str] | None) -> pa.Table:
         elif pa.types.is_timestamp(col.type) and target is None:
             # Midnight-only timestamps parsed from text are dates (2020-01-01).
             col = _maybe_date(col, pc)
+        elif target is None:
+            col = _narrow_int(col)
         cols.append(col)
     return pa.table(dict(zip(tbl.column_names, cols, strict=False)))
 

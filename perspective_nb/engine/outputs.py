@@ -94,7 +94,8 @@ class Window:
         if self.paths is not None:
             for i, (name, p) in enumerate(zip(self.group_by, self.paths, strict=False)):
                 shown = pa.array(self.depth > i)
-                cols[f"{name} (Group by {i + 1})"] = pc.if_else(shown, p, pa.nulls(len(p), p.type))
+                shown_path = pc.if_else(shown, p, pa.nulls(len(p), p.type))
+                cols[f"{name} (Group by {i + 1})"] = _arrow_out(shown_path)
         for name, arr in self.columns.items():
             cols[name] = _arrow_out(arr)
         return pa.table(cols) if cols else pa.table({})
@@ -122,8 +123,13 @@ class Window:
 
 
 def _arrow_out(arr: pa.Array) -> pa.Array:
+    """Perspective's Arrow output types: ms timestamps, dictionary-encoded strings."""
     if pa.types.is_timestamp(arr.type) and arr.type.unit != "ms":
         return arr.cast(pa.timestamp("ms", arr.type.tz))
+    if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        return pc.dictionary_encode(arr.cast(pa.string())).cast(
+            pa.dictionary(pa.int32(), pa.string())
+        )
     return arr
 
 

@@ -63,6 +63,7 @@ def test_outputs_and_viewports_match(oracle_client, data):
         ours_arrow = pa.ipc.open_stream(ours.to_arrow()).read_all()
         theirs_arrow = pa.ipc.open_stream(theirs.to_arrow()).read_all()
         assert ours_arrow.column_names == theirs_arrow.column_names, cfg
+        assert ours_arrow.schema.types == theirs_arrow.schema.types, cfg
         assert normalized(_pydict(ours_arrow)) == normalized(_pydict(theirs_arrow)), cfg
     finally:
         theirs.delete()
