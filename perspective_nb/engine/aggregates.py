@@ -219,9 +219,11 @@ def _group_ids(work: pa.Table, keys: list[str], groups: pa.Table) -> tuple[np.nd
 
 
 def _order_statistic(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table) -> pa.Array:
-    gid, _ = _group_ids(work, keys, groups)
     n_groups = groups.num_rows
     col = _plain(work.column(spec.column)).combine_chunks()
+    if work.num_rows == 0:
+        return pa.nulls(n_groups, pa.string() if spec.agg == "join" else col.type)
+    gid, _ = _group_ids(work, keys, groups)
     if spec.agg == "join":
         return _join(col, gid, n_groups)
     # Dense ranks of the values, nulls ranked first (rank 0).

@@ -290,3 +290,31 @@ def test_column_sort_orders_split_paths_by_their_total():
     assert list(cols)[1:] == ["b|v", "a|v", "c|v"]
     assert cols["__ROW_PATH__"] == [[], ["x"], ["z"], ["y"]]
     assert cols["b|v"] == [9, None, 4, 5]
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        {},
+        {"group_by": ["s"]},
+        {"split_by": ["s"]},
+        {"group_by": ["s"], "split_by": ["a"]},
+        {"sort": [["f", "desc"]]},
+        {"filter": [["s", "==", "x"]]},
+        {"group_by": ["d"], "aggregates": {"f": "median", "a": "join", "s": "dominant"}},
+    ],
+)
+def test_views_of_an_empty_table_then_filled(cfg):
+    t = Table({"a": "integer", "s": "string", "d": "date", "f": "float"}, name="e")
+    v = t.view(**cfg)
+    empty = v.to_columns()
+    assert v.num_rows() == (1 if cfg.get("group_by") else 0)
+    assert all(
+        x is None or x == 0 for col, vals in empty.items() if col != "__ROW_PATH__" for x in vals
+    )
+    assert v.to_csv() is not None
+    assert pa.ipc.open_stream(v.to_arrow()).read_all() is not None
+    t.update([{"a": 1, "s": "x", "d": "2020-01-01", "f": 1.5}])
+    filled = v.to_columns()
+    assert v.num_rows() >= 1
+    assert filled != empty
