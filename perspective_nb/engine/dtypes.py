@@ -22,6 +22,7 @@ __all__ = [
     "arrow_type_to_perspective",
     "canonical_arrow_type",
     "parse_type_name",
+    "zero_scalar",
 ]
 
 PERSPECTIVE_TYPES = ("integer", "float", "boolean", "string", "date", "datetime")
@@ -117,3 +118,23 @@ def arrow_type_to_perspective(t: pa.DataType) -> str:
         f"Arrow type {t} has no Perspective equivalent; cast the column to one of "
         f"{', '.join(PERSPECTIVE_TYPES)} before loading it"
     )
+
+
+# Each type's "zero": what Perspective shows where a cell is aggregated from
+# nothing (a flat split view's own cell, "first" of an empty view...).
+_ZEROS = {
+    "integer": 0,
+    "float": 0.0,
+    "string": "",
+    "boolean": False,
+    "date": pa.scalar(-719_529, pa.int32()).cast(pa.date32()),  # Perspective's 0000-00-00
+    "datetime": pa.scalar(0, pa.int64()).cast(pa.timestamp("ms")),
+}
+
+
+def zero_scalar(ptype: str, t: pa.DataType) -> pa.Scalar:
+    """The zero of Perspective type ``ptype`` as a scalar of Arrow type ``t``."""
+    z = _ZEROS[ptype]
+    if pa.types.is_dictionary(t):
+        t = t.value_type
+    return (z if isinstance(z, pa.Scalar) else pa.scalar(z)).cast(t)

@@ -19,19 +19,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
+from .dtypes import zero_scalar
 from .encoding import encode, format_label
 from .pivot import row_sort_specs
 
 __all__ = ["FlatFrame", "SortOrder", "compute_flat", "split_window"]
-
-_ZEROS = {
-    "integer": 0,
-    "float": 0.0,
-    "string": "",
-    "boolean": False,
-    "date": pa.scalar(-719_529, pa.int32()).cast(pa.date32()),  # Perspective's 0000-00-00
-    "datetime": pa.scalar(0, pa.int64()).cast(pa.timestamp("ms")),
-}
 
 
 class SortOrder:
@@ -109,9 +101,9 @@ def compute_flat(
             if cfg.split_by:
                 # Rows of a flat split view are aggregated alone (nulls become zeros).
                 plain = _plain_strings(col)
-                col = pc.fill_null(plain, _zero(schema[c], plain.type))
+                col = pc.fill_null(plain, zero_scalar(schema[c], plain.type))
             if d.endswith("abs"):
-                col = pc.abs(col)
+                col = pc.fill_null(pc.abs(col), 0)  # abs sorts count a null as 0
             if schema[c] == "string":
                 # Sort strings by their value-ordered codes (null = 0 sorts
                 # first ascending, last descending, as Perspective does).
@@ -159,17 +151,12 @@ def split_window(
             hit = m if hit is None else pc.and_(hit, m)
         raw = part.column(col)
         src = _plain_strings(raw)
-        src = pc.fill_null(src, _zero(schema[col], src.type))
+        src = pc.fill_null(src, zero_scalar(schema[col], src.type))
         cell = pc.if_else(hit, src, pa.nulls(len(src), src.type))
         if pa.types.is_dictionary(raw.type):
             cell = pc.dictionary_encode(cell)  # strings stay dictionary-encoded, as stored
         out["|".join((*values, col))] = cell
     return out
-
-
-def _zero(ptype: str, t: pa.DataType) -> pa.Scalar:
-    z = _ZEROS[ptype]
-    return (z if isinstance(z, pa.Scalar) else pa.scalar(z)).cast(t)
 
 
 def _plain_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from .aggregates import AggSpec, aggregate
 from .config import ViewConfig
+from .dtypes import zero_scalar
 from .encoding import Encoded, encode, value_labels
 
 __all__ = ["PivotFrame", "compute_pivot", "row_sort_specs"]
@@ -47,7 +48,7 @@ def row_sort_specs(config: ViewConfig) -> list[tuple[str, str]]:
 
 def _rank(values: pa.ChunkedArray | pa.Array, direction: str) -> np.ndarray:
     if direction.endswith("abs"):
-        values = pc.abs(values)
+        values = pc.fill_null(pc.abs(values), 0)  # abs sorts count a null as 0
     desc = direction.startswith("desc")
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
@@ -100,16 +101,7 @@ def compute_pivot(
         keys = [f"__g{i}" for i in range(k)]
         agg_k = aggregate(work, keys, specs)
         if k == 0 and work.num_rows == 0:
-            # The total row of an empty view is all nulls (not a sum of nothing).
-            # Counts stay 0.
-            agg_k = pa.table(
-                {
-                    c: agg_k.column(c)
-                    if c in aggs and aggs[c] in ("count", "distinct count")
-                    else pa.nulls(1, agg_k.column(c).type)
-                    for c in agg_k.column_names
-                }
-            )
+            agg_k = _empty_total(agg_k, aggs, schema)
         levels.append(agg_k)
         if k == 0:
             parents.append(np.zeros(1, np.int64))
@@ -126,6 +118,7 @@ def compute_pivot(
         own[order] = np.arange(agg_k.num_rows)
         ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
 
+    _tree_order_aggregates(levels, parents, ranks, aggs, value_cols, n_levels)
     shown = _shown_levels(config, n_levels)
     visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
 
@@ -156,7 +149,7 @@ def compute_pivot(
         }
         return PivotFrame(level_arr, paths, columns)
     columns, split_values = _split_columns(
-        work, config, specs, levels, senc, level_arr, row_arr, n_levels, aggs
+        work, config, specs, levels, parents, senc, level_arr, row_arr, n_levels, aggs
     )
     return PivotFrame(level_arr, paths, columns, split_values)
 
@@ -231,12 +224,14 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
         if agg == "pct sum grand total" or k == 0
         else levels[k - 1].column(col)
     )
+    if agg == "pct sum parent" and k == 0:
+        return pa.array(np.full(len(values), 100.0))  # the root is all of itself
     idx = np.zeros(len(values), np.int64) if agg == "pct sum grand total" else parents[k]
     denom = base.take(pa.array(idx)).cast(pa.float64())
     return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
 
 
-def _split_columns(work, config, specs, levels, senc, level_arr, row_arr, n_levels, aggs):
+def _split_columns(work, config, specs, levels, parents, senc, level_arr, row_arr, n_levels, aggs):
     skeys = [f"__s{j}" for j in range(len(senc))]
     combos = work.select(skeys).group_by(skeys, use_threads=False).aggregate([])
     if combos.num_rows == 0:
@@ -285,13 +280,32 @@ def _split_columns(work, config, specs, levels, senc, level_arr, row_arr, n_leve
         c: pa.chunked_array([_plain(p.column(c)) for p in parts]).combine_chunks()
         for c in config.columns
     }
+    denominators = _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels)
     for j in _column_order(config, flats, pos, level_arr):
         label = "|".join(lab[j] for lab in labels)
         split_values.append(tuple(lab[j] for lab in labels))
         idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
         for c in config.columns:
-            columns[f"{label}|{c}"] = flats[c].take(idx)
+            values = flats[c].take(idx)
+            if aggs[c] in denominators:
+                # A percentage of the parent (or total) row in the same split column.
+                at = denominators[aggs[c]]
+                dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
+                denom = flats[c].take(pa.array(dpos, mask=dpos < 0)).cast(pa.float64())
+                values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+            columns[f"{label}|{c}"] = values
     return columns, split_values
+
+
+def _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels) -> dict[str, np.ndarray]:
+    """Output row of each row's parent and of the total (-1 where not shown)."""
+    parent_out = np.arange(len(level_arr))  # the total row is its own parent
+    for k in range(1, n_levels + 1):
+        sel = np.nonzero(level_arr == k)[0]
+        parent_out[sel] = final_pos[k - 1][parents[k][row_arr[sel]]]
+    totals = np.nonzero(level_arr == 0)[0]
+    total_out = np.full(len(level_arr), totals[0] if len(totals) else -1)
+    return {"pct sum parent": parent_out, "pct sum grand total": total_out}
 
 
 def _column_order(config, flats, pos, level_arr) -> list[int]:
@@ -309,3 +323,71 @@ def _column_order(config, flats, pos, level_arr) -> list[int]:
     desc = "desc" in direction
     key = ("v", "descending" if desc else "ascending", "at_end" if desc else "at_start")
     return pc.sort_indices(pa.table({"v": values}), sort_keys=[key]).to_pylist()
+
+
+# Aggregates whose group rows take a child's value in tree order: Perspective
+# rolls "last" and "any" up from the last / first child as the view shows them.
+_TREE_ORDER = {"last": -1, "any": 0}
+
+
+def _tree_order_aggregates(levels, parents, ranks, aggs, value_cols, n_levels) -> None:
+    cols = [c for c in value_cols if aggs[c] in _TREE_ORDER]
+    if not cols or n_levels == 0:
+        return
+    for k in range(n_levels - 1, -1, -1):
+        child, pidx = levels[k + 1], parents[k + 1]
+        if child.num_rows == 0:
+            continue
+        own = ranks[k + 1][:, -1]
+        for c in cols:
+            if aggs[c] == "any":
+                # The first child (as shown) holding a truthy value, else the first.
+                values = child.column(c)
+                truthy = pc.fill_null(pc.not_equal(values, 0), False).to_numpy(zero_copy_only=False)
+                order = np.lexsort((own, ~truthy, pidx))
+            else:
+                order = np.lexsort((own, pidx))  # children by parent, then as shown
+            p_sorted = pidx[order]
+            starts = np.flatnonzero(np.r_[True, p_sorted[1:] != p_sorted[:-1]])
+            ends = np.r_[starts[1:], len(order)] - 1
+            pick = order[starts] if _TREE_ORDER[aggs[c]] == 0 else order[ends]
+            rows = np.full(levels[k].num_rows, -1, np.int64)
+            rows[p_sorted[starts]] = pick
+            values = child.column(c).take(pa.array(rows, mask=rows < 0))
+            idx = levels[k].column_names.index(c)
+            levels[k] = levels[k].set_column(idx, c, values)
+
+
+# The total row of an empty view: counts are 0, "pick a value" aggregates
+# show the type's zero, sums and statistics are null (as Perspective does).
+_EMPTY_ZERO = (
+    "count",
+    "distinct count",
+    "any",
+    "abs sum",
+    "sum abs",
+    "first",
+    "first by index",
+    "last",
+    "last by index",
+    "unique",
+    "dominant",
+)
+
+
+def _empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> pa.Table:
+    cols = {}
+    for c in agg.column_names:
+        col = agg.column(c)
+        a = aggs.get(c)
+        if a in ("count", "distinct count"):
+            cols[c] = col
+        elif a in _EMPTY_ZERO:
+            cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], _plain(col).type)
+        elif a == "join":
+            cols[c] = pa.array([""])
+        elif a == "pct sum parent":
+            cols[c] = pa.array([100.0])
+        else:
+            cols[c] = pa.nulls(1, col.type)
+    return pa.table(cols)

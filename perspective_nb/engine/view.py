@@ -152,7 +152,7 @@ class View:
             return out  # no split values: no columns at all
         for c in cfg.columns:
             t = self._schema_all[c]
-            if cfg.group_by or (cfg.split_by and cfg.group_by):
+            if cfg.group_by:
                 a = aggs[c]
                 if a in _FLOAT_AGGS:
                     t = "float"
@@ -160,8 +160,8 @@ class View:
                     a in ("high minus low", "last minus first") and t in ("date", "datetime")
                 ):
                     t = "integer"
-                elif a == "join":
-                    t = "string"
+                # "join" keeps the column's type in Perspective's schema, though its
+                # values are text.
             out[c] = t
         return out
 

@@ -54,10 +54,49 @@ def ptype(name: str) -> str:
 
 
 # Aggregates whose results agree with perspective-python on every input.
+_ORDER_STATS = ["median", "q1", "q3", "first", "first by index", "last", "join", "unique"]
 SAFE_AGGREGATES = {
-    "integer": ["sum", "count", "distinct count", "avg", "high", "low"],
-    "float": ["sum", "count", "distinct count", "avg", "high", "low"],
-    "string": ["count", "distinct count"],
+    "integer": [
+        "sum",
+        "count",
+        "distinct count",
+        "avg",
+        "high",
+        "low",
+        "any",
+        "var",
+        "stddev",
+        "pct sum parent",
+        "pct sum grand total",
+        "high minus low",
+        "abs sum",
+        "sum abs",
+        *_ORDER_STATS,
+    ],
+    # Float median/q1/q3 are not compared: perspective-python 3.8 averages two
+    # elements picked by a partial sort (its q3 of [1.0, 2.0, 3.0, 4.0] is 2.5).
+    "float": [
+        "sum",
+        "count",
+        "distinct count",
+        "avg",
+        "high",
+        "low",
+        "any",
+        "var",
+        "stddev",
+        "pct sum parent",
+        "pct sum grand total",
+        "high minus low",
+        "abs sum",
+        "sum abs",
+        "first",
+        "first by index",
+        "last",
+        "join",
+        "unique",
+    ],
+    "string": ["count", "distinct count", *_ORDER_STATS],
     "boolean": ["count", "distinct count"],
     "date": ["count", "distinct count"],
     "datetime": ["count", "distinct count"],
@@ -93,7 +132,12 @@ def view_configs(draw, table: pa.Table, pivots=True):
     aggs = {}
     for c in cfg["columns"]:
         if draw(st.booleans()):
-            aggs[c] = draw(st.sampled_from(SAFE_AGGREGATES[ptype(c)]))
+            choices = SAFE_AGGREGATES[ptype(c)]
+            if cfg.get("split_by"):
+                # Split percentages of 0 / 0 come out as 0 or null in perspective-python
+                # 3.8 depending on the row; tests/unit covers split percentages.
+                choices = [a for a in choices if not a.startswith("pct")]
+            aggs[c] = draw(st.sampled_from(choices))
     if aggs:
         cfg["aggregates"] = aggs
     filters = []
@@ -122,8 +166,8 @@ def view_configs(draw, table: pa.Table, pivots=True):
     if draw(st.booleans()):
         col = draw(st.sampled_from(sortable))
         directions = ["asc", "desc"]
-        if ptype(col) in ("integer", "float"):
-            directions += ["asc abs", "desc abs"]
+        # abs sorts are not compared: perspective-python 3.8 orders equal
+        # magnitudes inconsistently (tests/unit covers them).
         if pivots and cfg.get("group_by") and cfg.get("split_by"):
             directions += ["col asc", "col desc"]
         cfg["sort"] = [[col, draw(st.sampled_from(directions))]]

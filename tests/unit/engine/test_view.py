@@ -309,8 +309,10 @@ def test_views_of_an_empty_table_then_filled(cfg):
     v = t.view(**cfg)
     empty = v.to_columns()
     assert v.num_rows() == (1 if cfg.get("group_by") else 0)
+    # An empty view's total row holds nulls, zero counts, or the type's zero
+    # for "pick a value" aggregates ("" for strings), as in Perspective.
     assert all(
-        x is None or x == 0 for col, vals in empty.items() if col != "__ROW_PATH__" for x in vals
+        x in (None, 0, "") for col, vals in empty.items() if col != "__ROW_PATH__" for x in vals
     )
     assert v.to_csv() is not None
     assert pa.ipc.open_stream(v.to_arrow()).read_all() is not None
@@ -318,3 +320,23 @@ def test_views_of_an_empty_table_then_filled(cfg):
     filled = v.to_columns()
     assert v.num_rows() >= 1
     assert filled != empty
+
+
+def test_split_percentages_are_relative_to_the_same_split_column(sales):
+    v = sales.view(
+        group_by=["region"],
+        split_by=["item"],
+        columns=["qty"],
+        aggregates={"qty": "pct sum parent"},
+    )
+    cols = v.to_columns()
+    # east: a has 1 + 6 = 7 of a's 16; b has 3 of b's 5.
+    assert cols["a|qty"] == pytest.approx([100.0, 700 / 16, 400 / 16, 500 / 16])
+    assert cols["b|qty"][:2] == pytest.approx([100.0, 60.0])
+    total = sales.view(
+        group_by=["region"],
+        split_by=["item"],
+        columns=["qty"],
+        aggregates={"qty": "pct sum grand total"},
+    ).to_columns()
+    assert total["b|qty"][3] == pytest.approx(40.0)
