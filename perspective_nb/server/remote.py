@@ -48,7 +48,19 @@ class _FutureWaiter:
             self.future.set_result(reply)
 
 
-class WebsocketClient(Client):
+class _TornadoClient(Client):
+    """What both websocket clients do with an incoming frame."""
+
+    def _on_message(self, message: str | bytes | None) -> None:
+        if message is None:
+            self._fail_pending(_CLOSED)
+            return
+        if isinstance(message, str):
+            message = message.encode()
+        self.handle_response(message)
+
+
+class WebsocketClient(_TornadoClient):
     """A synchronous client over a websocket, with its own IO thread."""
 
     def __init__(self, url: str, connect_timeout: float | None = 30.0) -> None:
@@ -74,14 +86,6 @@ class WebsocketClient(Client):
         return await websocket_connect(
             self.url, max_message_size=MAX_MESSAGE_SIZE, on_message_callback=self._on_message
         )
-
-    def _on_message(self, message: str | bytes | None) -> None:
-        if message is None:
-            self._fail_pending(_CLOSED)
-            return
-        if isinstance(message, str):
-            message = message.encode()
-        self.handle_response(message)
 
     def _write(self, data: bytes) -> None:
         if self._conn is None or self._conn.protocol is None:
@@ -152,7 +156,7 @@ class _AsyncWaiter:
             self.future.set_result(reply)
 
 
-class AsyncWebsocketClient(Client):
+class AsyncWebsocketClient(_TornadoClient):
     """An asyncio client over a websocket: every method returns an awaitable."""
 
     is_async = True
@@ -170,14 +174,6 @@ class AsyncWebsocketClient(Client):
             self.url, max_message_size=MAX_MESSAGE_SIZE, on_message_callback=self._on_message
         )
         return self
-
-    def _on_message(self, message: str | bytes | None) -> None:
-        if message is None:
-            self._fail_pending(_CLOSED)
-            return
-        if isinstance(message, str):
-            message = message.encode()
-        self.handle_response(message)
 
     def _send(self, data: bytes) -> None:
         if self._conn is None or self._conn.protocol is None:
