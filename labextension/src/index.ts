@@ -1,0 +1,26 @@
+/**
+ * JupyterLab plugin: registers the perspective_nb widget with the ipywidgets
+ * manager so `PerspectiveWidget` renders in JupyterLab and Notebook 7.
+ */
+import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
+
+import { MODULE_NAME, MODULE_VERSION } from "./version";
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: "perspective-nb-labextension:plugin",
+  description: "Perspective viewer widget for perspective_nb.",
+  autoStart: true,
+  requires: [IJupyterWidgetRegistry],
+  activate: (_app: JupyterFrontEnd, registry: IJupyterWidgetRegistry) => {
+    registry.registerWidget({
+      name: MODULE_NAME,
+      version: MODULE_VERSION,
+      // Loaded lazily: the viewer and its wasm are fetched only when a
+      // notebook actually shows a Perspective widget.
+      exports: async () => import("./widget"),
+    });
+  },
+};
+
+export default plugin;

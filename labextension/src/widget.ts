@@ -1,0 +1,235 @@
+/**
+ * The ipywidgets model and view of `perspective_nb.PerspectiveWidget`.
+ *
+ * The view hosts a <perspective-viewer>. Its table comes either from the
+ * Jupyter server's hub (`<base_url>/perspective/ws`, the unchanged
+ * Perspective protocol, authenticated like any Jupyter request) or, when
+ * the kernel has no hub, from protocol bytes carried over the widget's comm.
+ * Viewer config is synced two ways with the kernel's traits.
+ */
+import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
+import { PageConfig, URLExt } from "@jupyterlab/coreutils";
+import { ServerConnection } from "@jupyterlab/services";
+
+import { attachTable } from "./attach";
+import { callbackClient, websocketClient } from "./boot";
+import { CONFIG_KEYS, configFromModel, modelFromConfig } from "./config";
+import { MODULE_NAME, MODULE_VERSION } from "./version";
+
+export class PerspectiveModel extends DOMWidgetModel {
+  defaults(): any {
+    return {
+      ...super.defaults(),
+      _model_name: "PerspectiveModel",
+      _model_module: MODULE_NAME,
+      _model_module_version: MODULE_VERSION,
+      _view_name: "PerspectiveView",
+      _view_module: MODULE_NAME,
+      _view_module_version: MODULE_VERSION,
+      table_name: "",
+      transport: "comm",
+      plugin: "",
+      columns: [],
+      group_by: [],
+      split_by: [],
+      aggregates: {},
+      sort: [],
+      filter: [],
+      filter_op: "and",
+      expressions: {},
+      plugin_config: {},
+      settings: false,
+      theme: "",
+      title: "",
+      editable: false,
+    };
+  }
+}
+
+/** One hub websocket client per page, shared by every widget view. */
+let hubClient: Promise<any> | null = null;
+
+function hubUrl(): string {
+  const settings = ServerConnection.makeSettings();
+  const base = settings.wsUrl || PageConfig.getWsUrl();
+  let url = URLExt.join(base, "perspective", "ws");
+  if (settings.token) {
+    url += `?token=${encodeURIComponent(settings.token)}`;
+  }
+  return url;
+}
+
+function hub(): Promise<any> {
+  if (hubClient === null) {
+    hubClient = websocketClient(hubUrl());
+    hubClient.catch(() => {
+      hubClient = null;
+    });
+  }
+  return hubClient;
+}
+
+export class PerspectiveView extends DOMWidgetView {
+  private viewer: any = null;
+  private status: HTMLDivElement | null = null;
+  private applying = 0;
+  private restoring: Promise<void> = Promise.resolve();
+  private commClient: any = null;
+  private themeObserver: MutationObserver | null = null;
+
+  render(): void {
+    this.el.classList.add("perspective-nb-widget");
+    const toolbar = document.createElement("div");
+    toolbar.className = "perspective-nb-toolbar";
+    const title = document.createElement("span");
+    title.className = "perspective-nb-title";
+    toolbar.appendChild(title);
+    const open = document.createElement("button");
+    open.textContent = "Open in new tab";
+    open.title = "Open this table in a full-page viewer";
+    open.onclick = () => this.openInTab();
+    toolbar.appendChild(open);
+    this.el.appendChild(toolbar);
+    this.status = document.createElement("div");
+    this.status.className = "perspective-nb-status";
+    this.el.appendChild(this.status);
+    this.viewer = document.createElement("perspective-viewer");
+    this.el.appendChild(this.viewer);
+
+    const syncToolbar = () => {
+      title.textContent = this.model.get("table_name");
+      open.style.display = this.model.get("transport") === "hub" ? "" : "none";
+    };
+    syncToolbar();
+    this.listenTo(this.model, "change:table_name change:transport", () => {
+      syncToolbar();
+      void this.load();
+    });
+    const keys = [...CONFIG_KEYS, "theme", "editable"].map((k) => `change:${k}`);
+    this.listenTo(this.model, keys.join(" "), () => void this.restore());
+    this.listenTo(this.model, "msg:custom", (msg: any, buffers: DataView[]) =>
+      this.onCustom(msg, buffers)
+    );
+    this.viewer.addEventListener("perspective-config-update", () => void this.pushConfig());
+    // Follow JupyterLab's light/dark theme unless the kernel pinned one.
+    this.themeObserver = new MutationObserver(() => {
+      if (!this.model.get("theme")) {
+        void this.restore(); // theme "" resolves to the Lab theme
+      }
+    });
+    this.themeObserver.observe(document.body, {
+      attributes: true,
+      attributeFilter: ["data-jp-theme-light"],
+    });
+    void this.load();
+  }
+
+  private setStatus(text: string): void {
+    if (this.status) {
+      this.status.textContent = text;
+    }
+  }
+
+  private openInTab(): void {
+    const name = this.model.get("table_name");
+    const url = URLExt.join(
+      PageConfig.getBaseUrl(),
+      "perspective",
+      "view",
+      encodeURIComponent(name)
+    );
+    window.open(url, "_blank");
+  }
+
+  private async client(): Promise<any> {
+    if (this.model.get("transport") === "hub") {
+      return hub();
+    }
+    if (this.commClient === null) {
+      this.commClient = await callbackClient((bytes: Uint8Array) =>
+        this.send({ type: "request" }, [bytes.buffer])
+      );
+    }
+    return this.commClient;
+  }
+
+  private onCustom(msg: any, buffers: DataView[]): void {
+    if (msg?.type === "response" && this.commClient !== null) {
+      for (const buffer of buffers) {
+        const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        void this.commClient.handle_response(bytes.slice().buffer);
+      }
+    }
+  }
+
+  private async load(): Promise<void> {
+    const name = this.model.get("table_name");
+    if (!name) {
+      return;
+    }
+    try {
+      const client = await this.client();
+      await attachTable(client, name, (m) => this.setStatus(m), (table) =>
+        this.loadTable(table)
+      );
+    } catch (err) {
+      this.setStatus(`Could not connect to the table "${name}": ${err}`);
+    }
+  }
+
+  /** Load a (re)opened table and apply the model's config, as one change. */
+  private async loadTable(table: any): Promise<void> {
+    // The viewer reports its default config while loading: not a user edit.
+    this.applying++;
+    try {
+      await this.viewer.load(table);
+    } finally {
+      this.applying--;
+    }
+    await this.restore();
+  }
+
+  /**
+   * Apply the model's config to the viewer. Calls are chained: one Python
+   * statement can change several traits, and overlapping restores would
+   * race inside the viewer. Each run reads the model afresh, so the last
+   * one always applies the latest config.
+   */
+  private restore(): Promise<void> {
+    this.applying++;
+    this.restoring = this.restoring
+      .then(async () => {
+        await this.viewer.restore(configFromModel((k) => this.model.get(k)));
+        await this.viewer.flush();
+      })
+      .catch((err) => this.setStatus(`Could not apply the viewer config: ${err}`))
+      .finally(() => {
+        this.applying--;
+      });
+    return this.restoring;
+  }
+
+  /** A user edit in the viewer: copy its config into the model. */
+  private async pushConfig(): Promise<void> {
+    if (this.applying > 0) {
+      return;
+    }
+    const attrs = modelFromConfig(await this.viewer.save());
+    let changed = false;
+    for (const [key, value] of Object.entries(attrs)) {
+      if (JSON.stringify(this.model.get(key)) !== JSON.stringify(value)) {
+        this.model.set(key, value);
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.touch();
+    }
+  }
+
+  remove(): void {
+    this.themeObserver?.disconnect();
+    void this.viewer?.delete();
+    super.remove();
+  }
+}

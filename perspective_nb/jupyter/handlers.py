@@ -1,0 +1,183 @@
+"""Tornado handlers of the hub routes under ``<base_url>/perspective/``.
+
+Thin adapters over :class:`~perspective_nb.jupyter.hub.Hub` (held in the
+tornado settings as ``perspective_hub``):
+
+- ``ws``: browser websocket, Jupyter-authenticated, the unchanged protocol;
+- ``kernel``: kernel uplink, accepts only the per-server secret;
+- ``view/<name>``: a full-page viewer of one hosted table;
+- ``api/tables``: JSON list of hosted tables;
+- ``static/<path>``: the full-page viewer's script and wasm.
+
+This module must not import IPython or ipywidgets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+from typing import Any
+
+from jupyter_server.auth.decorator import ws_authenticated
+from jupyter_server.base.handlers import APIHandler, JupyterHandler
+from jupyter_server.base.websocket import WebSocketMixin
+from tornado import web
+from tornado.escape import xhtml_escape
+from tornado.websocket import WebSocketClosedError, WebSocketHandler
+
+from ..errors import ProtocolError
+from .hub import BrowserSession, Hub, KernelLink
+from .uplink_frames import SECRET_HEADER, decode_control
+
+_log = logging.getLogger(__name__)
+
+__all__ = [
+    "BrowserSocketHandler",
+    "KernelUplinkHandler",
+    "TablesApiHandler",
+    "ViewPageHandler",
+]
+
+
+class _HubMixin:
+    settings: dict[str, Any]
+
+    @property
+    def hub(self) -> Hub:
+        return self.settings["perspective_hub"]
+
+
+class BrowserSocketHandler(_HubMixin, WebSocketMixin, WebSocketHandler, JupyterHandler):
+    """``/perspective/ws``: a browser's Perspective websocket."""
+
+    session: BrowserSession | None = None
+
+    @ws_authenticated
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        await super().get(*args, **kwargs)
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        self.session = self.hub.open_browser_session(self._send)
+
+    def _send(self, payload: bytes) -> None:
+        # The browser may have left already; on_close then closes its session.
+        with contextlib.suppress(WebSocketClosedError):
+            self.write_message(payload, binary=True)
+
+    def on_message(self, message: str | bytes) -> None:
+        if self.session is not None and isinstance(message, bytes):
+            self.session.handle_request(message)
+
+    def on_close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+class KernelUplinkHandler(_HubMixin, WebSocketHandler):
+    """``/perspective/kernel``: one kernel's uplink (secret-authenticated)."""
+
+    link: KernelLink | None = None
+
+    @property
+    def max_message_size(self) -> int:
+        # Kernels send whole query results (e.g. a view as Arrow) in one frame:
+        # tornado's 10 MiB default would drop the uplink on a large table.
+        return self.settings.get("perspective_max_message_size", 1 << 30)
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        secret = self.settings["perspective_secret"]
+        offered = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(offered.encode(), secret.encode()):
+            raise web.HTTPError(403, "bad or missing kernel secret")
+        await super().get(*args, **kwargs)
+
+    def open(self, *args: Any, **kwargs: Any) -> None:
+        kernel_id = self.get_query_argument("kernel_id", "unknown")
+        self.link = self.hub.attach_kernel(kernel_id, self._send_binary, self._send_text)
+
+    def _send_binary(self, frame: bytes) -> None:
+        with contextlib.suppress(WebSocketClosedError):
+            self.write_message(frame, binary=True)
+
+    def _send_text(self, text: str) -> None:
+        with contextlib.suppress(WebSocketClosedError):
+            self.write_message(text)
+
+    def on_message(self, message: str | bytes) -> None:
+        if self.link is None:
+            return
+        try:
+            if isinstance(message, bytes):
+                self.link.on_binary(message)
+            else:
+                self.link.on_control(decode_control(message))
+        except ProtocolError as exc:
+            # A confused kernel must not take the hub down; say why and go on.
+            _log.warning("perspective uplink from kernel %s: %s", self.link.kernel_id, exc)
+
+    def on_close(self) -> None:
+        if self.link is not None:
+            self.link.on_close()
+            self.link = None
+
+
+class TablesApiHandler(_HubMixin, APIHandler):
+    """``/perspective/api/tables``: JSON name, kernel, rows and schema.
+
+    An API handler: without credentials it answers 403 (a JSON error), never
+    a redirect to the login page.
+    """
+
+    @web.authenticated
+    async def get(self) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(await self.hub.describe()))
+
+
+_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} - Perspective</title>
+<link rel="stylesheet" href="{static}/page.css">
+<style>
+  html, body {{ margin: 0; height: 100%; }}
+  perspective-viewer {{ position: absolute; inset: 0; }}
+  #status {{ position: absolute; z-index: 1; right: 8px; bottom: 8px;
+             font: 12px sans-serif; color: #b00; }}
+</style>
+</head>
+<body>
+<div id="status"></div>
+<perspective-viewer theme="Pro Light"></perspective-viewer>
+<script type="application/json" id="perspective-nb-page">{config}</script>
+<script type="module" src="{static}/page.js"></script>
+</body>
+</html>
+"""
+
+
+class ViewPageHandler(_HubMixin, JupyterHandler):
+    """``/perspective/view/<name>``: a full-page viewer of one hosted table."""
+
+    @web.authenticated
+    def get(self, name: str) -> None:
+        base = self.base_url.rstrip("/")
+        config = {
+            "table": name,
+            "ws": f"{base}/perspective/ws",
+            "hosted": name in self.hub.names,
+        }
+        # The JSON sits in a <script> element: keep "</" out of it.
+        payload = json.dumps(config).replace("</", "<\\/")
+        self.finish(
+            _PAGE.format(
+                title=xhtml_escape(name),
+                config=payload,
+                static=f"{base}/perspective/static",
+            )
+        )

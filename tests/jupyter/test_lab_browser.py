@@ -1,0 +1,268 @@
+"""The prebuilt labextension in a real JupyterLab, driven by headless chromium.
+
+JupyterLab runs in-process (as an extension of the test server) with this
+checkout's built labextension; a notebook shows a PerspectiveWidget whose
+viewer must load the kernel's table through the hub, follow trait changes
+from the kernel, report viewer edits back to the kernel, and follow the
+Lab theme. The full-page view is checked the same way.
+
+Needs: the labextension built (``cd labextension && npm ci && npm run build``),
+Debian ``chromium`` and PyPI ``playwright``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+playwright_api = pytest.importorskip("playwright.async_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BUILT = Path(__file__).parents[2] / "perspective_nb" / "labextension"
+LAB_SHARE = Path(sys.prefix) / "share" / "jupyter"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Bounds for waits on the browser (a broken build fails instead of hanging).
+WAIT_MS = 90_000
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed"
+)
+
+
+@pytest.fixture
+def jp_server_config():
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"perspective_nb.jupyter": True, "jupyterlab": True},
+            "ip": "127.0.0.1",
+        },
+        "LabApp": {"expose_app_in_browser": True, "app_dir": str(LAB_SHARE / "lab")},
+    }
+
+
+@pytest.fixture
+def lab_extensions(jp_data_dir):
+    """Expose the built extension (and the ipywidgets manager) to the test Lab."""
+    assert (BUILT / "package.json").is_file(), "build the labextension first (npm run build)"
+    target = jp_data_dir / "labextensions"
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "perspective-nb-labextension").symlink_to(BUILT)
+    (target / "@jupyter-widgets").symlink_to(LAB_SHARE / "labextensions" / "@jupyter-widgets")
+    return target
+
+
+@contextlib.asynccontextmanager
+async def _chromium_page():
+    """A headless chromium page (closed, with its browser, on exit)."""
+    async with playwright_api.async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = await browser.new_context(viewport={"width": 1200, "height": 900})
+            page = await context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            yield page, errors
+        finally:
+            await browser.close()
+
+
+VIEWER = "document.querySelector('.perspective-nb-widget perspective-viewer')"
+
+
+# Runs code in the notebook's kernel from the page; resolves to its stdout.
+KERNEL_STDOUT = """async (code) => {
+    const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    let text = "";
+    const future = k.requestExecute({code});
+    future.onIOPub = (m) => { if (m.header.msg_type === "stream") text += m.content.text; };
+    await future.done;
+    return text;
+}"""
+
+
+async def test_widget_renders_and_syncs_in_jupyterlab(
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_root_dir,
+    lab_extensions,
+    hub,
+):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext perspective_nb"),
+        nbformat.v4.new_code_cell(
+            "from perspective_nb import PerspectiveWidget\n"
+            "w = PerspectiveWidget({'r': ['a', 'b', 'a', 'c'], 'v': [1.0, 2.0, 3.0, 4.0]},\n"
+            "                      name='lab', group_by=['r'], plugin='Y Bar')\n"
+            "w"
+        ),
+    ]
+    nbformat.write(nb, jp_root_dir / "lab.ipynb")
+    token = jp_serverapp.identity_provider.token
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    async with _chromium_page() as (page, errors):
+        await page.goto(f"{base}lab/tree/lab.ipynb?token={token}")
+        await page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
+            timeout=WAIT_MS,
+        )
+        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await page.wait_for_selector(".perspective-nb-widget perspective-viewer", timeout=WAIT_MS)
+
+        # the viewer loads the kernel's table (through /perspective/ws) with the widget's config
+        await page.wait_for_function(
+            f"(async () => {{ try {{ const v = {VIEWER}; const c = await v.save();"
+            " const rows = await (await v.getView()).num_rows();"
+            " return rows === 4 && c.plugin === 'Y Bar'"  # grand total + 3 groups
+            " && JSON.stringify(c.group_by) === '[\"r\"]'; }"
+            " catch (e) { return false; } })()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        assert "lab" in hub.names
+        height = await page.evaluate(
+            "document.querySelector('.perspective-nb-widget').getBoundingClientRect().height"
+        )
+        assert height > 100
+
+        # kernel -> viewer
+        await page.evaluate(KERNEL_STDOUT, "w.split_by = ['r']; w.plugin = 'Datagrid'")
+        await page.wait_for_function(
+            f"(async () => {{ const c = await {VIEWER}.save();"
+            " return c.plugin === 'Datagrid' && c.split_by.length === 1; })()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+
+        # viewer -> kernel (a user edit in the viewer)
+        await page.evaluate(
+            f"(async () => {{ const v = {VIEWER}; await v.flush();"
+            " await v.restore({group_by: [], sort: [['v', 'desc']]}); })()"
+        )
+        await page.wait_for_function(
+            f"async (code) => (await ({KERNEL_STDOUT})(code)).trim() === 'True'",
+            arg="print(w.group_by == [] and w.sort == [['v', 'desc']])",
+            timeout=WAIT_MS,
+            polling=500,
+        )
+
+        # follows JupyterLab's theme while `theme` is unset
+        dark = {"theme": "JupyterLab Dark"}
+        await page.evaluate(
+            "(args) => window.jupyterapp.commands.execute('apputils:change-theme', args)", dark
+        )
+        await page.wait_for_function(
+            f"(async () => (await {VIEWER}.save()).theme === 'Pro Dark')()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        assert errors == []
+
+        # the full-page view of the same table, in another tab
+        full = await page.context.new_page()
+        await full.goto(f"{base}perspective/view/lab")
+        await full.wait_for_function(
+            "(async () => { const v = document.querySelector('perspective-viewer');"
+            " try { return (await (await v.getView()).num_rows()) === 4; }"
+            " catch (e) { return false; } })()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        status = await full.evaluate("document.getElementById('status').textContent")
+        assert status == ""
+        config = await full.evaluate("document.getElementById('perspective-nb-page').textContent")
+        assert '"table": "lab"' in config
+
+        # the kernel dies: the page says so; the notebook re-runs: the page re-attaches
+        await page.evaluate(
+            """() => {
+                const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+                k.requestExecute({code: "import os; os._exit(0)"}).done.catch(() => undefined);
+            }"""
+        )
+        await full.wait_for_function(
+            "document.getElementById('status').textContent.includes('not hosted')",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        await page.wait_for_function(
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await full.wait_for_function(
+            "(async () => { const v = document.querySelector('perspective-viewer');"
+            " if (document.getElementById('status').textContent !== '') return false;"
+            " try { return (await (await v.getView()).num_rows()) === 4; }"
+            " catch (e) { return false; } })()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+
+
+NO_HUB_CONFIG = {
+    "ServerApp": {"jpserver_extensions": {"jupyterlab": True}, "ip": "127.0.0.1"},
+    "LabApp": {"expose_app_in_browser": True, "app_dir": str(LAB_SHARE / "lab")},
+}
+
+
+@pytest.mark.parametrize("jp_server_config", [NO_HUB_CONFIG])
+async def test_widget_falls_back_to_its_comm_without_the_hub(
+    jp_server_config,
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_root_dir,
+    lab_extensions,
+):
+    assert "perspective_hub" not in jp_serverapp.web_app.settings
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from perspective_nb import PerspectiveWidget\n"
+            "w = PerspectiveWidget({'r': ['a', 'b', 'a'], 'v': [1, 2, 3]}, group_by=['r'])\n"
+            "w"
+        ),
+    ]
+    nbformat.write(nb, jp_root_dir / "comm.ipynb")
+    token = jp_serverapp.identity_provider.token
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    async with _chromium_page() as (page, errors):
+        await page.goto(f"{base}lab/tree/comm.ipynb?token={token}")
+        await page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
+            timeout=WAIT_MS,
+        )
+        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await page.wait_for_function(
+            f"(async () => {{ try {{ const v = {VIEWER};"
+            " return (await (await v.getView()).num_rows()) === 3; }"  # total + 2 groups
+            " catch (e) { return false; } })()",
+            timeout=WAIT_MS,
+            polling=250,
+        )
+        out = await page.evaluate(KERNEL_STDOUT, "print(w.transport)")
+        assert out.strip() == "comm"
+        assert errors == []
