@@ -24,7 +24,7 @@ from .config import ViewConfig
 from .dtypes import zero_scalar
 from .encoding import Encoded, encode, value_labels
 
-__all__ = ["PivotFrame", "compute_pivot", "row_sort_specs"]
+__all__ = ["PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
 
 
 @dataclass
@@ -93,16 +93,43 @@ def compute_pivot(
         work_cols[c] = data.column(c)
     work = pa.table(work_cols)
 
-    # Aggregate every level, and rank siblings within their parent.
     levels: list[pa.Table] = []
+    for k in range(n_levels + 1):
+        agg_k = aggregate(work, [f"__g{i}" for i in range(k)], specs)
+        if k == 0 and work.num_rows == 0:
+            agg_k = empty_total(agg_k, aggs, schema)
+        levels.append(agg_k)
+    split = (work, specs, senc) if config.split_by else None
+    return arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+
+
+def arrange(
+    levels: list[pa.Table],
+    genc: list[Encoded],
+    config: ViewConfig,
+    depth_limit: int | None,
+    expanded: set[tuple],
+    collapsed: set[tuple],
+    split: tuple | None = None,
+) -> PivotFrame:
+    """Order aggregated levels as a tree and build the view's rows and columns.
+
+    ``levels[k]`` holds one row per group at depth k: int32 code columns
+    ``__g0..__g{k-1}`` (see :mod:`.encoding`) and one column per aggregated
+    value column. ``split`` is ``(work, specs, split encodings)`` for views
+    with split_by.
+    """
+    n_levels = len(config.group_by)
+    aggs = config.aggregate_map
+    sorts = row_sort_specs(config)
+    value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
+
+    # Rank siblings within their parent.
     parents: list[np.ndarray] = []
     ranks: list[np.ndarray] = []  # ranks[k]: (n_k, k) matrix of path ranks
     for k in range(n_levels + 1):
         keys = [f"__g{i}" for i in range(k)]
-        agg_k = aggregate(work, keys, specs)
-        if k == 0 and work.num_rows == 0:
-            agg_k = _empty_total(agg_k, aggs, schema)
-        levels.append(agg_k)
+        agg_k = levels[k]
         if k == 0:
             parents.append(np.zeros(1, np.int64))
             ranks.append(np.zeros((1, 0), np.int64))
@@ -118,7 +145,7 @@ def compute_pivot(
         own[order] = np.arange(agg_k.num_rows)
         ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
 
-    _tree_order_aggregates(levels, parents, ranks, aggs, value_cols, n_levels)
+    _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels)
     shown = _shown_levels(config, n_levels)
     visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
 
@@ -148,6 +175,7 @@ def compute_pivot(
             for c in config.columns
         }
         return PivotFrame(level_arr, paths, columns)
+    work, specs, senc = split
     columns, split_values = _split_columns(
         work, config, specs, levels, parents, senc, level_arr, row_arr, n_levels, aggs
     )
@@ -208,10 +236,20 @@ def _plain(col):
     return col
 
 
+def _concat(columns: list[pa.ChunkedArray]) -> pa.Array:
+    # Chunks, not ChunkedArrays: pa.chunked_array() would iterate those value by value.
+    chunks = [
+        chunk
+        for col in columns
+        for chunk in (col.chunks if isinstance(col, pa.ChunkedArray) else [col])
+    ]
+    return pa.chunked_array(chunks, columns[0].type).combine_chunks()
+
+
 def _gather(per_level: list[pa.ChunkedArray], level_arr, row_arr) -> pa.Array:
     """Pick ``per_level[level][row]`` for each output row (vectorised via one take)."""
     offsets = np.concatenate([[0], np.cumsum([len(c) for c in per_level])])
-    flat = pa.chunked_array([_plain(c) for c in per_level]).combine_chunks()
+    flat = _concat([_plain(c) for c in per_level])
     return flat.take(pa.array(offsets[level_arr] + row_arr))
 
 
@@ -276,10 +314,7 @@ def _split_columns(work, config, specs, levels, parents, senc, level_arr, row_ar
 
     columns: dict[str, pa.Array] = {}
     split_values = []
-    flats = {
-        c: pa.chunked_array([_plain(p.column(c)) for p in parts]).combine_chunks()
-        for c in config.columns
-    }
+    flats = {c: _concat([_plain(p.column(c)) for p in parts]) for c in config.columns}
     denominators = _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels)
     for j in _column_order(config, flats, pos, level_arr):
         label = "|".join(lab[j] for lab in labels)
@@ -325,12 +360,12 @@ def _column_order(config, flats, pos, level_arr) -> list[int]:
     return pc.sort_indices(pa.table({"v": values}), sort_keys=[key]).to_pylist()
 
 
-# Aggregates whose group rows take a child's value in tree order: Perspective
-# rolls "last" and "any" up from the last / first child as the view shows them.
+# Aggregates whose group rows take a child's value: Perspective rolls "last"
+# and "any" up from the last / first child in value order.
 _TREE_ORDER = {"last": -1, "any": 0}
 
 
-def _tree_order_aggregates(levels, parents, ranks, aggs, value_cols, n_levels) -> None:
+def _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels) -> None:
     cols = [c for c in value_cols if aggs[c] in _TREE_ORDER]
     if not cols or n_levels == 0:
         return
@@ -338,7 +373,8 @@ def _tree_order_aggregates(levels, parents, ranks, aggs, value_cols, n_levels) -
         child, pidx = levels[k + 1], parents[k + 1]
         if child.num_rows == 0:
             continue
-        own = ranks[k + 1][:, -1]
+        # Children in value order (the view's sort does not change the rollup).
+        own = child.column(f"__g{k}").to_numpy()
         for c in cols:
             if aggs[c] == "any":
                 # The first child (as shown) holding a truthy value, else the first.
@@ -375,7 +411,8 @@ _EMPTY_ZERO = (
 )
 
 
-def _empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> pa.Table:
+def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> pa.Table:
+    """The total row of a view with no rows, from a one-row table of its aggregates."""
     cols = {}
     for c in agg.column_names:
         col = agg.column(c)

@@ -15,6 +15,7 @@ Pure pyarrow: no I/O, no asyncio, nothing from the server or jupyter layers.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import threading
 from collections.abc import Callable
@@ -38,6 +39,8 @@ __all__ = ["Table"]
 # with thousands of small chunks, and one O(N) copy every N/1000-row updates
 # is amortised away.
 _MAX_CHUNKS = 64
+# Views further behind than this many writes recompute from scratch.
+_MAX_CHANGES = 64
 
 
 class Table:
@@ -80,6 +83,11 @@ class Table:
         self._views: list[View] = []
         self._deleted = False
         self._last_changed: pa.Table | None = None
+        self._last_removed: pa.Table | None = None
+        # Recent writes as (version, added rows, removed rows); None for a
+        # write that is not a row delta (replace, clear). Views use it to
+        # update their aggregates incrementally.
+        self._changes: collections.deque = collections.deque(maxlen=_MAX_CHANGES)
 
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
         storage = to_storage(tbl, key=index)
@@ -162,7 +170,7 @@ class Table:
                 )
             new = self._merge(batch, cols)
             changed = self._changed_rows(new, batch.num_rows)
-            self._swap(new)
+            self._swap(new, (changed, self._last_removed))
         self._notify(port_id, changed)
 
     def remove(self, keys: list[Any], port_id: int = 0) -> None:
@@ -190,7 +198,7 @@ class Table:
                 idx = rows.to_numpy(zero_copy_only=False)
                 mask[idx[(idx >= 0) & (idx < data.num_rows)]] = False
                 keep = pa.array(mask)
-            self._swap(data.filter(keep))
+            self._swap(data.filter(keep), (None, data.filter(pc.invert(keep))))
         self._notify(port_id, None)
 
     def replace(self, data: Any) -> None:
@@ -205,14 +213,14 @@ class Table:
                 new = self._merge(batch, cols, keep_values=True)
             finally:
                 self._data = saved
-            self._swap(new)
+            self._swap(new, None)
         self._notify(0, None)
 
     def clear(self) -> None:
         """Remove every row, keeping the schema."""
         self._check_alive()
         with self._lock:
-            self._swap(self._storage_schema.empty_table())
+            self._swap(self._storage_schema.empty_table(), None)
         self._notify(0, None)
 
     def delete(self) -> None:
@@ -277,11 +285,33 @@ class Table:
         if self._deleted:
             raise PerspectiveError(f"table {self._name!r} has been deleted")
 
-    def _swap(self, new: pa.Table) -> None:
+    def _swap(self, new: pa.Table, delta: tuple[pa.Table | None, pa.Table | None] | None) -> None:
+        """Publish a new snapshot; ``delta`` is (added rows, removed rows) or None."""
         if new.column(0).num_chunks > _MAX_CHUNKS if new.num_columns else False:
             new = new.combine_chunks()
         self._data = new
         self._version += 1
+        self._changes.append((self._version, delta))
+
+    def snapshot(self) -> tuple[int, pa.Table]:
+        """The current version and snapshot, read together."""
+        with self._lock:
+            return self._version, self._data
+
+    def changes_since(self, version: int) -> tuple[int, pa.Table, list] | None:
+        """The current snapshot and the row deltas since ``version``.
+
+        Returns ``(version, snapshot, [(added, removed), ...])``, or None when
+        a write since then was not a row delta or is no longer remembered.
+        """
+        with self._lock:
+            current, data = self._version, self._data
+            if version == current:
+                return current, data, []
+            recent = [entry for entry in self._changes if entry[0] > version]
+            if len(recent) != current - version or any(d is None for _, d in recent):
+                return None
+            return current, data, [d for _, d in recent]
 
     def _full_batch(self, n: int, cols: dict[str, pa.ChunkedArray]) -> pa.Table:
         arrays = [
@@ -295,15 +325,18 @@ class Table:
         """The table after applying ``cols`` (already cast); does not modify state."""
         n = batch.num_rows
         data = self._data
+        self._last_removed = None
         if self._index is None:
             new = pa.concat_tables([data, self._full_batch(n, cols)])
             if self._limit is not None and new.num_rows > self._limit:
-                new = new.slice(new.num_rows - self._limit)
+                overflow = new.num_rows - self._limit
+                self._last_removed = data.slice(0, min(overflow, data.num_rows))
+                new = new.slice(overflow)
             return new
         key = self._index
         upd = dedupe_last(pa.table(cols), key, keep_values=keep_values)
         upd = upd.take(key_order(upd.column(key)))
-        new, self._last_changed = upsert(data, upd, key, self._storage_schema)
+        new, self._last_changed, self._last_removed = upsert(data, upd, key, self._storage_schema)
         return new
 
     def _changed_rows(self, new: pa.Table, n: int) -> pa.Table:

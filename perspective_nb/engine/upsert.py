@@ -70,18 +70,22 @@ def _rewrite(col: pa.ChunkedArray, rows: np.ndarray, values: pa.ChunkedArray) ->
     return pc.replace_with_mask(col.combine_chunks(), pa.array(mask), values.combine_chunks())
 
 
-def upsert(data: pa.Table, upd: pa.Table, key: str, schema: pa.Schema) -> tuple[pa.Table, pa.Table]:
+def upsert(
+    data: pa.Table, upd: pa.Table, key: str, schema: pa.Schema
+) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Apply ``upd`` (unique keys, sorted by key, storage types) to ``data``.
 
     Returns
     -------
-    (new snapshot, changed rows)
-        ``changed rows`` are the rows of the new snapshot the batch touched.
+    (new snapshot, changed rows, replaced rows)
+        ``changed rows`` are the rows of the new snapshot the batch touched;
+        ``replaced rows`` the previous versions of the rows it overwrote.
     """
     pos = _positions(data.column(key), upd.column(key))
     existing = pos >= 0
     n_old = data.num_rows
     new = data
+    replaced = data.take(pa.array(np.sort(pos[existing])))
     if existing.any():
         src_rows = np.nonzero(existing)[0]
         order = np.argsort(pos[src_rows], kind="stable")
@@ -109,10 +113,10 @@ def upsert(data: pa.Table, upd: pa.Table, key: str, schema: pa.Schema) -> tuple[
             new = pa.concat_tables([new, appended])
             new = new.take(key_order(new.column(key)))
             changed = new.filter(pc.is_in(new.column(key), value_set=upd.column(key)))
-            return new, changed
+            return new, changed, replaced
         new = pa.concat_tables([new, appended])
         changed_rows = np.concatenate([changed_rows, n_old + np.arange(len(added))])
-    return new, new.take(pa.array(np.sort(changed_rows)))
+    return new, new.take(pa.array(np.sort(changed_rows))), replaced
 
 
 def _all_after(before: pa.ChunkedArray, after: pa.ChunkedArray) -> bool:

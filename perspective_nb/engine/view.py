@@ -28,8 +28,9 @@ from ..errors import ConfigError, PerspectiveError
 from .config import ViewConfig, normalize_config
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
+from .incremental import GroupState, supports_incremental
 from .outputs import Window
-from .pivot import PivotFrame, compute_pivot
+from .pivot import PivotFrame, arrange, compute_pivot, empty_total
 
 if TYPE_CHECKING:
     from .table import Table
@@ -70,6 +71,8 @@ class View:
         self._config: ViewConfig = normalize_config(config, table.schema(), exprs, self._expr_types)
         self._schema_all = {**table.schema(), **self._expr_types}
         self._cache: tuple[int, Any] | None = None
+        # (table version, GroupState) for views whose aggregates update incrementally.
+        self._state: tuple[int, GroupState] | None = None
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
         self._depth: int | None = self._config.group_by_depth
@@ -83,14 +86,38 @@ class View:
         self._check_alive()
         with self._lock:
             version = self._table.version
-            data = self._table.data
             if self._cache is not None and self._cache[0] == version:
                 return self._cache[1]
-            frame = self._compute(data)
+            if self._state is not None:
+                changes = self._table.changes_since(self._state[0])
+                if changes is not None:
+                    # Apply just the rows written since the last read.
+                    version, _, deltas = changes
+                    for added, removed in deltas:
+                        self._state[1].apply(self._filtered(added), self._filtered(removed))
+                    self._state = (version, self._state[1])
+                    frame = self._arrange_state()
+                    self._cache = (version, frame)
+                    return frame
+            version, data = self._table.snapshot()
+            frame = self._compute(data, version)
             self._cache = (version, frame)
             return frame
 
-    def _compute(self, data: pa.Table) -> FlatFrame | PivotFrame:
+    def _filtered(self, rows: pa.Table | None) -> pa.Table | None:
+        if rows is None or not self._config.filter:
+            return rows
+        mask = filter_mask(rows, self._schema_all, self._config.filter, self._config.filter_op)
+        return rows.filter(mask)
+
+    def _arrange_state(self) -> PivotFrame:
+        state = self._state[1]
+        levels, genc = state.levels()
+        if state.is_empty():
+            levels[0] = empty_total(levels[0], self._config.aggregate_map, self._schema_all)
+        return arrange(levels, genc, self._config, self._depth, self._expanded, self._collapsed)
+
+    def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config
         if cfg.expressions:
             from .expressions import compute_expressions
@@ -110,6 +137,9 @@ class View:
         if mask is not None:
             rownums = pc.indices_nonzero(mask)
             data = data.filter(mask)
+        if cfg.group_by and supports_incremental(cfg, self._schema_all):
+            self._state = (version, GroupState(data, cfg, self._schema_all))
+            return self._arrange_state()
         if cfg.group_by:
             return compute_pivot(
                 data, self._schema_all, cfg, self._depth, self._expanded, self._collapsed

@@ -63,11 +63,12 @@ def test_outputs_and_viewports_match(oracle_client, data):
         ours_arrow = pa.ipc.open_stream(ours.to_arrow()).read_all()
         theirs_arrow = pa.ipc.open_stream(theirs.to_arrow()).read_all()
         assert ours_arrow.column_names == theirs_arrow.column_names, cfg
-        # perspective-python 3.8 types percentage aggregates as the source column.
+        # perspective-python 3.8 types percentage aggregates as the source column
+        # (truncating them) in Arrow; those columns are compared in JSON above.
         pct = {c for c, a in cfg.get("aggregates", {}).items() if a.startswith("pct")}
-        for name in ours_arrow.column_names:
-            if name.split("|")[-1] not in pct:
-                assert ours_arrow.schema.field(name).type == theirs_arrow.schema.field(name).type
+        keep = [n for n in ours_arrow.column_names if n.split("|")[-1] not in pct]
+        ours_arrow, theirs_arrow = ours_arrow.select(keep), theirs_arrow.select(keep)
+        assert ours_arrow.schema.types == theirs_arrow.schema.types, cfg
         assert normalized(_pydict(ours_arrow)) == normalized(_pydict(theirs_arrow)), cfg
     finally:
         theirs.delete()

@@ -1,0 +1,100 @@
+"""Views kept open across writes (updated incrementally) equal views made afresh."""
+
+from __future__ import annotations
+
+import math
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from perspective_nb.engine.incremental import supports_incremental
+from perspective_nb.engine.table import Table
+
+_keys = st.integers(0, 15)
+_groups = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+_nums = st.one_of(st.none(), st.integers(-20, 20))
+
+
+@st.composite
+def batches(draw, min_size=0):
+    n = draw(st.integers(min_size, 6))
+    return pa.table(
+        {
+            "k": pa.array(draw(st.lists(_keys, min_size=n, max_size=n)), pa.int64()),
+            "g": pa.array(draw(st.lists(_groups, min_size=n, max_size=n)), pa.string()),
+            "h": pa.array(draw(st.lists(_groups, min_size=n, max_size=n)), pa.string()),
+            "v": pa.array(draw(st.lists(_nums, min_size=n, max_size=n)), pa.int64()),
+            "f": pa.array(
+                [
+                    None if x is None else x / 4
+                    for x in draw(st.lists(_nums, min_size=n, max_size=n))
+                ],
+                pa.float64(),
+            ),
+        }
+    )
+
+
+CONFIGS = [
+    {"group_by": ["g"], "columns": ["v", "f", "k"]},
+    {"group_by": ["g", "h"], "columns": ["v", "f"], "aggregates": {"v": "avg", "f": "sum abs"}},
+    {
+        "group_by": ["h"],
+        "columns": ["v", "f"],
+        "aggregates": {"v": "pct sum parent", "f": "abs sum"},
+        "sort": [["v", "desc"]],
+        "filter": [["v", ">", -5]],
+    },
+    {"group_by": ["g"], "columns": ["v"], "aggregates": {"v": "mean"}, "group_by_depth": 0},
+]
+
+
+def _close(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        return a is not None and b is not None and math.isclose(a, b, abs_tol=1e-9)
+    return a == b
+
+
+def _assert_same(live, fresh, context):
+    assert list(live) == list(fresh), context
+    for col in live:
+        assert len(live[col]) == len(fresh[col]), (col, context)
+        for x, y in zip(live[col], fresh[col], strict=True):
+            assert x == y or _close(x, y), (col, live[col], fresh[col], context)
+
+
+@pytest.mark.parametrize("cfg", CONFIGS)
+def test_configs_are_incremental(cfg):
+    t = Table({"k": [1], "g": ["a"], "h": ["a"], "v": [1], "f": [1.0]}, name="t")
+    assert supports_incremental(t.view(**cfg).config, {**t.schema()})
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.data(), cfg=st.sampled_from(CONFIGS), kind=st.sampled_from(["index", "limit", "plain"])
+)
+def test_open_views_match_fresh_views_after_every_write(data, cfg, kind):
+    first = data.draw(batches(min_size=1))
+    options = {"index": {"index": "k"}, "limit": {"limit": 7}, "plain": {}}[kind]
+    t = Table(first, name="t", **options)
+    live = t.view(**cfg)
+    live.to_columns()
+    steps = []
+    for _ in range(data.draw(st.integers(1, 5))):
+        op = data.draw(st.sampled_from(["update", "update", "remove", "partial", "clear"]))
+        if op == "remove":
+            keys = data.draw(st.lists(_keys, max_size=3))
+            t.remove(keys)
+        elif op == "partial" and kind == "index":
+            b = data.draw(batches())
+            t.update(b.select(["k", "v"]))
+        elif op == "clear":
+            t.clear()
+        else:
+            t.update(data.draw(batches()))
+        steps.append(op)
+        fresh = t.view(**cfg)
+        _assert_same(live.to_columns(), fresh.to_columns(), (kind, cfg, steps))
+        fresh.delete()
