@@ -27,7 +27,7 @@ fi
 .venv/bin/ruff format --check .
 
 set +e
-.venv/bin/python -m pytest "$@"
+PERSPECTIVE_NB_REQUIRE_BROWSER=1 .venv/bin/python -m pytest "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
