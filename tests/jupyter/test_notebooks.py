@@ -35,13 +35,24 @@ async def _execute(path: Path, after_cell=None) -> nbformat.NotebookNode:
     return nb
 
 
+@pytest.fixture(autouse=True)
+def _small_big_data(monkeypatch):
+    # big_data.ipynb reads its size from the environment (kernels inherit it).
+    monkeypatch.setenv("PERSPECTIVE_NB_ROWS", "200000")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 async def test_notebook_runs_with_the_hub(path, jp_serverapp, http_server_client, hub):
     hosted: set[str] = set()
     # the kernel (and its names) is gone once the run ends: look after each cell
     nb = await _execute(path, after_cell=lambda **_: hosted.update(hub.names))
-    if path.name == "quickstart.ipynb":
-        assert {"sales", "totals"} <= hosted
+    expected = {
+        "quickstart.ipynb": {"sales", "totals"},
+        "streaming.ipynb": {"ticks"},
+        "big_data.ipynb": {"big"},
+        "sharing.ipynb": {"orders"},
+    }
+    assert expected.get(path.name, set()) <= hosted
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
 
