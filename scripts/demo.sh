@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Set up everything on a fresh machine and run the main job: the standalone
-# server showing the Superstore sample in <perspective-viewer> (datagrid and
-# charts) at http://127.0.0.1:${PORT:-8080}/ . Idempotent.
+# Set up everything on a fresh machine and run the main job: JupyterLab on
+# the example notebooks, opening notebooks/quickstart.ipynb, with the
+# perspective_nb server extension and widget installed. Idempotent.
+# PORT picks the port (default 8888); extra arguments go to `jupyter lab`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# Builds the prebuilt labextension (npm) and enables the server extension.
+.venv/bin/python -m pip install -q -e ".[jupyter,pandas]" "jupyterlab>=4.4"
+# npm packages for the standalone page (python -m perspective_nb serve).
 bash scripts/setup-js.sh
 
-exec .venv/bin/python -m perspective_nb serve --host 127.0.0.1 --port "${PORT:-8080}" "$@"
+exec .venv/bin/jupyter lab --ip 127.0.0.1 --port "${PORT:-8888}" \
+  --ServerApp.root_dir="$PWD/notebooks" "$@" quickstart.ipynb
