@@ -60,7 +60,23 @@ def _positions(old_keys: pa.ChunkedArray, new_keys: pa.ChunkedArray) -> np.ndarr
 def _rewrite(col: pa.ChunkedArray, rows: np.ndarray, values: pa.ChunkedArray) -> pa.Array:
     """``col`` with ``col[rows[i]] = values[i]`` (``rows`` ascending)."""
     n = len(col)
+    if pa.types.is_dictionary(col.type) and col.num_chunks > 1:
+        # One shared dictionary, one chunk: the indices concatenate (O(N) int32).
+        col = pa.table({"c": col}).unify_dictionaries().column("c")
+        col = pa.chunked_array([col.combine_chunks()])
     if pa.types.is_dictionary(col.type):
+        # Usually every new value is already in the dictionary: rewrite just the
+        # int32 indices (a memcpy-speed mask replace) and keep the dictionary.
+        chunk = col.chunk(0)
+        codes = pc.index_in(values.cast(chunk.type.value_type), value_set=chunk.dictionary)
+        if codes.null_count == values.null_count:
+            mask = np.zeros(n, dtype=bool)
+            mask[rows] = True
+            indices = pc.replace_with_mask(
+                chunk.indices, pa.array(mask), codes.combine_chunks().cast(pa.int32())
+            )
+            return pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+        # New values: append them to the dictionary through one take.
         idx = np.arange(n, dtype=np.int64)
         idx[rows] = n + np.arange(len(rows))
         both = pa.chunked_array([*col.chunks, *values.chunks], col.type)
