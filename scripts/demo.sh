@@ -16,5 +16,7 @@ fi
 # npm packages for the standalone page (python -m perspective_nb serve).
 bash scripts/setup-js.sh
 
-exec .venv/bin/jupyter lab --ip 127.0.0.1 --port "${PORT:-8888}" \
-  --ServerApp.root_dir="$PWD/notebooks" "$@" quickstart.ipynb
+extra=()
+if [ "$(id -u)" = "0" ]; then extra+=(--allow-root); fi
+cd notebooks
+exec ../.venv/bin/jupyter lab --ip 127.0.0.1 --port "${PORT:-8888}" "${extra[@]}" "$@" quickstart.ipynb
