@@ -47,6 +47,11 @@ log = logging.getLogger(__name__)
 HUB_TIMEOUT = 15.0
 
 
+# Backoff between attempts to reach the hub again after the uplink dropped (seconds).
+RECONNECT_FIRST = 0.2
+RECONNECT_MAX = 10.0
+
+
 def _kernel_id() -> str:
     """This kernel's Jupyter id (from its connection file name), else the pid."""
     try:
@@ -101,6 +106,7 @@ class KernelHost:
         self._lock = threading.Lock()
         self._listener: int | None = None
         self._reader: asyncio.Future | None = None
+        self._stopping = False
 
     # --- lifecycle --------------------------------------------------------
     @property
@@ -250,6 +256,7 @@ class KernelHost:
             await self._control("register", name=name)
 
     async def _disconnect(self) -> None:
+        self._stopping = True  # a deliberate close: no reconnect
         for session in self._sessions.values():
             session.close()
         self._sessions.clear()
@@ -276,6 +283,30 @@ class KernelHost:
         for future in self._replies.values():
             if not future.done():
                 future.set_exception(PerspectiveError("the hub connection closed"))
+        if not self._stopping:
+            # The hub went away (server restart, dropped connection): the
+            # browser sessions it carried are gone; reconnect and re-register.
+            for session in self._sessions.values():
+                session.close()
+            self._sessions.clear()
+            self._loop.create_task(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        delay = RECONNECT_FIRST
+        while not self._stopping:
+            await asyncio.sleep(delay)
+            if self._stopping:
+                return
+            with self._lock:
+                self._registered.clear()  # the hub forgot our names with the link
+            try:
+                await self._connect()
+            except Exception as exc:  # any failure to reach the hub: retry later
+                log.debug("perspective_nb: hub not reachable yet (%s)", exc)
+                delay = min(delay * 2, RECONNECT_MAX)
+            else:
+                log.info("perspective_nb: reconnected to the hub at %s", self.hub_url)
+                return
 
     def _on_request(self, frame: bytes) -> None:
         number, payload = unpack_frame(frame)
