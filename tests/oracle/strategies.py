@@ -54,49 +54,18 @@ def ptype(name: str) -> str:
 
 
 # Aggregates whose results agree with perspective-python on every input.
-_ORDER_STATS = ["median", "q1", "q3", "first", "first by index", "last", "join", "unique"]
+_PICKS = ["first", "first by index", "last", "join", "unique"]
+_QUANTILES = ["median", "q1", "q3"]
+_NUMERIC = [
+    "sum", "count", "distinct count", "avg", "high", "low", "any", "var", "stddev",
+    "pct sum parent", "pct sum grand total", "high minus low", "abs sum", "sum abs", *_PICKS,
+]  # fmt: skip
 SAFE_AGGREGATES = {
-    "integer": [
-        "sum",
-        "count",
-        "distinct count",
-        "avg",
-        "high",
-        "low",
-        "any",
-        "var",
-        "stddev",
-        "pct sum parent",
-        "pct sum grand total",
-        "high minus low",
-        "abs sum",
-        "sum abs",
-        *_ORDER_STATS,
-    ],
+    "integer": [*_NUMERIC, *_QUANTILES],
     # Float median/q1/q3 are not compared: perspective-python 3.8 averages two
     # elements picked by a partial sort (its q3 of [1.0, 2.0, 3.0, 4.0] is 2.5).
-    "float": [
-        "sum",
-        "count",
-        "distinct count",
-        "avg",
-        "high",
-        "low",
-        "any",
-        "var",
-        "stddev",
-        "pct sum parent",
-        "pct sum grand total",
-        "high minus low",
-        "abs sum",
-        "sum abs",
-        "first",
-        "first by index",
-        "last",
-        "join",
-        "unique",
-    ],
-    "string": ["count", "distinct count", *_ORDER_STATS],
+    "float": _NUMERIC,
+    "string": ["count", "distinct count", *_QUANTILES, *_PICKS],
     "boolean": ["count", "distinct count"],
     "date": ["count", "distinct count"],
     "datetime": ["count", "distinct count"],
