@@ -52,9 +52,26 @@ def _rank(values: pa.ChunkedArray | pa.Array, direction: str) -> np.ndarray:
     desc = direction.startswith("desc")
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
+    if pa.types.is_floating(values.type):
+        values = _significant(values)
     key = ("", "descending", "at_end") if desc else ("", "ascending", "at_start")
     r = pc.rank(values, sort_keys=[key], tiebreaker="dense")
     return r.to_numpy().astype(np.int64)
+
+
+def _significant(values: pa.ChunkedArray | pa.Array, digits: int = 12) -> pa.Array:
+    """Floats rounded to ``digits`` significant digits, so aggregates that are
+    equal but for rounding noise (0.25 vs 0.24999999999999997) tie when groups
+    are sorted, and keep their value order as Perspective shows them."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    a = values.to_numpy(zero_copy_only=False).astype(np.float64)
+    finite = np.isfinite(a) & (a != 0)
+    mag = np.zeros_like(a)
+    mag[finite] = np.floor(np.log10(np.abs(a[finite])))
+    scale = 10.0 ** (digits - 1 - mag)
+    rounded = np.where(finite, np.round(a * scale) / scale, a)
+    return pa.array(rounded, mask=values.is_null().to_numpy(zero_copy_only=False))
 
 
 def _parent_index(child: pa.Table, parent: pa.Table, keys: list[str]) -> np.ndarray:
