@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError
+from .dtypes import decoded
 
 __all__ = ["AggSpec", "aggregate"]
 
@@ -48,12 +49,6 @@ def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
         return col
     unified = pa.table({"c": col}).unify_dictionaries().column("c")
     return pa.chunked_array([c.indices for c in unified.chunks], col.type.index_type)
-
-
-def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(col.type):
-        return col.cast(col.type.value_type)
-    return col
 
 
 def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table:
@@ -98,17 +93,17 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
             post.append((spec, [request(spec.column + "|codes", codes, "count_distinct", _ALL)]))
         elif a == "any":
             # Perspective's "any" is the first truthy value (0 when there is none).
-            src = _plain(col)
+            src = decoded(col)
             if numeric:
                 src = pc.if_else(pc.equal(src, 0), pa.scalar(None, src.type), src)
             post.append((spec, [request(spec.column + "|any", src, "first", _SKIP_NULLS)]))
         elif a in ("first", "first by index"):
-            post.append((spec, [request(spec.column, _plain(col), "first", _KEEP_NULLS)]))
+            post.append((spec, [request(spec.column, decoded(col), "first", _KEEP_NULLS)]))
         elif a in ("last", "last by index"):
-            post.append((spec, [request(spec.column, _plain(col), "last", _KEEP_NULLS)]))
+            post.append((spec, [request(spec.column, decoded(col), "last", _KEEP_NULLS)]))
         elif a in ("high", "low"):
             # Perspective counts a null as 0 in numeric high/low.
-            src = pc.fill_null(col, 0) if numeric else _plain(col)
+            src = pc.fill_null(col, 0) if numeric else decoded(col)
             fn = "max" if a == "high" else "min"
             post.append((spec, [request(spec.column + "|z" * numeric, src, fn)]))
         elif a == "high minus low":
@@ -116,8 +111,8 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                 (
                     spec,
                     [
-                        request(spec.column, _plain(col), "max"),
-                        request(spec.column, _plain(col), "min"),
+                        request(spec.column, decoded(col), "max"),
+                        request(spec.column, decoded(col), "min"),
                         request(spec.column + "|codes", _codes(col), "count", _NULLS),
                     ],
                 )
@@ -127,8 +122,8 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                 (
                     spec,
                     [
-                        request(spec.column, _plain(col), "last", _KEEP_NULLS),
-                        request(spec.column, _plain(col), "first", _KEEP_NULLS),
+                        request(spec.column, decoded(col), "last", _KEEP_NULLS),
+                        request(spec.column, decoded(col), "first", _KEEP_NULLS),
                     ],
                 )
             )
@@ -142,7 +137,7 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                     spec,
                     [
                         request(spec.column + "|codes", _codes(col), "count_distinct", _ALL),
-                        request(spec.column, _plain(col), "first", _KEEP_NULLS),
+                        request(spec.column, decoded(col), "first", _KEEP_NULLS),
                     ],
                 )
             )
@@ -165,8 +160,6 @@ def _finish(spec: AggSpec, cols: list[pa.ChunkedArray]) -> pa.ChunkedArray:
     a = spec.agg
     c = cols[0]
     if a in ("sum", "sum not null", "pct sum parent", "pct sum grand total", "sum abs"):
-        if spec.ptype == "boolean":
-            return pc.fill_null(c, 0)
         return pc.fill_null(c, 0)
     if a == "distinct count":
         return c.cast(pa.uint32())  # Perspective's type for distinct counts
@@ -220,7 +213,7 @@ def _group_ids(work: pa.Table, keys: list[str], groups: pa.Table) -> tuple[np.nd
 
 def _order_statistic(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table) -> pa.Array:
     n_groups = groups.num_rows
-    col = _plain(work.column(spec.column)).combine_chunks()
+    col = decoded(work.column(spec.column)).combine_chunks()
     if work.num_rows == 0:
         return pa.nulls(n_groups, pa.string() if spec.agg == "join" else col.type)
     gid, _ = _group_ids(work, keys, groups)

@@ -21,7 +21,9 @@ __all__ = [
     "PERSPECTIVE_TYPES",
     "arrow_type_to_perspective",
     "canonical_arrow_type",
+    "decoded",
     "parse_type_name",
+    "value_type",
     "zero_scalar",
 ]
 
@@ -65,6 +67,18 @@ _PY_TYPES = {
     _dt.date: "date",
     _dt.datetime: "datetime",
 }
+
+
+def value_type(t: pa.DataType) -> pa.DataType:
+    """The type of the values: a dictionary type's value type, else ``t``."""
+    return t.value_type if pa.types.is_dictionary(t) else t
+
+
+def decoded(col: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """``col`` with dictionary encoding removed (unchanged when not encoded)."""
+    if pa.types.is_dictionary(col.type):
+        return col.cast(col.type.value_type)
+    return col
 
 
 def canonical_arrow_type(ptype: str) -> pa.DataType:

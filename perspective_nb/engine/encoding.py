@@ -17,6 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .dtypes import value_type
+
 __all__ = ["Encoded", "encode", "format_label", "value_labels"]
 
 
@@ -70,7 +72,7 @@ def encode(col: pa.ChunkedArray | pa.Array) -> Encoded:
     if isinstance(col, pa.Array):
         col = pa.chunked_array([col])
     if len(col) == 0:
-        return Encoded(np.zeros(0, np.int32), pa.array([], _plain(col.type)))
+        return Encoded(np.zeros(0, np.int32), pa.array([], value_type(col.type)))
     if pa.types.is_dictionary(col.type):
         col = pa.table({"c": col}).unify_dictionaries().column("c")
     else:
@@ -87,7 +89,3 @@ def encode(col: pa.ChunkedArray | pa.Array) -> Encoded:
     codes = rank[idx]
     values = dictionary.take(pa.array(order))
     return Encoded(codes, values)
-
-
-def _plain(t: pa.DataType) -> pa.DataType:
-    return t.value_type if pa.types.is_dictionary(t) else t

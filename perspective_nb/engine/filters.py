@@ -15,10 +15,12 @@ import datetime as _dt
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError
+from .dtypes import value_type
 
 __all__ = ["filter_mask"]
 
@@ -53,7 +55,7 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
         return pc.is_valid(col)
     if op in ("in", "not in"):
         values = value if isinstance(value, (list, tuple)) else [value]
-        vset = pa.array([_convert(v, col.type, ptype, name) for v in values], _plain(col.type))
+        vset = pa.array([_convert(v, col.type, ptype, name) for v in values], value_type(col.type))
         hit = _apply(col, lambda a: pc.is_in(a, value_set=vset))
         if op == "not in":
             # Like "!=", a null is "not in" every set.
@@ -80,13 +82,7 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
 
 
 def _all_true(col: pa.ChunkedArray) -> pa.Array:
-    import numpy as np
-
     return pa.array(np.ones(len(col), dtype=bool))
-
-
-def _plain(t: pa.DataType) -> pa.DataType:
-    return t.value_type if pa.types.is_dictionary(t) else t
 
 
 def _apply(col: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
@@ -101,7 +97,7 @@ def _apply(col: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.Chunk
 
 
 def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
-    t = _plain(t)
+    t = value_type(t)
     try:
         if ptype == "date":
             return pa.scalar(_to_date(value), pa.date32())

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
-from .dtypes import zero_scalar
+from .dtypes import decoded, zero_scalar
 from .encoding import encode, format_label
 from .pivot import row_sort_specs
 
@@ -100,7 +100,7 @@ def compute_flat(
             col = data.column(c)
             if cfg.split_by:
                 # Rows of a flat split view are aggregated alone (nulls become zeros).
-                plain = _plain_strings(col)
+                plain = decoded(col)
                 col = pc.fill_null(plain, zero_scalar(schema[c], plain.type))
             if d.endswith("abs"):
                 col = pc.fill_null(pc.abs(col), 0)  # abs sorts count a null as 0
@@ -150,19 +150,13 @@ def split_window(
             m = pc.equal(lab, v)
             hit = m if hit is None else pc.and_(hit, m)
         raw = part.column(col)
-        src = _plain_strings(raw)
+        src = decoded(raw)
         src = pc.fill_null(src, zero_scalar(schema[col], src.type))
         cell = pc.if_else(hit, src, pa.nulls(len(src), src.type))
         if pa.types.is_dictionary(raw.type):
             cell = pc.dictionary_encode(cell)  # strings stay dictionary-encoded, as stored
         out["|".join((*values, col))] = cell
     return out
-
-
-def _plain_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(col.type):
-        return col.cast(col.type.value_type)
-    return col
 
 
 def _labels(col: pa.ChunkedArray) -> pa.ChunkedArray:

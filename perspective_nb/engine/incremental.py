@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
+from .dtypes import decoded
 from .encoding import Encoded, encode
 from .pivot import row_sort_specs
 
@@ -54,12 +55,6 @@ def supports_incremental(config: ViewConfig, schema: dict[str, str]) -> bool:
         if aggs[c] not in _SUMMABLE or schema[c] not in ("integer", "float"):
             return False
     return True
-
-
-def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_dictionary(col.type):
-        return col.cast(col.type.value_type)
-    return col
 
 
 class GroupState:
@@ -123,7 +118,7 @@ class GroupState:
         for rows, sign in ((added, 1), (removed, -1)):
             if rows is not None and rows.num_rows:
                 keys = pa.table(
-                    {f"k{i}": _plain(rows.column(c)) for i, c in enumerate(self._config.group_by)}
+                    {f"k{i}": decoded(rows.column(c)) for i, c in enumerate(self._config.group_by)}
                 )
                 work.append(self._parts(rows, keys, sign))
         if not work:

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["Window"]
+__all__ = ["Window", "jsonable"]
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Window:
 
     # -- JSON-like ---------------------------------------------------------
     def _path_lists(self) -> list[list[Any]]:
-        vals = [_jsonable(p).to_pylist() for p in (self.paths or [])]
+        vals = [jsonable(p).to_pylist() for p in (self.paths or [])]
         depth = self.depth.tolist()
         # Building one list per row is inherent to this output format.
         return [[v[r] for v in vals[:d]] for r, d in enumerate(depth)]
@@ -60,10 +60,10 @@ class Window:
             if self.want_id:
                 out["__ID__"] = [list(p) for p in paths]
         for name, arr in self.columns.items():
-            out[name] = _clean(_jsonable(arr).to_pylist())
+            out[name] = _clean(jsonable(arr).to_pylist())
         if self.paths is None and self.ids is not None and (self.want_id or self.want_index):
             # Flat views list the row keys after the columns.
-            keys = [[k] for k in _jsonable(self.ids).to_pylist()]
+            keys = [[k] for k in jsonable(self.ids).to_pylist()]
             if self.want_index:
                 out["__INDEX__"] = keys
             if self.want_id:
@@ -133,7 +133,7 @@ def _arrow_out(arr: pa.Array) -> pa.Array:
     return arr
 
 
-def _jsonable(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+def jsonable(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Dates and datetimes become epoch milliseconds, as Perspective's JSON has them."""
     t = arr.type
     if pa.types.is_dictionary(t):

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 
 from .aggregates import AggSpec, aggregate
 from .config import ViewConfig
-from .dtypes import zero_scalar
+from .dtypes import decoded, zero_scalar
 from .encoding import Encoded, encode, value_labels
 
 __all__ = ["PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
@@ -247,12 +247,6 @@ def _row_paths(levels, genc, level_arr, row_arr, n_levels) -> list[pa.Array]:
     return paths
 
 
-def _plain(col):
-    if pa.types.is_dictionary(col.type):
-        return col.cast(col.type.value_type)
-    return col
-
-
 def _concat(columns: list[pa.ChunkedArray]) -> pa.Array:
     # Chunks, not ChunkedArrays: pa.chunked_array() would iterate those value by value.
     chunks = [
@@ -266,7 +260,7 @@ def _concat(columns: list[pa.ChunkedArray]) -> pa.Array:
 def _gather(per_level: list[pa.ChunkedArray], level_arr, row_arr) -> pa.Array:
     """Pick ``per_level[level][row]`` for each output row (vectorised via one take)."""
     offsets = np.concatenate([[0], np.cumsum([len(c) for c in per_level])])
-    flat = _concat([_plain(c) for c in per_level])
+    flat = _concat([decoded(c) for c in per_level])
     return flat.take(pa.array(offsets[level_arr] + row_arr))
 
 
@@ -331,7 +325,7 @@ def _split_columns(work, config, specs, levels, parents, senc, level_arr, row_ar
 
     columns: dict[str, pa.Array] = {}
     split_values = []
-    flats = {c: _concat([_plain(p.column(c)) for p in parts]) for c in config.columns}
+    flats = {c: _concat([decoded(p.column(c)) for p in parts]) for c in config.columns}
     denominators = _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels)
     for j in _column_order(config, flats, pos, level_arr):
         label = "|".join(lab[j] for lab in labels)
@@ -437,7 +431,7 @@ def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> 
         if a in ("count", "distinct count"):
             cols[c] = col
         elif a in _EMPTY_ZERO:
-            cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], _plain(col).type)
+            cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], decoded(col).type)
         elif a == "join":
             cols[c] = pa.array([""])
         elif a == "pct sum parent":

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -192,8 +193,6 @@ class Table:
                 keep = pc.invert(pc.is_in(data.column(self._index), value_set=arr))
             else:
                 rows = pa.array(list(keys), pa.int64())
-                import numpy as np
-
                 mask = np.ones(data.num_rows, dtype=bool)
                 idx = rows.to_numpy(zero_copy_only=False)
                 mask[idx[(idx >= 0) & (idx < data.num_rows)]] = False

@@ -29,7 +29,7 @@ from .config import ViewConfig, normalize_config
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
-from .outputs import Window
+from .outputs import Window, jsonable
 from .pivot import PivotFrame, arrange, compute_pivot, empty_total
 
 if TYPE_CHECKING:
@@ -221,9 +221,7 @@ class View:
             )
         if w.depth is not None and len(w.depth) and w.depth[0] == 0:
             arr = arr.slice(1)
-        from .outputs import _jsonable
-
-        mm = pc.min_max(_jsonable(arr)).as_py()
+        mm = pc.min_max(jsonable(arr)).as_py()
         return mm["min"], mm["max"]
 
     # -- expand / collapse -------------------------------------------------
