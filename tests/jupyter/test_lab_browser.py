@@ -83,6 +83,25 @@ async def _chromium_page():
             await browser.close()
 
 
+def write_notebook(path: Path, *sources: str) -> None:
+    """A python3 notebook with one code cell per source."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nbformat.write(nb, path)
+
+
+async def open_and_run_all(page, url: str) -> None:
+    """Open a notebook page, wait for its kernel, and run every cell."""
+    await page.goto(url)
+    await page.wait_for_function(
+        "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
+        timeout=WAIT_MS,
+    )
+    await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
 VIEWER = "document.querySelector('.perspective-nb-widget perspective-viewer')"
 
 
@@ -106,28 +125,18 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
     lab_extensions,
     hub,
 ):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("%load_ext perspective_nb"),
-        nbformat.v4.new_code_cell(
-            "from perspective_nb import PerspectiveWidget\n"
-            "w = PerspectiveWidget({'r': ['a', 'b', 'a', 'c'], 'v': [1.0, 2.0, 3.0, 4.0]},\n"
-            "                      name='lab', group_by=['r'], plugin='Y Bar')\n"
-            "w"
-        ),
-    ]
-    nbformat.write(nb, jp_root_dir / "lab.ipynb")
+    write_notebook(
+        jp_root_dir / "lab.ipynb",
+        "%load_ext perspective_nb",
+        "from perspective_nb import PerspectiveWidget\n"
+        "w = PerspectiveWidget({'r': ['a', 'b', 'a', 'c'], 'v': [1.0, 2.0, 3.0, 4.0]},\n"
+        "                      name='lab', group_by=['r'], plugin='Y Bar')\n"
+        "w",
+    )
     token = jp_serverapp.identity_provider.token
     base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
     async with _chromium_page() as (page, errors):
-        await page.goto(f"{base}lab/tree/lab.ipynb?token={token}")
-        await page.wait_for_function(
-            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
-            timeout=WAIT_MS,
-        )
-        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await open_and_run_all(page, f"{base}lab/tree/lab.ipynb?token={token}")
         await page.wait_for_selector(".perspective-nb-widget perspective-viewer", timeout=WAIT_MS)
 
         # the viewer loads the kernel's table (through /perspective/ws) with the widget's config
@@ -239,26 +248,16 @@ async def test_widget_falls_back_to_its_comm_without_the_hub(
     lab_extensions,
 ):
     assert "perspective_hub" not in jp_serverapp.web_app.settings
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            "from perspective_nb import PerspectiveWidget\n"
-            "w = PerspectiveWidget({'r': ['a', 'b', 'a'], 'v': [1, 2, 3]}, group_by=['r'])\n"
-            "w"
-        ),
-    ]
-    nbformat.write(nb, jp_root_dir / "comm.ipynb")
+    write_notebook(
+        jp_root_dir / "comm.ipynb",
+        "from perspective_nb import PerspectiveWidget\n"
+        "w = PerspectiveWidget({'r': ['a', 'b', 'a'], 'v': [1, 2, 3]}, group_by=['r'])\n"
+        "w",
+    )
     token = jp_serverapp.identity_provider.token
     base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
     async with _chromium_page() as (page, errors):
-        await page.goto(f"{base}lab/tree/comm.ipynb?token={token}")
-        await page.wait_for_function(
-            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
-            timeout=WAIT_MS,
-        )
-        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await open_and_run_all(page, f"{base}lab/tree/comm.ipynb?token={token}")
         await page.wait_for_function(
             f"(async () => {{ try {{ const v = {VIEWER};"
             " return (await (await v.getView()).num_rows()) === 3; }"  # total + 2 groups

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import nbformat
 import pytest
 
 # Shared with the JupyterLab test: browser helpers, the skip rule, and the
@@ -12,7 +11,9 @@ from test_lab_browser import (  # noqa: F401
     WAIT_MS,
     _chromium_page,
     lab_extensions,
+    open_and_run_all,
     pytestmark,
+    write_notebook,
 )
 
 pytest.importorskip("notebook")
@@ -38,30 +39,20 @@ async def test_widget_renders_in_notebook_7(
     lab_extensions,  # noqa: F811 (the fixture imported above)
     hub,
 ):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("%load_ext perspective_nb"),
-        nbformat.v4.new_code_cell(
-            "from perspective_nb import PerspectiveWidget\n"
-            "w = PerspectiveWidget({'r': ['a', 'b', 'a'], 'v': [1.0, 2.0, 3.0]},\n"
-            "                      name='nb7', group_by=['r'])\n"
-            "w"
-        ),
-    ]
-    nbformat.write(nb, jp_root_dir / "nb7.ipynb")
+    write_notebook(
+        jp_root_dir / "nb7.ipynb",
+        "%load_ext perspective_nb",
+        "from perspective_nb import PerspectiveWidget\n"
+        "w = PerspectiveWidget({'r': ['a', 'b', 'a'], 'v': [1.0, 2.0, 3.0]},\n"
+        "                      name='nb7', group_by=['r'])\n"
+        "w",
+    )
     token = jp_serverapp.identity_provider.token
     base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
     async with _chromium_page() as (page, _):
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(f"{e} @ {e.stack}"))
-        await page.goto(f"{base}notebooks/nb7.ipynb?token={token}")
-        await page.wait_for_function(
-            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
-            timeout=WAIT_MS,
-        )
-        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await open_and_run_all(page, f"{base}notebooks/nb7.ipynb?token={token}")
         await page.wait_for_selector(".perspective-nb-widget perspective-viewer", timeout=WAIT_MS)
         # The viewer shows the kernel's table, grouped: the total row and 2 groups.
         await page.wait_for_function(
