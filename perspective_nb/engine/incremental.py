@@ -96,6 +96,7 @@ class GroupState:
         return pa.table(cols)
 
     def _sum_by(self, work: pa.Table, k: int) -> pa.Table:
+        """Partial sums of ``work`` (delta rows or a level) grouped by the first k keys."""
         keys = [f"k{i}" for i in range(k)]
         all_keys = {f"k{i}" for i in range(self._n_levels)}
         parts = [n for n in work.column_names if n not in all_keys]
@@ -128,14 +129,10 @@ class GroupState:
             merged = pa.concat_tables(
                 [self._levels[k], self._sum_by(delta, k)], promote_options="permissive"
             )
-            merged = self._sum_by_keys(merged, k)
+            merged = self._sum_by(merged, k)
             if k:
                 merged = merged.filter(pc.not_equal(merged.column("#rows"), 0))
             self._levels[k] = self._ensure_total(merged, k)
-
-    def _sum_by_keys(self, level: pa.Table, k: int) -> pa.Table:
-        keys = [f"k{i}" for i in range(k)]
-        return _summed(level, keys, [n for n in level.column_names if n not in keys])
 
     # -- output ----------------------------------------------------------------
     def levels(self) -> tuple[list[pa.Table], list[Encoded]]:
