@@ -141,28 +141,25 @@ def arrange(
     sorts = row_sort_specs(config)
     value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
 
+    # Each group's parent; then the rolled-up values the view sorts by.
+    parents = [np.zeros(1, np.int64)] + [
+        _parent_index(levels[k], levels[k - 1], [f"__g{i}" for i in range(k - 1)])
+        for k in range(1, n_levels + 1)
+    ]
+    _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels)
+
     # Rank siblings within their parent.
-    parents: list[np.ndarray] = []
-    ranks: list[np.ndarray] = []  # ranks[k]: (n_k, k) matrix of path ranks
-    for k in range(n_levels + 1):
-        keys = [f"__g{i}" for i in range(k)]
+    ranks: list[np.ndarray] = [np.zeros((1, 0), np.int64)]  # ranks[k]: (n_k, k) path ranks
+    for k in range(1, n_levels + 1):
         agg_k = levels[k]
-        if k == 0:
-            parents.append(np.zeros(1, np.int64))
-            ranks.append(np.zeros((1, 0), np.int64))
-            continue
-        pidx = _parent_index(agg_k, levels[k - 1], keys[:-1])
-        parents.append(pidx)
-        parent_ranks = ranks[k - 1][pidx]
+        parent_ranks = ranks[k - 1][parents[k]]
         primary = [parent_ranks[:, i] for i in range(k - 1)]
         primary += [_rank(agg_k.column(c), d) for c, d in sorts]
-        primary.append(agg_k.column(keys[-1]).to_numpy().astype(np.int64))
+        primary.append(agg_k.column(f"__g{k - 1}").to_numpy().astype(np.int64))
         order = np.lexsort(primary[::-1])
         own = np.empty(agg_k.num_rows, np.int64)
         own[order] = np.arange(agg_k.num_rows)
         ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
-
-    _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels)
     shown = _shown_levels(config, n_levels)
     visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
 
