@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError
 from .dtypes import decoded
+from .encoding import format_label
 
 __all__ = ["AggSpec", "aggregate"]
 
@@ -250,25 +251,14 @@ def _dominant(col: pa.Array, rank: np.ndarray, gid: np.ndarray, n_groups: int) -
 
 def _join(col: pa.Array, gid: np.ndarray, n_groups: int) -> pa.Array:
     """Distinct values per group, sorted, joined with ', ' (nulls shown as 'null')."""
-    text = pc.fill_null(_to_text(col), "null")
     rank = pc.rank(col, sort_keys=[("", "ascending", "at_start")], tiebreaker="dense")
     pair = gid * (len(col) + 2) + rank.to_numpy().astype(np.int64)
     uniq, first_row = np.unique(pair, return_index=True)
     g = uniq // (len(col) + 2)
-    parts = text.take(pa.array(first_row)).to_pylist()
-    # One Python pass over distinct (group, value) pairs, not over rows.
+    values = col.take(pa.array(first_row)).to_pylist()
+    # One Python pass over distinct (group, value) pairs, not over rows; values
+    # print as in split column names (format_label).
     out: list[list[str]] = [[] for _ in range(n_groups)]
-    for gi, s in zip(g.tolist(), parts, strict=False):
-        out[gi].append(s)
+    for gi, value in zip(g.tolist(), values, strict=True):
+        out[gi].append(format_label(value))
     return pa.array([", ".join(p) for p in out], pa.string())
-
-
-def _to_text(col: pa.Array) -> pa.Array:
-    if pa.types.is_floating(col.type):
-        # Perspective prints whole floats without a trailing ".0".
-        ints = pc.equal(col, pc.floor(col))
-        as_int = pc.cast(pc.if_else(ints, col, None), pa.int64(), safe=False).cast(pa.string())
-        return pc.if_else(ints, as_int, col.cast(pa.string()))
-    if pa.types.is_boolean(col.type):
-        return pc.if_else(col, "true", "false")
-    return col.cast(pa.string())
