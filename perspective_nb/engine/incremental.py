@@ -1,14 +1,27 @@
-"""Incremental group_by: per-group partial sums updated from row deltas.
+"""Incremental group_by / split_by: per-group partial sums updated from row deltas.
 
-A streaming table changes by a few rows per update; recomputing every
-group of a million-row table each time wastes the work done before. For
-views whose aggregates decompose into sums (sum, count, avg/mean, abs sums,
-percentages), :class:`GroupState` keeps, per group_by level, one row per
-group with partial sums (row count, value sum, non-null count, abs sum),
-keyed by the group values. A table write reports the rows it added and the
-rows it removed (old versions of upserted keys, rows dropped by a limit,
-removed keys); the state aggregates just those rows, signed +1 / -1, and
-merges them in: O(groups + delta) instead of O(table).
+A streaming table changes by a few rows per write; recomputing every group
+of a million-row table each time wastes the work done before. For views
+whose aggregates decompose into sums (sum, count, avg/mean, abs sums,
+percentages), :class:`GroupState` keeps, per group_by level, one slot per
+group holding partial sums (row count, value sum, non-null count, abs sum)
+in numpy arrays, and for split_by views one slot per (group, split values)
+cell as well.
+
+- Group values get stable integer ids (:class:`_Coder`: 0 is null, then
+  first-seen order), so a group is a (parent group slot, own id) pair packed
+  into one int64; each level keeps those keys sorted, and finding the groups
+  of a batch is a binary search (O(batch log groups)), never a rebuild.
+- A write's delta rows (added +1, removed -1) are added into the slots with
+  ``np.add.at``: O(delta) per level. Groups whose row count falls to zero
+  stay as slots but are not shown.
+- Reads turn the slots into the tables :func:`.pivot.arrange` orders as a
+  tree (value-ordered codes from the ids: a sort of the distinct values,
+  redone only when a new value appears), together with each group's parent,
+  so arranging needs no join.
+
+The first state of a view is aggregated with Arrow's hash aggregation over
+the id columns (one pass per level), as a fresh view is.
 
 Pure pyarrow + numpy.
 """
@@ -20,8 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
-from .dtypes import decoded
-from .encoding import Encoded, encode
+from .dtypes import decoded, value_type
+from .encoding import Encoded
 from .pivot import row_sort_specs
 
 __all__ = ["GroupState", "supports_incremental"]
@@ -38,6 +51,8 @@ _SUMMABLE = frozenset(
         "pct sum grand total",
     }
 )
+# Ids are packed with their parent slot into one int64: (parent << 32) | id.
+_ID_BITS = 32
 
 
 def _value_columns(config: ViewConfig) -> list[str]:
@@ -45,8 +60,8 @@ def _value_columns(config: ViewConfig) -> list[str]:
 
 
 def supports_incremental(config: ViewConfig, schema: dict[str, str]) -> bool:
-    """True when every aggregate of this (group_by, no split_by) view is a sum of parts."""
-    if not config.group_by or config.split_by or config.expressions:
+    """True when every aggregate of this grouped view is a sum of parts."""
+    if not config.group_by or config.expressions:
         return False
     aggs = config.aggregate_map
     for c in _value_columns(config):
@@ -57,8 +72,148 @@ def supports_incremental(config: ViewConfig, schema: dict[str, str]) -> bool:
     return True
 
 
+class _Coder:
+    """Stable ids for one column's values: 0 is null, 1.. in first-seen order.
+
+    Rows arrive dictionary-encoded, so ids are found for a chunk's distinct
+    values only and spread to its rows with one numpy ``take``. The
+    dictionary of a table's main part comes back with every write that
+    replaces its rows, so its ids are remembered (keyed by the buffers, which
+    the memo keeps alive, so an address cannot be reused).
+    """
+
+    _SMALL = 64  # distinct values looked up in a Python dict (cheaper than a hash kernel)
+    _MEMO = 8
+
+    def __init__(self, dtype: pa.DataType) -> None:
+        self.values = pa.array([], value_type(dtype))
+        vt = self.values.type
+        self._hashable = pa.types.is_string(vt) or pa.types.is_integer(vt)
+        self._index: dict | None = {} if self._hashable else None
+        self._memo: dict[tuple, tuple[pa.Array, np.ndarray]] = {}
+        self._ranked: tuple[np.ndarray, pa.Array] | None = None
+
+    def ids(self, col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+        """The id of every value of ``col`` (O(len) + a lookup of its distinct values)."""
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        out = []
+        for chunk in chunks:  # a loop over chunks, not rows
+            if not pa.types.is_dictionary(chunk.type):
+                chunk = pc.dictionary_encode(chunk)
+            dict_ids = self._dictionary_ids(chunk.dictionary)
+            idx = chunk.indices
+            if idx.null_count:
+                idx = pc.fill_null(idx, -1)  # index -1 (null) -> the appended 0
+            out.append(dict_ids[idx.to_numpy(zero_copy_only=False)])
+        if len(out) == 1:
+            return out[0]
+        return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+    def _dictionary_ids(self, dictionary: pa.Array) -> np.ndarray:
+        key = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit[1]
+        ids = np.append(self._lookup(dictionary), 0)
+        if len(dictionary) > self._SMALL:
+            if len(self._memo) >= self._MEMO:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = (dictionary, ids)
+        return ids
+
+    def _lookup(self, values: pa.Array) -> np.ndarray:
+        values = values.cast(self.values.type)
+        if self._index is not None and len(values) <= self._SMALL:
+            # A loop over at most _SMALL distinct values of a delta, not over rows.
+            pylist = values.to_pylist()
+            missing = [v for v in dict.fromkeys(pylist) if v is not None and v not in self._index]
+            if missing:
+                self._append(pa.array(missing, self.values.type))
+            return np.array([0 if v is None else self._index[v] for v in pylist], np.int64)
+        pos = pc.index_in(values, value_set=self.values)
+        if pos.null_count > values.null_count:
+            self._append(pc.unique(values.filter(pc.and_(pc.is_null(pos), pc.is_valid(values)))))
+            pos = pc.index_in(values, value_set=self.values)
+        return pc.add(pc.fill_null(pos, -1), 1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def _append(self, new: pa.Array) -> None:
+        start = len(self.values)
+        self.values = pa.concat_arrays([self.values, new])
+        self._ranked = None
+        if self._index is not None:
+            self._index.update(
+                zip(new.to_pylist(), range(start + 1, start + 1 + len(new)), strict=True)
+            )
+
+    def ranked(self) -> tuple[np.ndarray, pa.Array]:
+        """``(code of each id, values in ascending order)``: codes as :mod:`.encoding` has them."""
+        if self._ranked is None:
+            order = pc.sort_indices(self.values).to_numpy()
+            code = np.zeros(len(self.values) + 1, np.int32)
+            code[order + 1] = np.arange(1, len(order) + 1, dtype=np.int32)
+            self._ranked = (code, self.values.take(pa.array(order)))
+        return self._ranked
+
+
+class _Slots:
+    """Groups keyed by (parent slot, own id), with their partial sums."""
+
+    def __init__(self, depth: int, parts: dict[str, np.dtype]) -> None:
+        self.keys = np.zeros(0, np.int64)  # sorted packed keys
+        self.slot_of_key = np.zeros(0, np.int64)
+        self.parent = np.zeros(0, np.int64)
+        self.path = np.zeros((0, depth), np.int64)  # ids from the top level down
+        self.parts = {name: np.zeros(0, dt) for name, dt in parts.items()}
+
+    @property
+    def size(self) -> int:
+        return len(self.parent)
+
+    def locate(
+        self, parent: np.ndarray, own: np.ndarray, parent_path: np.ndarray | None
+    ) -> np.ndarray:
+        """The slot of each (parent, own) pair, creating slots for new ones.
+
+        A new slot's path is its parent's path and its own id (just its own
+        id where ``parent_path`` is None).
+        """
+        packed = (parent << _ID_BITS) | own
+        pos = np.searchsorted(self.keys, packed)
+        found = pos < len(self.keys)
+        found[found] = self.keys[pos[found]] == packed[found]
+        if not found.all():
+            new, first = np.unique(packed[~found], return_index=True)
+            src = np.flatnonzero(~found)[first]
+            start = self.size
+            self.parent = np.concatenate([self.parent, parent[src]])
+            if parent_path is None:
+                own_path = own[src][:, None]
+            else:
+                own_path = np.column_stack([parent_path[parent[src]], own[src]])
+            self.path = np.concatenate([self.path, own_path])
+            for name, arr in self.parts.items():
+                self.parts[name] = np.concatenate([arr, np.zeros(len(src), arr.dtype)])
+            at = np.searchsorted(self.keys, new)
+            self.keys = np.insert(self.keys, at, new)
+            self.slot_of_key = np.insert(self.slot_of_key, at, start + np.arange(len(new)))
+            pos = np.searchsorted(self.keys, packed)
+        return self.slot_of_key[pos]
+
+    def add(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> bool:
+        """Add ``parts`` into ``slots``; True when a slot became empty or non-empty."""
+        rows = self.parts["#rows"]
+        before = rows[slots] != 0
+        for name, values in parts.items():
+            np.add.at(self.parts[name], slots, values)
+        return bool(np.any((rows[slots] != 0) != before))
+
+    def assign(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> None:
+        for name, values in parts.items():
+            self.parts[name][slots] = values
+
+
 class GroupState:
-    """Partial sums of every group_by level of one view."""
+    """Partial sums of every group_by level (and split cell) of one view."""
 
     def __init__(self, data: pa.Table, config: ViewConfig, schema: dict[str, str]) -> None:
         self._config = config
@@ -66,116 +221,197 @@ class GroupState:
         self._aggs = config.aggregate_map
         self._values = [c for c in _value_columns(config) if self._aggs[c] != "count"]
         self._counts = [c for c in _value_columns(config) if self._aggs[c] == "count"]
-        self._n_levels = len(config.group_by)
-        # The first state comes from value-ordered codes (grouping integers is
-        # much faster than grouping strings); keys are then decoded to values.
-        encs = [encode(data.column(c)) for c in config.group_by]
-        codes = pa.table({f"k{i}": pa.array(e.codes) for i, e in enumerate(encs)})
-        work = self._parts(data, codes, 1)
-        self._levels = []
-        for k in range(self._n_levels + 1):
-            level = self._sum_by(work, k)
-            keys = {f"k{i}": encs[i].decode(level.column(f"k{i}").to_numpy()) for i in range(k)}
-            parts = {n: level.column(n) for n in level.column_names if n not in keys}
-            self._levels.append(self._ensure_total(pa.table({**keys, **parts}), k))
-
-    # -- partial sums ------------------------------------------------------
-    def _parts(self, data: pa.Table, keys: pa.Table, sign: int) -> pa.Table:
-        n = data.num_rows
-        cols = {name: keys.column(name) for name in keys.column_names}
-        cols["#rows"] = pa.array(np.full(n, sign, np.int64))
+        self._n = len(config.group_by)
+        self._coders = [_Coder(data.schema.field(c).type) for c in config.group_by]
+        self._split_coders = [_Coder(data.schema.field(c).type) for c in config.split_by]
+        parts = {"#rows": np.dtype(np.int64)}
         for c in self._values:
-            v = data.column(c)
-            zero = 0.0 if self._schema[c] == "float" else 0
-            target = pa.float64() if self._schema[c] == "float" else pa.int64()
-            filled = pc.fill_null(v, zero).cast(target)
-            cols[f"{c}#s"] = pc.multiply(filled, sign)
-            cols[f"{c}#n"] = pc.multiply(pc.is_valid(v).cast(pa.int64()), sign)
+            float_col = self._schema[c] == "float"
+            parts[f"{c}#s"] = np.dtype(np.float64 if float_col else np.int64)
+            parts[f"{c}#n"] = np.dtype(np.int64)
             if self._aggs[c] == "sum abs":
-                cols[f"{c}#a"] = pc.multiply(pc.abs(filled), sign)
-        return pa.table(cols)
+                parts[f"{c}#a"] = parts[f"{c}#s"]
+        self._part_types = parts
+        self._levels = [_Slots(k, parts) for k in range(self._n + 1)]
+        total = self._levels[0]  # the grand total: one slot, always there
+        total.keys, total.slot_of_key, total.parent = (np.zeros(1, np.int64) for _ in range(3))
+        total.path = np.zeros((1, 0), np.int64)
+        total.parts = {name: np.zeros(1, dt) for name, dt in parts.items()}
+        # Split values chain like group levels; cells are (group slot, combo slot).
+        self._combos = [_Slots(j + 1, {}) for j in range(len(config.split_by))]
+        self._cells = [_Slots(1, parts) for _ in range(self._n + 1)] if config.split_by else []
+        # Bumped whenever a group or cell appears or empties: while it holds
+        # still, the tree order of the groups (and a cached layout) is valid.
+        self.shape = 0
+        self._build(data)
 
-    def _sum_by(self, work: pa.Table, k: int) -> pa.Table:
-        """Partial sums of ``work`` (delta rows or a level) grouped by the first k keys."""
-        keys = [f"k{i}" for i in range(k)]
-        all_keys = {f"k{i}" for i in range(self._n_levels)}
-        parts = [n for n in work.column_names if n not in all_keys]
-        return _summed(work, keys, parts)
+    # -- building ------------------------------------------------------------
+    def _ids(self, rows: pa.Table) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        g = [
+            cd.ids(rows.column(c))
+            for cd, c in zip(self._coders, self._config.group_by, strict=True)
+        ]
+        s = [
+            cd.ids(rows.column(c))
+            for cd, c in zip(self._split_coders, self._config.split_by, strict=True)
+        ]
+        return g, s
 
-    def _ensure_total(self, level: pa.Table, k: int) -> pa.Table:
-        if k or level.num_rows:
-            return level
-        # No rows at all: the total row still exists, with zero partials.
-        return pa.table({n: pa.array([0], level.schema.field(n).type) for n in level.column_names})
+    def _slots(self, gids: list[np.ndarray], sids: list[np.ndarray], n: int):
+        """Slots of ``n`` rows (or groups) at every level, and their cells."""
+        slots = [np.zeros(n, np.int64)]
+        for k in range(self._n):
+            lvl = self._levels[k + 1]
+            slots.append(lvl.locate(slots[k], gids[k], self._levels[k].path))
+        cells = []
+        if self._combos:
+            combo = np.zeros(n, np.int64)
+            root = np.zeros((1, 0), np.int64)
+            for j, lvl in enumerate(self._combos):
+                prev_path = self._combos[j - 1].path if j else root
+                combo = lvl.locate(combo, sids[j], prev_path)
+            cells = [self._cells[k].locate(slots[k], combo, None) for k in range(self._n + 1)]
+        return slots, cells
+
+    def _parts(self, rows: pa.Table, sign: int) -> dict[str, np.ndarray]:
+        out = {"#rows": np.full(rows.num_rows, sign, np.int64)}
+        for c in self._values:
+            v = decoded(rows.column(c))
+            dt = self._part_types[f"{c}#s"]
+            if v.null_count:
+                filled = pc.fill_null(v, 0).to_numpy(zero_copy_only=False).astype(dt)
+                valid = pc.is_valid(v).to_numpy(zero_copy_only=False).astype(np.int64)
+            else:
+                filled = v.to_numpy().astype(dt, copy=False)
+                valid = np.ones(len(filled), np.int64)
+            out[f"{c}#s"] = filled * sign
+            out[f"{c}#n"] = valid * sign
+            if self._aggs[c] == "sum abs":
+                out[f"{c}#a"] = np.abs(filled) * sign
+        return out
+
+    def _build(self, data: pa.Table) -> None:
+        # Aggregate the rows with Arrow's hash aggregation, level by level,
+        # then place the groups (not the rows) into slots.
+        gids, sids = self._ids(data)
+        parts = self._parts(data, 1)
+        cols = {f"g{i}": ids for i, ids in enumerate(gids)}
+        cols.update({f"s{j}": ids for j, ids in enumerate(sids)})
+        work = pa.table({**cols, **parts})
+        skeys = [f"s{j}" for j in range(len(sids))]
+        for k in range(self._n + 1):
+            gkeys = [f"g{i}" for i in range(k)]
+            self._place(work, gkeys, [])
+            if skeys:
+                self._place(work, gkeys, skeys)
+
+    def _place(self, work: pa.Table, gkeys: list[str], skeys: list[str]) -> None:
+        names = list(self._part_types)
+        out = work.group_by(gkeys + skeys, use_threads=False).aggregate([(p, "sum") for p in names])
+        n = out.num_rows
+        gids = [out.column(g).to_numpy() for g in gkeys]
+        sids = [out.column(s).to_numpy() for s in skeys]
+        slots, cells = self._slots_upto(gids, sids, n, len(gkeys))
+        parts = {
+            p: pc.fill_null(out.column(f"{p}_sum"), 0).to_numpy().astype(dt)
+            for p, dt in self._part_types.items()
+        }
+        if skeys:
+            self._cells[len(gkeys)].assign(cells, parts)
+        else:
+            self._levels[len(gkeys)].assign(slots, parts)
+
+    def _slots_upto(self, gids, sids, n, k):
+        slots = np.zeros(n, np.int64)
+        for i in range(k):
+            slots = self._levels[i + 1].locate(slots, gids[i], self._levels[i].path)
+        cells = None
+        if sids:
+            combo = np.zeros(n, np.int64)
+            root = np.zeros((1, 0), np.int64)
+            for j, lvl in enumerate(self._combos):
+                combo = lvl.locate(combo, sids[j], self._combos[j - 1].path if j else root)
+            cells = self._cells[k].locate(slots, combo, None)
+        return slots, cells
 
     def is_empty(self) -> bool:
         """True when no rows are aggregated (the total row then shows Perspective's empties)."""
-        return self._levels[0].column("#rows")[0].as_py() == 0
+        return int(self._levels[0].parts["#rows"][0]) == 0
 
     # -- deltas --------------------------------------------------------------
     def apply(self, added: pa.Table | None, removed: pa.Table | None) -> None:
-        """Merge rows added to and removed from the (filtered) table."""
-        work = []
+        """Add rows added to and subtract rows removed from the (filtered) table."""
         for rows, sign in ((added, 1), (removed, -1)):
-            if rows is not None and rows.num_rows:
-                keys = pa.table(
-                    {f"k{i}": decoded(rows.column(c)) for i, c in enumerate(self._config.group_by)}
-                )
-                work.append(self._parts(rows, keys, sign))
-        if not work:
-            return
-        delta = pa.concat_tables(work, promote_options="permissive")
-        for k in range(self._n_levels + 1):
-            merged = pa.concat_tables(
-                [self._levels[k], self._sum_by(delta, k)], promote_options="permissive"
-            )
-            merged = self._sum_by(merged, k)
-            if k:
-                merged = merged.filter(pc.not_equal(merged.column("#rows"), 0))
-            self._levels[k] = self._ensure_total(merged, k)
+            if rows is None or rows.num_rows == 0:
+                continue
+            gids, sids = self._ids(rows)
+            slots, cells = self._slots(gids, sids, rows.num_rows)
+            parts = self._parts(rows, sign)
+            changed = False
+            for k in range(self._n + 1):
+                changed |= self._levels[k].add(slots[k], parts)
+                if cells:
+                    changed |= self._cells[k].add(cells[k], parts)
+            self.shape += changed
 
     # -- output ----------------------------------------------------------------
-    def levels(self) -> tuple[list[pa.Table], list[Encoded]]:
-        """Levels in the form :func:`~.pivot.arrange` takes, and their encodings."""
-        leaf = self._levels[self._n_levels]
-        genc = []
-        for i in range(self._n_levels):
-            values = pc.unique(pc.drop_null(leaf.column(f"k{i}")))
-            values = values.take(pc.sort_indices(values))
-            if isinstance(values, pa.ChunkedArray):
-                values = values.combine_chunks()
-            genc.append(Encoded(np.zeros(0, np.int32), values))
+    def levels(self) -> tuple[list[pa.Table], list[Encoded], list[np.ndarray]]:
+        """Shown groups per level in the form :func:`~.pivot.arrange` takes,
+        their encodings, and each group's parent row in the level above."""
+        ranked = [cd.ranked() for cd in self._coders]
+        genc = [Encoded(np.zeros(0, np.int32), values) for _, values in ranked]
+        out, parents, shown_rows = [], [np.zeros(1, np.int64)], []
+        for k, lvl in enumerate(self._levels):
+            keep = np.flatnonzero(lvl.parts["#rows"] != 0) if k else np.zeros(1, np.int64)
+            shown_rows.append(keep)
+            cols = {f"__g{i}": pa.array(ranked[i][0][lvl.path[keep, i]]) for i in range(k)}
+            cols.update(self._outputs({p: a[keep] for p, a in lvl.parts.items()}))
+            # A level table needs a column to have rows (a view may show no columns).
+            out.append(pa.table(cols) if cols else pa.table({"#": np.zeros(len(keep))}))
+            if k:
+                row_in_parent = np.full(self._levels[k - 1].size, -1, np.int64)
+                row_in_parent[shown_rows[k - 1]] = np.arange(len(shown_rows[k - 1]))
+                parents.append(row_in_parent[lvl.parent[keep]])
+        return out, genc, parents
+
+    def split_levels(self) -> tuple[list[pa.Table], list[Encoded]]:
+        """Per level, one row per shown (group, split values) cell: group codes
+        ``__g*``, split codes ``__s*`` and the aggregates; and the split encodings."""
+        granked = [cd.ranked() for cd in self._coders]
+        sranked = [cd.ranked() for cd in self._split_coders]
+        senc = [Encoded(np.zeros(0, np.int32), values) for _, values in sranked]
+        combo_path = self._combos[-1].path
         out = []
-        for k, level in enumerate(self._levels):
-            cols = {}
-            for i in range(k):
-                idx = pc.index_in(level.column(f"k{i}"), value_set=genc[i].values)
-                cols[f"__g{i}"] = pc.add(pc.fill_null(idx, -1), 1).cast(pa.int32())
-            rows = level.column("#rows")
-            for c in self._counts:
-                cols[c] = rows
-            for c in self._values:
-                cols[c] = self._output(level, c)
+        for k, cells in enumerate(self._cells):
+            keep = np.flatnonzero(cells.parts["#rows"] != 0)
+            group = cells.parent[keep]
+            combo = cells.path[keep, 0]
+            cols = {
+                f"__g{i}": pa.array(granked[i][0][self._levels[k].path[group, i]]) for i in range(k)
+            }
+            for j in range(len(sranked)):
+                cols[f"__s{j}"] = pa.array(sranked[j][0][combo_path[combo, j]])
+            cols.update(self._outputs({p: a[keep] for p, a in cells.parts.items()}))
             out.append(pa.table(cols))
-        return out, genc
+        return out, senc
 
-    def _output(self, level: pa.Table, c: str) -> pa.ChunkedArray:
-        a = self._aggs[c]
-        total = level.column(f"{c}#s")
-        if a in ("avg", "mean"):
-            n = level.column(f"{c}#n")
-            # A group with no non-null values has no mean (null), as in Arrow's mean.
-            return pc.divide(total.cast(pa.float64()), pc.if_else(pc.equal(n, 0), None, n))
-        if a == "abs sum":
-            return pc.abs(total)
-        if a == "sum abs":
-            return level.column(f"{c}#a")
-        return total
-
-
-def _summed(table: pa.Table, keys: list[str], parts: list[str]) -> pa.Table:
-    """Sum ``parts`` by ``keys``; a sum over no rows is 0 (Arrow would say null)."""
-    out = table.group_by(keys, use_threads=False).aggregate([(p, "sum") for p in parts])
-    cols = {k: out.column(k) for k in keys}
-    cols.update({p: pc.fill_null(out.column(f"{p}_sum"), 0) for p in parts})
-    return pa.table(cols)
+    def _outputs(self, parts: dict[str, np.ndarray]) -> dict[str, pa.Array]:
+        cols: dict[str, pa.Array] = {}
+        rows = pa.array(parts["#rows"])
+        for c in self._counts:
+            cols[c] = rows
+        for c in self._values:
+            a = self._aggs[c]
+            total = parts[f"{c}#s"]
+            if a in ("avg", "mean"):
+                n = parts[f"{c}#n"]
+                # A group with no non-null values has no mean (null), as in Arrow's mean.
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    cols[c] = pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
+            elif a == "abs sum":
+                cols[c] = pa.array(np.abs(total))
+            elif a == "sum abs":
+                cols[c] = pa.array(parts[f"{c}#a"])
+            else:
+                cols[c] = pa.array(total)
+        return cols

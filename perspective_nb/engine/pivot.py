@@ -35,6 +35,10 @@ class PivotFrame:
     paths: list[pa.Array]
     columns: dict[str, pa.Array]
     split_values: list[tuple] = field(default_factory=list)
+    # What arrange() derived from the set of groups alone (tree order, row
+    # paths, split cell positions): reusable while that set is unchanged and
+    # no sort looks at aggregate values.
+    layout: tuple | None = None
 
     @property
     def num_rows(self) -> int:
@@ -116,7 +120,19 @@ def compute_pivot(
         if k == 0 and work.num_rows == 0:
             agg_k = empty_total(agg_k, aggs, schema)
         levels.append(agg_k)
-    split = (work, specs, senc) if config.split_by else None
+    split = None
+    if config.split_by:
+        skeys = [f"__s{j}" for j in range(len(senc))]
+        value_specs = [s for s in specs if s.out in config.columns]
+
+        done: dict[int, pa.Table] = {}
+
+        def split_level(k: int) -> pa.Table:
+            if k not in done:
+                done[k] = aggregate(work, [f"__g{i}" for i in range(k)] + skeys, value_specs)
+            return done[k]
+
+        split = (split_level, senc)
     return arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
 
 
@@ -128,13 +144,18 @@ def arrange(
     expanded: set[tuple],
     collapsed: set[tuple],
     split: tuple | None = None,
+    parents: list[np.ndarray] | None = None,
+    layout: tuple | None = None,
 ) -> PivotFrame:
     """Order aggregated levels as a tree and build the view's rows and columns.
 
     ``levels[k]`` holds one row per group at depth k: int32 code columns
     ``__g0..__g{k-1}`` (see :mod:`.encoding`) and one column per aggregated
-    value column. ``split`` is ``(work, specs, split encodings)`` for views
-    with split_by.
+    value column. ``split`` is ``(split_level, split encodings)`` for views
+    with split_by, where ``split_level(k)`` aggregates level k by group and
+    split codes (``__g*``, ``__s*``). ``parents[k]`` is each group's row in
+    level k - 1, where the caller knows it (else it is found by a join).
+    ``layout`` is a previous frame's ``layout`` over the same groups.
     """
     n_levels = len(config.group_by)
     aggs = config.aggregate_map
@@ -142,11 +163,44 @@ def arrange(
     value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
 
     # Each group's parent; then the rolled-up values the view sorts by.
-    parents = [np.zeros(1, np.int64)] + [
-        _parent_index(levels[k], levels[k - 1], [f"__g{i}" for i in range(k - 1)])
-        for k in range(1, n_levels + 1)
-    ]
+    if parents is None:
+        parents = [np.zeros(1, np.int64)] + [
+            _parent_index(levels[k], levels[k - 1], [f"__g{i}" for i in range(k - 1)])
+            for k in range(1, n_levels + 1)
+        ]
     _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels)
+    if layout is None:
+        level_arr, row_arr, paths = _tree(
+            levels, parents, genc, config, depth_limit, expanded, collapsed
+        )
+        split_layout = None
+    else:
+        level_arr, row_arr, paths, split_layout = layout
+    if not config.split_by:
+        columns = {
+            c: _gather(
+                [_pct(levels, parents, k, c, aggs[c]) for k in range(n_levels + 1)],
+                level_arr,
+                row_arr,
+            )
+            for c in config.columns
+        }
+        return PivotFrame(level_arr, paths, columns, layout=(level_arr, row_arr, paths, None))
+    split_level, senc = split
+    if split_layout is None:
+        split_layout = _split_layout(
+            split_level, senc, levels, parents, level_arr, row_arr, n_levels
+        )
+    columns, split_values = _split_columns(split_layout, split_level, config, level_arr, aggs)
+    return PivotFrame(
+        level_arr, paths, columns, split_values, layout=(level_arr, row_arr, paths, split_layout)
+    )
+
+
+def _tree(levels, parents, genc, config, depth_limit, expanded, collapsed):
+    """The shown rows in tree order: (level of each row, its row in that level, row paths)."""
+    n_levels = len(config.group_by)
+    sorts = row_sort_specs(config)
 
     # Rank siblings within their parent.
     ranks: list[np.ndarray] = [np.zeros((1, 0), np.int64)]  # ranks[k]: (n_k, k) path ranks
@@ -177,23 +231,7 @@ def arrange(
     row_arr = np.concatenate(row_of) if row_of else np.zeros(0, np.int64)
     order = np.lexsort(all_paths.T[::-1]) if n_levels else np.arange(len(level_arr))
     level_arr, row_arr = level_arr[order], row_arr[order]
-
-    paths = _row_paths(levels, genc, level_arr, row_arr, n_levels)
-    if not config.split_by:
-        columns = {
-            c: _gather(
-                [_pct(levels, parents, k, c, aggs[c]) for k in range(n_levels + 1)],
-                level_arr,
-                row_arr,
-            )
-            for c in config.columns
-        }
-        return PivotFrame(level_arr, paths, columns)
-    work, specs, senc = split
-    columns, split_values = _split_columns(
-        work, config, specs, levels, parents, senc, level_arr, row_arr, n_levels, aggs
-    )
-    return PivotFrame(level_arr, paths, columns, split_values)
+    return level_arr, row_arr, _row_paths(levels, genc, level_arr, row_arr, n_levels)
 
 
 def _shown_levels(config: ViewConfig, n_levels: int) -> list[int]:
@@ -277,11 +315,14 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
     return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
 
 
-def _split_columns(work, config, specs, levels, parents, senc, level_arr, row_arr, n_levels, aggs):
+def _split_layout(split_level, senc, levels, parents, level_arr, row_arr, n_levels):
+    """Where each (row, split combination) cell's aggregates sit: the part of the
+    columns that depends only on which cells exist."""
     skeys = [f"__s{j}" for j in range(len(senc))]
-    combos = work.select(skeys).group_by(skeys, use_threads=False).aggregate([])
+    # The total level holds one cell per split combination present.
+    combos = split_level(0).select(skeys)
     if combos.num_rows == 0:
-        return {}, []
+        return None
     cmat = np.column_stack([combos.column(k).to_numpy().astype(np.int64) for k in skeys])
     corder = np.lexsort(cmat.T[::-1])
     cmat = cmat[corder]
@@ -302,28 +343,35 @@ def _split_columns(work, config, specs, levels, parents, senc, level_arr, row_ar
         sel = np.nonzero(level_arr == k)[0]
         final_pos[k][row_arr[sel]] = sel
 
-    value_specs = [s for s in specs if s.out in config.columns]
-    parts: list[pa.Table] = []
+    used: list[int] = []
     pos = np.full((n_out, len(combo_keys)), -1, np.int64)
     offset = 0
     for k in range(n_levels + 1):
         if not (level_arr == k).any():
             continue
         gkeys = [f"__g{i}" for i in range(k)]
-        s_k = aggregate(work, gkeys + skeys, value_specs)
+        s_k = split_level(k)
         pidx = _parent_index(s_k, levels[k], gkeys)
         rows = final_pos[k][pidx]
         smat = np.column_stack([s_k.column(c).to_numpy().astype(np.int64) for c in skeys])
         cidx = np.searchsorted(combo_keys, ckey(smat))
         ok = rows >= 0
         pos[rows[ok], cidx[ok]] = offset + np.nonzero(ok)[0]
-        parts.append(s_k)
+        used.append(k)
         offset += s_k.num_rows
+    denominators = _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels)
+    return labels, pos, used, denominators
 
+
+def _split_columns(split_layout, split_level, config, level_arr, aggs):
+    """One column per (split combination, value column), filled from the cells."""
+    if split_layout is None:
+        return {}, []
+    labels, pos, used, denominators = split_layout
+    parts = [split_level(k) for k in used]
     columns: dict[str, pa.Array] = {}
     split_values = []
     flats = {c: _concat([decoded(p.column(c)) for p in parts]) for c in config.columns}
-    denominators = _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels)
     for j in _column_order(config, flats, pos, level_arr):
         label = "|".join(lab[j] for lab in labels)
         split_values.append(tuple(lab[j] for lab in labels))

@@ -23,23 +23,20 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError, UpdateError
+from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_table
 from .storage import cast_batch, dedupe_last, to_storage
-from .upsert import key_order, upsert
+from .store import Store
+from .upsert import key_order
 
 if TYPE_CHECKING:
     from .view import View
 
 __all__ = ["Table"]
 
-# Above this many chunks, a write recombines them: compute kernels slow down
-# with thousands of small chunks, and one O(N) copy every N/1000-row updates
-# is amortised away.
-_MAX_CHUNKS = 64
 # Views further behind than this many writes recompute from scratch.
 _MAX_CHANGES = 64
 
@@ -83,8 +80,6 @@ class Table:
         self._delete_callbacks: dict[int, Callable[[], None]] = {}
         self._views: list[View] = []
         self._deleted = False
-        self._last_changed: pa.Table | None = None
-        self._last_removed: pa.Table | None = None
         # Recent writes as (version, added rows, removed rows); None for a
         # write that is not a row delta (replace, clear). Views use it to
         # update their aggregates incrementally.
@@ -98,13 +93,9 @@ class Table:
                 f"index column {index!r} is not in the data; its columns are {list(self._schema)}"
             )
         self._storage_schema = storage.schema
-        self._data = storage.schema.empty_table()
-        self._version = 0
-        if storage.num_rows:
-            cols = dict(zip(storage.column_names, storage.columns, strict=False))
-            # Duplicate keys in the initial data merge value-wise (a later null
-            # does not erase an earlier value); in updates the last row wins.
-            self._data = self._merge(storage, cols, keep_values=True)
+        # (version, Store), published as one reference: a reader takes both
+        # together without locking.
+        self._state: tuple[int, Store] = (0, self._fresh_store(storage))
 
     # -- metadata --------------------------------------------------------
     def schema(self) -> dict[str, str]:
@@ -117,7 +108,7 @@ class Table:
 
     def size(self) -> int:
         """Number of rows."""
-        return self._data.num_rows
+        return self._state[1].num_rows
 
     def get_index(self) -> str | None:
         """The index column, or ``None``."""
@@ -137,13 +128,13 @@ class Table:
 
     @property
     def data(self) -> pa.Table:
-        """The current immutable snapshot (safe to read from any thread)."""
-        return self._data
+        """Every row, in the table's order (an immutable snapshot; safe from any thread)."""
+        return self._state[1].table()
 
     @property
     def version(self) -> int:
         """Increments with every write; views use it to invalidate caches."""
-        return self._version
+        return self._state[0]
 
     # -- writes ----------------------------------------------------------
     def update(self, data: Any, port_id: int = 0) -> None:
@@ -169,16 +160,15 @@ class Table:
                     f"update to indexed table {self._name!r} lacks its index column "
                     f"{self._index!r}; include it so rows can be matched"
                 )
-            new = self._merge(batch, cols)
-            changed = self._changed_rows(new, batch.num_rows)
-            self._swap(new, (changed, self._last_removed))
-        self._notify(port_id, changed)
+            store, added, removed = self._write(cols)
+            self._swap(store, (added, removed))
+        self._notify(port_id, added)
 
     def remove(self, keys: list[Any], port_id: int = 0) -> None:
         """Remove rows by key (indexed tables) or by row number (others)."""
         self._check_alive()
         with self._lock:
-            data = self._data
+            store = self._state[1]
             if self._index is not None:
                 key_type = self._storage_schema.field(self._index).type
                 if pa.types.is_dictionary(key_type):
@@ -190,36 +180,32 @@ class Table:
                         f"cannot remove keys {keys!r} from index {self._index!r} of type "
                         f"{self._schema[self._index]} ({exc})"
                     ) from exc
-                keep = pc.invert(pc.is_in(data.column(self._index), value_set=arr))
+                new, removed = store.remove_keys(arr)
             else:
-                rows = pa.array(list(keys), pa.int64())
-                mask = np.ones(data.num_rows, dtype=bool)
-                idx = rows.to_numpy(zero_copy_only=False)
-                mask[idx[(idx >= 0) & (idx < data.num_rows)]] = False
-                keep = pa.array(mask)
-            self._swap(data.filter(keep), (None, data.filter(pc.invert(keep))))
+                idx = pa.array(list(keys), pa.int64()).to_numpy(zero_copy_only=False)
+                idx = np.unique(idx[(idx >= 0) & (idx < store.num_rows)])
+                new, removed = store.remove_positions(idx)
+            self._swap(new, (None, removed))
         self._notify(port_id, None)
 
     def replace(self, data: Any) -> None:
-        """Replace every row with ``data`` (same schema); on failure nothing changes."""
+        """Replace every row with ``data`` (same schema); on failure nothing changes.
+
+        Readers see the old rows until the new ones are complete, then the new.
+        """
         self._check_alive()
         batch = to_arrow_table(data, self._schema)
         with self._lock:
             cols = cast_batch(batch, self._storage_schema, self._schema, self._name)
-            empty = self._storage_schema.empty_table()
-            saved, self._data = self._data, empty
-            try:
-                new = self._merge(batch, cols, keep_values=True)
-            finally:
-                self._data = saved
-            self._swap(new, None)
+            store = self._fresh_store(self._full_batch(batch.num_rows, cols))
+            self._swap(store, None)
         self._notify(0, None)
 
     def clear(self) -> None:
         """Remove every row, keeping the schema."""
         self._check_alive()
         with self._lock:
-            self._swap(self._storage_schema.empty_table(), None)
+            self._swap(self._fresh_store(self._storage_schema.empty_table()), None)
         self._notify(0, None)
 
     def delete(self) -> None:
@@ -242,7 +228,7 @@ class Table:
             callbacks = list(self._delete_callbacks.values())
             self._delete_callbacks.clear()
         for cb in callbacks:
-            cb()
+            call_safely(cb, what=f"on_delete of table {self._name!r}")
 
     def on_delete(self, callback: Callable[[], None]) -> int:
         """Call ``callback()`` when the table is deleted; returns an id for ``remove_delete``."""
@@ -284,33 +270,31 @@ class Table:
         if self._deleted:
             raise PerspectiveError(f"table {self._name!r} has been deleted")
 
-    def _swap(self, new: pa.Table, delta: tuple[pa.Table | None, pa.Table | None] | None) -> None:
-        """Publish a new snapshot; ``delta`` is (added rows, removed rows) or None."""
-        if new.column(0).num_chunks > _MAX_CHUNKS if new.num_columns else False:
-            new = new.combine_chunks()
-        self._data = new
-        self._version += 1
-        self._changes.append((self._version, delta))
+    def _swap(self, store: Store, delta: tuple[pa.Table | None, pa.Table | None] | None) -> None:
+        """Publish a new store; ``delta`` is (added rows, removed rows) or None."""
+        version = self._state[0] + 1
+        self._changes.append((version, delta))
+        self._state = (version, store)
 
     def snapshot(self) -> tuple[int, pa.Table]:
-        """The current version and snapshot, read together."""
-        with self._lock:
-            return self._version, self._data
+        """The current version and every row, read together (no lock taken)."""
+        version, store = self._state
+        return version, store.table()
 
-    def changes_since(self, version: int) -> tuple[int, pa.Table, list] | None:
-        """The current snapshot and the row deltas since ``version``.
+    def changes_since(self, version: int) -> tuple[int, list] | None:
+        """The current version and the row deltas written since ``version``.
 
-        Returns ``(version, snapshot, [(added, removed), ...])``, or None when
-        a write since then was not a row delta or is no longer remembered.
+        Returns ``(version, [(added, removed), ...])``, or None when a write
+        since then was not a row delta or is no longer remembered.
         """
         with self._lock:
-            current, data = self._version, self._data
+            current = self._state[0]
             if version == current:
-                return current, data, []
+                return current, []
             recent = [entry for entry in self._changes if entry[0] > version]
             if len(recent) != current - version or any(d is None for _, d in recent):
                 return None
-            return current, data, [d for _, d in recent]
+            return current, [d for _, d in recent]
 
     def _full_batch(self, n: int, cols: dict[str, pa.ChunkedArray]) -> pa.Table:
         arrays = [
@@ -318,33 +302,34 @@ class Table:
         ]
         return pa.Table.from_arrays(arrays, schema=self._storage_schema)
 
-    def _merge(
-        self, batch: pa.Table, cols: dict[str, pa.ChunkedArray], keep_values: bool = False
-    ) -> pa.Table:
-        """The table after applying ``cols`` (already cast); does not modify state."""
-        n = batch.num_rows
-        data = self._data
-        self._last_removed = None
-        if self._index is None:
-            new = pa.concat_tables([data, self._full_batch(n, cols)])
-            if self._limit is not None and new.num_rows > self._limit:
-                overflow = new.num_rows - self._limit
-                self._last_removed = data.slice(0, min(overflow, data.num_rows))
-                new = new.slice(overflow)
-            return new
-        key = self._index
-        upd = dedupe_last(pa.table(cols), key, keep_values=keep_values)
-        upd = upd.take(key_order(upd.column(key)))
-        new, self._last_changed, self._last_removed = upsert(data, upd, key, self._storage_schema)
-        return new
+    def _fresh_store(self, rows: pa.Table) -> Store:
+        """A store holding ``rows`` as a table's initial (or replacing) data.
 
-    def _changed_rows(self, new: pa.Table, n: int) -> pa.Table:
+        Duplicate keys merge value-wise, as Perspective loads data: a later
+        null does not erase an earlier value (in updates, the last row wins).
+        """
+        if self._index is not None and rows.num_rows:
+            rows = dedupe_last(rows, self._index, keep_values=True)
+            rows = rows.take(key_order(rows.column(self._index)))
+        elif self._limit is not None and rows.num_rows > self._limit:
+            rows = rows.slice(rows.num_rows - self._limit)
+        return Store(rows, self._index)
+
+    def _write(self, cols: dict[str, pa.ChunkedArray]) -> tuple[Store, pa.Table, pa.Table | None]:
+        """Apply an update's (cast) columns; returns (store, added rows, removed rows)."""
+        store = self._state[1]
         if self._index is None:
-            return new.slice(max(new.num_rows - n, 0))
-        return self._last_changed
+            n = len(next(iter(cols.values()))) if cols else 0
+            return store.append(self._full_batch(n, cols), self._limit)
+        key = self._index
+        upd = dedupe_last(pa.table(cols), key)
+        upd = upd.take(key_order(upd.column(key)))
+        full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
+        return store.upsert(full, set(cols))
 
     def _notify(self, port_id: int, changed: pa.Table | None) -> None:
         with self._lock:
             views = list(self._views)
         for v in views:
-            v._table_updated(port_id, changed)
+            # A view's own bookkeeping failing must not undo the write either.
+            call_safely(v._table_updated, port_id, changed, what=f"update of table {self._name!r}")

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
+from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
@@ -73,6 +74,9 @@ class View:
         self._cache: tuple[int, Any] | None = None
         # (table version, GroupState) for views whose aggregates update incrementally.
         self._state: tuple[int, GroupState] | None = None
+        # (GroupState.shape, PivotFrame.layout) of the last arranged state.
+        self._layout: tuple[int, tuple] | None = None
+        self._value_sorts = any(d != "none" for _, d in self._config.sort)
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
         self._depth: int | None = self._config.group_by_depth
@@ -92,7 +96,7 @@ class View:
                 changes = self._table.changes_since(self._state[0])
                 if changes is not None:
                     # Apply just the rows written since the last read.
-                    version, _, deltas = changes
+                    version, deltas = changes
                     for added, removed in deltas:
                         self._state[1].apply(self._filtered(added), self._filtered(removed))
                     self._state = (version, self._state[1])
@@ -112,10 +116,31 @@ class View:
 
     def _arrange_state(self) -> PivotFrame:
         state = self._state[1]
-        levels, genc = state.levels()
+        levels, genc, parents = state.levels()
         if state.is_empty():
             levels[0] = empty_total(levels[0], self._config.aggregate_map, self._schema_all)
-        return arrange(levels, genc, self._config, self._depth, self._expanded, self._collapsed)
+        split = None
+        if self._config.split_by:
+            cells, senc = state.split_levels()
+            split = (cells.__getitem__, senc)
+        # The tree order depends on the set of groups alone unless a sort looks
+        # at aggregate values: then it is recomputed (O(groups log groups)).
+        reuse = None
+        if self._layout is not None and self._layout[0] == state.shape and not self._value_sorts:
+            reuse = self._layout[1]
+        frame = arrange(
+            levels,
+            genc,
+            self._config,
+            self._depth,
+            self._expanded,
+            self._collapsed,
+            split,
+            parents,
+            reuse,
+        )
+        self._layout = (state.shape, frame.layout)
+        return frame
 
     def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config
@@ -139,6 +164,7 @@ class View:
             data = data.filter(mask)
         if cfg.group_by and supports_incremental(cfg, self._schema_all):
             self._state = (version, GroupState(data, cfg, self._schema_all))
+            self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()
         if cfg.group_by:
             return compute_pivot(
@@ -239,7 +265,7 @@ class View:
         with self._lock:
             self._collapsed.discard(path)
             self._expanded.add(path)
-            self._cache = None
+            self._cache = self._layout = None
         return self.num_rows() - before
 
     def collapse(self, row: int) -> int:
@@ -249,7 +275,7 @@ class View:
         with self._lock:
             self._expanded.discard(path)
             self._collapsed.add(path)
-            self._cache = None
+            self._cache = self._layout = None
         return before - self.num_rows()
 
     def set_depth(self, depth: int) -> None:
@@ -258,7 +284,7 @@ class View:
             self._depth = depth
             self._expanded.clear()
             self._collapsed.clear()
-            self._cache = None
+            self._cache = self._layout = None
 
     # -- reads -------------------------------------------------------------
     def _window(self, kw: dict[str, Any]) -> Window:
@@ -393,7 +419,7 @@ class View:
             self._delete_callbacks.clear()
         self._table._release_view(self)
         for cb in callbacks:
-            cb()
+            call_safely(cb, what="on_delete of a view")
 
     def _check_alive(self) -> None:
         if self._deleted:
@@ -405,8 +431,9 @@ class View:
         delta = None
         if any(mode == "row" for _, mode in callbacks):
             delta = self._delta(changed)
+        what = f"on_update of a view on table {self._table.get_name()!r}"
         for cb, mode in callbacks:
-            cb(port_id, delta if mode == "row" else None)
+            call_safely(cb, port_id, delta if mode == "row" else None, what=what)
 
     def _delta(self, changed: pa.Table | None) -> bytes:
         cols = [

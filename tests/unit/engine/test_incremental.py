@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import pyarrow as pa
 import pytest
@@ -48,6 +49,16 @@ CONFIGS = [
         "filter": [["v", ">", -5]],
     },
     {"group_by": ["g"], "columns": ["v"], "aggregates": {"v": "mean"}, "group_by_depth": 0},
+    {"group_by": ["g"], "split_by": ["h"], "columns": ["v", "f"]},
+    {
+        "group_by": ["g", "k"],
+        "split_by": ["h"],
+        "columns": ["v", "f"],
+        "aggregates": {"v": "pct sum parent", "f": "avg"},
+        "sort": [["f", "desc"], ["v", "col asc"]],
+    },
+    {"group_by": ["h"], "split_by": ["g", "h"], "columns": ["f"], "filter": [["v", "<", 8]]},
+    {"group_by": ["g", "h"], "columns": ["v"], "group_rollup_mode": "flat"},
 ]
 
 
@@ -82,9 +93,13 @@ def test_open_views_match_fresh_views_after_every_write(data, cfg, kind):
     live = t.view(**cfg)
     live.to_columns()
     steps = []
+    depth = None
     for _ in range(data.draw(st.integers(1, 5))):
-        op = data.draw(st.sampled_from(["update", "update", "remove", "partial", "clear"]))
-        if op == "remove":
+        op = data.draw(st.sampled_from(["update", "update", "remove", "partial", "clear", "depth"]))
+        if op == "depth":
+            depth = data.draw(st.integers(0, len(cfg["group_by"])))
+            live.set_depth(depth)
+        elif op == "remove":
             keys = data.draw(st.lists(_keys, max_size=3))
             t.remove(keys)
         elif op == "partial" and kind == "index":
@@ -96,5 +111,14 @@ def test_open_views_match_fresh_views_after_every_write(data, cfg, kind):
             t.update(data.draw(batches()))
         steps.append(op)
         fresh = t.view(**cfg)
+        if depth is not None:
+            fresh.set_depth(depth)
         _assert_same(live.to_columns(), fresh.to_columns(), (kind, cfg, steps))
         fresh.delete()
+        # ... and a view that recomputes from all rows (no incremental state).
+        with mock.patch("perspective_nb.engine.view.supports_incremental", lambda *_: False):
+            full = t.view(**cfg)
+            if depth is not None:
+                full.set_depth(depth)
+            _assert_same(live.to_columns(), full.to_columns(), (kind, cfg, steps, "full"))
+            full.delete()

@@ -1,0 +1,353 @@
+"""Row storage of a table: an immutable main part plus a small delta.
+
+A :class:`Store` is one immutable version of a table's rows. Writes never
+touch the arrays a reader may hold; each returns a new ``Store`` that
+shares almost everything with the old one, so a write costs O(batch):
+
+- ``main``: a ``pa.Table`` (key-sorted for indexed tables, insertion
+  ordered otherwise) with a liveness mask (``None`` while every row lives);
+- ``delta``: rows written since the last compaction, appended as chunks
+  (new keys, and the new versions of upserted keys), with its own mask;
+- for indexed tables, two sorted key indexes: ``main``'s key column as a
+  numpy array (row i of main holds key i: binary search needs no extra
+  memory and main is kept in key order anyway) and the live delta keys
+  with their delta rows (small, copied on write).
+
+An upsert finds each key by binary search in both indexes (O(batch log N)),
+marks the old versions dead (a copy of a bit mask: memcpy speed), builds
+the new versions of the touched rows (old values for columns the batch
+leaves out) and appends them to the delta. The row order Perspective shows
+(by key, or by insertion) is recovered by :meth:`table`, computed once per
+version and only when a reader needs all rows (views that recompute); views
+that update incrementally read only the row deltas a write reports.
+
+When the delta outgrows a fraction of main (or holds too many chunks) the
+writer compacts: one O(N) materialisation, amortised over the writes that
+filled the delta, which also keeps memory flat over a long stream.
+
+Keys that binary search cannot order (nulls, NaN, booleans, mixed
+chunks of other types) take :func:`.upsert.upsert`, the full-rewrite path.
+
+Pure pyarrow + numpy: no I/O, no asyncio.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .upsert import upsert
+
+__all__ = ["Store"]
+
+# Compact when the delta holds more rows than this fraction of main (and at
+# least _MIN_DELTA rows), or more chunks than _MAX_CHUNKS (compute kernels
+# slow down with thousands of small chunks).
+_DELTA_FRACTION = 0.125
+_MIN_DELTA = 65_536
+_MAX_CHUNKS = 256
+
+
+def _sortable_keys(col: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+    """Keys as a numpy array binary search can use, or None where it cannot."""
+    t = col.type
+    if col.null_count:
+        return None
+    if pa.types.is_integer(t):
+        return col.to_numpy()
+    if pa.types.is_floating(t):
+        arr = col.to_numpy()
+        return None if np.isnan(arr).any() else arr
+    if pa.types.is_date32(t):
+        return col.cast(pa.int32()).to_numpy()
+    if pa.types.is_timestamp(t) or pa.types.is_date64(t):
+        return col.cast(pa.int64()).to_numpy()
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        # UTF-8 byte order (Arrow's sort) is code point order (Python's).
+        return col.to_numpy(zero_copy_only=False)
+    return None
+
+
+class Store:
+    """One immutable version of a table's rows (see the module docstring)."""
+
+    __slots__ = (
+        "_cache",
+        "_cache_lock",
+        "delta",
+        "delta_keys",
+        "delta_live",
+        "delta_rows",
+        "key",
+        "main",
+        "main_keys",
+        "main_live",
+        "num_rows",
+    )
+
+    def __init__(
+        self,
+        main: pa.Table,
+        key: str | None,
+        *,
+        main_live: np.ndarray | None = None,
+        delta: pa.Table | None = None,
+        delta_live: np.ndarray | None = None,
+        main_keys: np.ndarray | None = None,
+        delta_keys: np.ndarray | None = None,
+        delta_rows: np.ndarray | None = None,
+        num_rows: int | None = None,
+    ) -> None:
+        self.main = main
+        self.key = key
+        self.main_live = main_live
+        self.delta = delta if delta is not None else main.schema.empty_table()
+        self.delta_live = delta_live
+        self.main_keys = main_keys
+        self.delta_keys = delta_keys
+        self.delta_rows = delta_rows
+        if num_rows is None:
+            num_rows = main.num_rows if main_live is None else int(main_live.sum())
+            num_rows += self.delta.num_rows if delta_live is None else int(delta_live.sum())
+        self.num_rows = num_rows
+        self._cache: pa.Table | None = None
+        self._cache_lock = threading.Lock()
+        if self.delta.num_rows == 0 and main_live is None:
+            self._cache = main
+
+    # -- reading -------------------------------------------------------------
+    def table(self) -> pa.Table:
+        """Every live row in the table's order (computed once per version)."""
+        if self._cache is not None:
+            return self._cache
+        with self._cache_lock:
+            if self._cache is None:
+                self._cache = self._materialise()
+            return self._cache
+
+    def _materialise(self) -> pa.Table:
+        main = self.main if self.main_live is None else self.main.filter(self.main_live)
+        if self.key is None:
+            delta = self.delta if self.delta_live is None else self.delta.filter(self.delta_live)
+            return _concat([main, delta])
+        if self.delta_rows is None or len(self.delta_rows) == 0:
+            return main
+        delta = _take(self.delta, self.delta_rows)  # live delta rows in key order
+        main_keys = self.main_keys if self.main_live is None else self.main_keys[self.main_live]
+        if len(main_keys) == 0 or self.delta_keys[0] > main_keys[-1]:
+            return _concat([main, delta])  # an append-only key stream: no merge needed
+        # Merge two key-sorted runs: delta row i lands after the main keys below it.
+        at = np.searchsorted(main_keys, self.delta_keys) + np.arange(len(self.delta_keys))
+        n = len(main_keys) + len(self.delta_keys)
+        from_delta = np.zeros(n, bool)
+        from_delta[at] = True
+        idx = np.empty(n, np.int64)
+        idx[~from_delta] = np.arange(len(main_keys))
+        idx[at] = len(main_keys) + np.arange(len(self.delta_keys))
+        return _concat([main, delta]).take(pa.array(idx))
+
+    # -- writing ---------------------------------------------------------------
+    def append(self, rows: pa.Table, limit: int | None) -> tuple[Store, pa.Table, pa.Table | None]:
+        """Append ``rows`` (unindexed tables); a ``limit`` drops the oldest rows.
+
+        Returns the new store, the rows added and the rows dropped (or None).
+        """
+        delta = _concat([self.delta, rows])
+        delta_live = None
+        if self.delta_live is not None:
+            delta_live = np.concatenate([self.delta_live, np.ones(rows.num_rows, bool)])
+        store = Store(
+            self.main,
+            None,
+            main_live=self.main_live,
+            delta=delta,
+            delta_live=delta_live,
+            num_rows=self.num_rows + rows.num_rows,
+        )
+        dropped = None
+        if limit is not None and store.num_rows > limit:
+            # O(N) over the liveness mask: limit tables drop their oldest live rows.
+            overflow = store.num_rows - limit
+            live = np.flatnonzero(store._live_mask())[:overflow]
+            dropped = store._rows_at(live)
+            store = store._without(live)
+        return store._maybe_compact(), rows, dropped
+
+    def remove_positions(self, positions: np.ndarray) -> tuple[Store, pa.Table]:
+        """Remove rows by position in the table's order (unindexed tables)."""
+        # O(N) over the liveness mask: positions are logical row numbers.
+        slots = np.flatnonzero(self._live_mask())[positions]
+        return self._without(slots)._maybe_compact(), self._rows_at(slots)
+
+    def upsert(self, upd: pa.Table, present: set[str]) -> tuple[Store, pa.Table, pa.Table]:
+        """Upsert ``upd`` (unique keys sorted by key, storage types, every
+        column); only the columns in ``present`` overwrite old values (the
+        others are placeholders: a partial update keeps what it leaves out).
+
+        Returns the new store, the new versions of the touched rows (key
+        order) and the old versions of the rows that were overwritten.
+        """
+        bk = _sortable_keys(upd.column(self.key))
+        main_keys = self._main_keys()
+        if bk is None or main_keys is None or (len(main_keys) and bk.dtype != main_keys.dtype):
+            return self._rewrite(upd, present)
+        n_main = len(main_keys)
+        pos = np.searchsorted(main_keys, bk)
+        ok = pos < n_main
+        ok[ok] = main_keys[pos[ok]] == bk[ok]
+        if self.main_live is not None:
+            ok[ok] = self.main_live[pos[ok]]
+        in_main = pos[ok]
+        dkeys = self.delta_keys if self.delta_keys is not None else bk[:0]
+        drows = self.delta_rows if self.delta_rows is not None else np.zeros(0, np.int64)
+        dpos = np.searchsorted(dkeys, bk)
+        dok = dpos < len(dkeys)
+        dok[dok] = dkeys[dpos[dok]] == bk[dok]
+        in_delta = drows[dpos[dok]]
+
+        # Old versions of the overwritten rows, aligned with the batch rows.
+        n = upd.num_rows
+        old_src = np.full(n, -1, np.int64)
+        old_src[ok] = in_main
+        old_src[dok] = n_main + in_delta
+        hit = old_src >= 0
+        old = self._rows_at(old_src[hit])
+        replaced = old
+
+        # New versions: the batch's columns, the old values of the others.
+        if len(present) == upd.num_columns:
+            rows = upd
+        else:
+            at = np.full(n, -1, np.int64)
+            at[hit] = np.arange(int(hit.sum()))
+            old_rows = old.take(pa.array(at, mask=~hit))
+            cols = [
+                upd.column(f.name) if f.name in present else old_rows.column(f.name)
+                for f in upd.schema
+            ]
+            rows = pa.Table.from_arrays(cols, schema=upd.schema)
+
+        main_live = self.main_live
+        if len(in_main):
+            main_live = np.ones(n_main, bool) if main_live is None else main_live.copy()
+            main_live[in_main] = False
+        n_delta = self.delta.num_rows
+        delta_live = np.ones(n_delta, bool) if self.delta_live is None else self.delta_live
+        delta_live = np.concatenate([delta_live, np.ones(n, bool)])
+        delta_live[in_delta] = False
+        # The delta key index: old entries for these keys are replaced.
+        keep = np.ones(len(dkeys), bool)
+        keep[dpos[dok]] = False
+        rest_keys, rest_rows = dkeys[keep], drows[keep]
+        at = np.searchsorted(rest_keys, bk)
+        new_keys = np.insert(rest_keys, at, bk)
+        new_rows = np.insert(rest_rows, at, n_delta + np.arange(n))
+        store = Store(
+            self.main,
+            self.key,
+            main_live=main_live,
+            delta=_concat([self.delta, rows]),
+            delta_live=delta_live,
+            main_keys=main_keys,
+            delta_keys=new_keys,
+            delta_rows=new_rows,
+            num_rows=self.num_rows + int((~hit).sum()),
+        )
+        return store._maybe_compact(), rows, replaced
+
+    def remove_keys(self, keys: pa.Array) -> tuple[Store, pa.Table]:
+        """Remove rows by key (indexed tables); unknown keys are ignored."""
+        data = self.table()
+        gone = pc.is_in(data.column(self.key), value_set=keys)
+        removed = data.filter(gone)
+        if removed.num_rows == 0:
+            return self, removed
+        # O(N) filter: removes are rare next to upserts; the result is compact.
+        return Store(data.filter(pc.invert(gone)), self.key), removed
+
+    # -- internals ---------------------------------------------------------------
+    def _main_keys(self) -> np.ndarray | None:
+        if self.main_keys is None and self.main.num_rows:
+            self.main_keys = _sortable_keys(self.main.column(self.key))
+            if self.main_keys is None:
+                return None
+        if self.main_keys is None:
+            return np.zeros(0, np.int64) if self.main.num_rows == 0 else None
+        return self.main_keys
+
+    def _rewrite(self, upd: pa.Table, present: set[str]) -> tuple[Store, pa.Table, pa.Table]:
+        """The full-rewrite upsert (keys binary search cannot order)."""
+        data = self.table()
+        partial = upd.select([c for c in upd.column_names if c in present])
+        new, changed, replaced = upsert(data, partial, self.key, data.schema)
+        return Store(new, self.key), changed, replaced
+
+    def _live_mask(self) -> np.ndarray:
+        main = np.ones(self.main.num_rows, bool) if self.main_live is None else self.main_live
+        delta = np.ones(self.delta.num_rows, bool) if self.delta_live is None else self.delta_live
+        return np.concatenate([main, delta])
+
+    def _rows_at(self, slots: np.ndarray) -> pa.Table:
+        """Rows at ``slots`` (positions in main, then delta), in that order."""
+        return _take(_concat([self.main, self.delta]), slots)
+
+    def _without(self, slots: np.ndarray) -> Store:
+        live = self._live_mask()
+        live[slots] = False
+        n_main = self.main.num_rows
+        return Store(
+            self.main,
+            self.key,
+            main_live=live[:n_main],
+            delta=self.delta,
+            delta_live=live[n_main:],
+            num_rows=int(live.sum()),
+        )
+
+    def _maybe_compact(self) -> Store:
+        n_delta = self.delta.num_rows
+        big = n_delta > max(_MIN_DELTA, _DELTA_FRACTION * self.main.num_rows)
+        chunks = self.delta.column(0).num_chunks if self.delta.num_columns else 0
+        if not big and chunks <= _MAX_CHUNKS:
+            return self
+        return Store(_combine(self.table()), self.key)
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table:
+    tables = [t for t in tables if t.num_rows] or tables[:1]
+    return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+def _take(tbl: pa.Table, idx: np.ndarray) -> pa.Table:
+    """``tbl.take(idx)`` in O(len(idx) + chunks).
+
+    Arrow's ``take`` on a chunked table concatenates every chunk first
+    (O(N)); this takes from each record batch the rows it holds instead.
+    """
+    idx = np.asarray(idx, np.int64)
+    batches = tbl.to_batches()
+    if len(batches) <= 1 or len(idx) == 0:
+        return tbl.take(pa.array(idx))
+    offsets = np.cumsum([0] + [b.num_rows for b in batches])
+    which = np.searchsorted(offsets, idx, side="right") - 1
+    order = np.argsort(which, kind="stable")
+    parts = []
+    starts = np.searchsorted(which[order], np.arange(len(batches) + 1))
+    for b in range(len(batches)):  # a loop over chunks, not rows
+        sel = order[starts[b] : starts[b + 1]]
+        if len(sel):
+            parts.append(batches[b].take(pa.array(idx[sel] - offsets[b])))
+    gathered = pa.Table.from_batches(parts, schema=tbl.schema)
+    inverse = np.empty(len(idx), np.int64)
+    inverse[order] = np.arange(len(idx))
+    return gathered.take(pa.array(inverse))
+
+
+def _combine(tbl: pa.Table) -> pa.Table:
+    """One chunk per column, one dictionary per dictionary column."""
+    if tbl.num_columns and tbl.column(0).num_chunks > 1:
+        return tbl.unify_dictionaries().combine_chunks()
+    return tbl
