@@ -92,11 +92,25 @@ def wire(server: Server) -> Wire:
     return Wire(server)
 
 
+class TrackedHandler(PerspectiveTornadoHandler):
+    """The Perspective handler, remembering its open connections so a test can drop them."""
+
+    def open(self, *args, **kwargs) -> None:
+        super().open(*args, **kwargs)
+        self.settings["connections"].add(self)
+
+    def on_close(self) -> None:
+        self.settings["connections"].discard(self)
+        super().on_close()
+
+
 class LiveServer:
     """A Tornado app serving ``server`` on a free loopback port, in a thread."""
 
     def __init__(self, server: Server) -> None:
         self.server = server
+        self.connections: set[TrackedHandler] = set()
+        self._stopped = False
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
@@ -110,17 +124,17 @@ class LiveServer:
                 [
                     (
                         r"/websocket",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {"perspective_server": server, "check_origin": True},
                     ),
                     (
                         r"/same-origin",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {"perspective_server": server},
                     ),
                     (
                         r"/custom",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {
                             "perspective_server": server,
                             "executor": self.executor,
@@ -129,14 +143,15 @@ class LiveServer:
                     ),
                     (
                         r"/websocket-5",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {
                             "perspective_server": server,
                             "check_origin": True,
                             "client_generation": 5,
                         },
                     ),
-                ]
+                ],
+                connections=self.connections,
             )
             http = tornado.httpserver.HTTPServer(app)
             http.add_sockets(sockets)
@@ -144,9 +159,30 @@ class LiveServer:
 
         self.http = asyncio.run_coroutine_threadsafe(start(), self.loop).result()
 
+    def drop_connections(self, abort: bool = False) -> None:
+        """Close every open websocket: with a close frame, or (``abort``) by closing the socket."""
+
+        async def drop() -> None:
+            for handler in list(self.connections):
+                if abort and handler.ws_connection is not None:
+                    handler.ws_connection.stream.close()
+                else:
+                    handler.close(1001, "server going away")
+
+        asyncio.run_coroutine_threadsafe(drop(), self.loop).result()
+
     def stop(self) -> None:
+        """Stop listening, close every connection (websockets too) and end the thread."""
+        if self._stopped:
+            return
+        self._stopped = True
+
         async def shutdown() -> None:
             self.http.stop()
+            # close_all_connections() does not reach websockets (their
+            # streams are detached from the HTTP server): close them here.
+            for handler in list(self.connections):
+                handler.close(1001, "server stopping")
             await self.http.close_all_connections()
             await self.loop.shutdown_default_executor()
 
