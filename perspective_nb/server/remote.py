@@ -210,10 +210,9 @@ class WebsocketClient(_TornadoClient):
         """Close the connection and stop this client's threads."""
         if not self._thread.is_alive():
             return
-        if self._conn is not None:
-            conn = self._conn
-            self._loop.call_soon_threadsafe(conn.close)
         self._connection_lost(_TERMINATED)
+        if self._conn is not None:
+            self._loop.call_soon_threadsafe(self._conn.close)
         self._stop_threads()
 
     close = terminate
@@ -298,9 +297,9 @@ class AsyncWebsocketClient(_TornadoClient):
 
     def terminate(self) -> None:
         """Close the connection; waiting calls fail."""
+        self._connection_lost(_TERMINATED)
         if self._conn is not None:
             self._conn.close()
-        self._connection_lost(_TERMINATED)
 
     close = terminate
 
