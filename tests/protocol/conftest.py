@@ -82,8 +82,7 @@ def no_leaked_threads() -> Iterator[None]:
 def server() -> Iterator[Server]:
     srv = Server()
     yield srv
-    for session in srv.sessions:
-        session.close()
+    srv.close()
     assert srv.view_ids() == [], "a test leaked views"
 
 
@@ -105,9 +104,13 @@ class TrackedHandler(PerspectiveTornadoHandler):
 
 
 class LiveServer:
-    """A Tornado app serving ``server`` on a free loopback port, in a thread."""
+    """A Tornado app serving ``server`` on a free loopback port, in a thread.
 
-    def __init__(self, server: Server) -> None:
+    ``tuned`` are handler arguments for one more route, ``/tuned`` (its url
+    is ``tuned_url``), e.g. small limits or a custom executor.
+    """
+
+    def __init__(self, server: Server, tuned: dict | None = None) -> None:
         self.server = server
         self.connections: set[TrackedHandler] = set()
         self._stopped = False
@@ -116,6 +119,7 @@ class LiveServer:
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self.url = f"ws://127.0.0.1:{self.port}/websocket"
+        self.tuned_url = f"ws://127.0.0.1:{self.port}/tuned"
         self._thread.start()
         self.executor = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="custom-exec")
 
@@ -150,6 +154,7 @@ class LiveServer:
                             "client_generation": 5,
                         },
                     ),
+                    (r"/tuned", TrackedHandler, {"perspective_server": server, **(tuned or {})}),
                 ],
                 connections=self.connections,
             )
@@ -198,6 +203,20 @@ def live(server: Server) -> Iterator[LiveServer]:
     live_server = LiveServer(server)
     yield live_server
     live_server.stop()
+
+
+@pytest.fixture
+def live_tuned(server: Server):
+    """``live_tuned(**handler_kwargs)`` starts a LiveServer whose ``/tuned`` route uses them."""
+    started: list[LiveServer] = []
+
+    def start(**tuned) -> LiveServer:
+        started.append(LiveServer(server, tuned))
+        return started[-1]
+
+    yield start
+    for live_server in started:
+        live_server.stop()
 
 
 def wait_until(predicate, timeout: float = 30.0) -> bool:
