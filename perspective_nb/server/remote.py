@@ -76,7 +76,7 @@ def _connect_kwargs(on_message: Callable[[str | bytes | None], Any]) -> dict[str
 def _widen_buffer(conn: WebSocketClientConnection) -> None:
     # tornado's client stream buffers at most 100 MB whatever max_message_size
     # says; a larger reply would otherwise reset the connection.
-    stream = getattr(conn, "stream", None)
+    stream = getattr(conn.protocol, "stream", None)
     if stream is not None:
         stream.max_buffer_size = max(stream.max_buffer_size or 0, MAX_MESSAGE_SIZE + (1 << 20))
 
@@ -198,7 +198,20 @@ class WebsocketClient(_TornadoClient):
         with contextlib.suppress(RuntimeError):
             self._callbacks.submit(run)
 
+    async def _wind_down(self) -> None:
+        # Close the socket and let tornado's tasks (the keep-alive ping) end,
+        # rather than destroying them pending when the loop stops.
+        if self._conn is not None:
+            self._conn.close()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     def _stop_threads(self) -> None:
+        if threading.current_thread() is not self._thread:
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self._wind_down(), self._loop).result(5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
@@ -211,8 +224,6 @@ class WebsocketClient(_TornadoClient):
         if not self._thread.is_alive():
             return
         self._connection_lost(_TERMINATED)
-        if self._conn is not None:
-            self._loop.call_soon_threadsafe(self._conn.close)
         self._stop_threads()
 
     close = terminate

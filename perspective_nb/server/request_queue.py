@@ -213,7 +213,17 @@ class RequestQueue:
         data = self._queue.popleft()
         self.queued_bytes -= len(data)
         run = self._running = _Run(data)
-        future = self._loop.run_in_executor(self._executor, self._execute, run, data)
+        try:
+            future = self._loop.run_in_executor(self._executor, self._execute, run, data)
+        except RuntimeError:  # the pool was shut down: the server is stopping
+            self._running = None
+            self._queue.clear()
+            self.queued_bytes = 0
+            self._wake()
+            self._session.send_error(
+                run.msg_id, run.entity_id, "the server is shutting down; reconnect later"
+            )
+            return
         future.add_done_callback(lambda f: self._finished(run, f))
         if self.limits.request_timeout is not None:
             run.timer = self._loop.call_later(self.limits.request_timeout, self._expire, run)
@@ -257,7 +267,9 @@ class RequestQueue:
         """Account a reply of ``size`` bytes until ``flushed`` (a future) is done."""
         self.unflushed_bytes += size
 
-        def done(_: Any) -> None:
+        def done(future: Any) -> None:
+            if not future.cancelled():
+                future.exception()  # a closed stream; on_close handles it
             self.unflushed_bytes -= size
             self._pump()
 

@@ -12,6 +12,7 @@ import tornado.websocket
 from perspective_nb.errors import PerspectiveError
 from perspective_nb.protocol import pb
 from perspective_nb.server import websocket
+from perspective_nb.server.remote import MAX_MESSAGE_SIZE
 
 LIMIT = 1 << 20  # 1 MiB: cheap to exceed
 
@@ -82,3 +83,13 @@ def test_the_app_setting_is_the_handler_limit(live_tuned, server):
     (refused,) = asyncio.run(_exchange(live.tuned_url, [_make_table(3, "big", 200_000)]))
     assert refused.msg_id == 3
     assert f"limit of {LIMIT} bytes" in refused.server_error.message
+
+
+def test_the_client_buffers_replies_up_to_its_message_limit(live, server):
+    # tornado's client stream stops at 100 MB whatever max_message_size says:
+    # a larger reply (a big to_arrow) would reset the connection.
+    remote = websocket(live.url)
+    try:
+        assert remote._conn.protocol.stream.max_buffer_size > MAX_MESSAGE_SIZE
+    finally:
+        remote.terminate()
