@@ -195,7 +195,7 @@ class PerspectiveTornadoHandler(WebSocketHandler):
         if not self._open or self._loop is None:
             return
         requests = self._requests
-        if requests is not None and requests.dropping():
+        if requests is not None and requests.dropping(data):
             return  # the reply of an abandoned request
         if isinstance(self._loop, IOLoop):
             self._loop.add_callback(self._write, data)

@@ -256,10 +256,14 @@ class RequestQueue:
             "(a smaller viewport, fewer columns) or raise the server's request_timeout",
         )
 
-    def dropping(self) -> bool:
-        """Whether a reply sent from the calling thread belongs to an abandoned request."""
+    def dropping(self, reply: bytes) -> bool:
+        """Whether ``reply``, sent from the calling thread, answers an abandoned request.
+
+        Streaming replies to other requests that the abandoned one triggers
+        (an update firing this connection's ``on_update``) still go out.
+        """
         run = getattr(self._local, "run", None)
-        return run is not None and run.abandoned
+        return run is not None and run.abandoned and peek_ids(reply[:16])[0] == run.msg_id
 
     # -- replies out ------------------------------------------------------
 
