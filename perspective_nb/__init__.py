@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import (
     ConfigError,
+    ConnectionClosedError,
     ExpressionError,
     PerspectiveError,
     ProtocolError,
@@ -35,6 +36,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Client",
     "ConfigError",
+    "ConnectionClosedError",
     "ExpressionError",
     "PerspectiveError",
     "PerspectiveTornadoHandler",

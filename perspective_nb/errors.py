@@ -12,6 +12,7 @@ from __future__ import annotations
 __all__ = [
     "AssetsNotFoundError",
     "ConfigError",
+    "ConnectionClosedError",
     "ExpressionError",
     "PerspectiveError",
     "ProtocolError",
@@ -66,6 +67,13 @@ class TableNotFoundError(PerspectiveError, KeyError):
 
 class ProtocolError(PerspectiveError):
     """A malformed or unsupported message on the wire."""
+
+
+class ConnectionClosedError(PerspectiveError, ConnectionError):
+    """The connection to a server is gone: pending and later calls fail with this.
+
+    Reconnecting is explicit: open a new client (``perspective_nb.websocket(url)``).
+    """
 
 
 class AssetsNotFoundError(PerspectiveError, FileNotFoundError):

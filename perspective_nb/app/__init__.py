@@ -10,15 +10,17 @@ This package sits above the server layer; nothing below imports it.
 
 from __future__ import annotations
 
-from .application import make_app
+from .application import DEFAULT_MAX_MESSAGE_SIZE, http_server, make_app
 from .assets import GENERATIONS, NODE_MODULES_ENV, ClientGeneration, find_node_modules
 from .sources import read_source, table_name_for
 
 __all__ = [
+    "DEFAULT_MAX_MESSAGE_SIZE",
     "GENERATIONS",
     "NODE_MODULES_ENV",
     "ClientGeneration",
     "find_node_modules",
+    "http_server",
     "make_app",
     "read_source",
     "table_name_for",

@@ -9,6 +9,15 @@ kinds of route:
   serve the packages' files (ES modules, wasm, css) unchanged;
 - ``/websocket`` is the Perspective websocket the page's client talks to.
 
+One setting, ``max_message_size``, bounds an incoming websocket message end
+to end: the handler's frame limit and, through :func:`http_server`, the
+HTTP server's read buffer (tornado's 100 MB default would otherwise reset
+connections well below the limit).
+
+Every route answers only requests whose ``Host`` is ``localhost``, an IP
+address or a name in ``allowed_hosts``, and, when ``token`` is set, only
+requests carrying it (see :mod:`.access`).
+
 This is the top of the standalone stack: it uses the server layer's tornado
 handler and nothing from the jupyter layer.
 """
@@ -17,12 +26,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
+import tornado.httpserver
 import tornado.web
 
 from ..errors import ConfigError
+from .access import Access, GuardedApplication
 from .assets import (
     DEFAULT_GENERATION,
     GENERATIONS,
@@ -31,7 +44,14 @@ from .assets import (
     missing_assets,
 )
 
-__all__ = ["make_app"]
+__all__ = ["DEFAULT_MAX_MESSAGE_SIZE", "http_server", "make_app"]
+
+#: Largest websocket message by default (big Arrow updates must fit).
+DEFAULT_MAX_MESSAGE_SIZE = 1 << 30
+# Room in the read buffer for a frame's header and the next frame's start.
+_FRAME_SLACK = 1 << 20
+# The page and the npm files are GETs: a large request body is never needed.
+_MAX_BODY_SIZE = 1 << 20
 
 _HERE = Path(__file__).resolve().parent
 _NODE_MODULES_PREFIX = "/node_modules/"
@@ -68,8 +88,13 @@ class _PageHandler(tornado.web.RequestHandler):
             )
             return
         table = self.get_query_argument("table", self._table)
+        websocket = self._websocket_path
+        access: Access | None = self.settings.get("perspective_access")
+        if access is not None and access.token is not None:
+            # The page was let in with the token; its websocket needs it too.
+            websocket += "?" + urlencode({"token": access.token})
         config = {
-            "websocket": self._websocket_path,
+            "websocket": websocket,
             "table": table,
             "client": generation.key,
             "adapt_legacy_plugins": generation.legacy_plugins,
@@ -130,6 +155,9 @@ def make_app(
     check_origin: bool = False,
     websocket_handler: type[tornado.web.RequestHandler] | None = None,
     websocket_kwargs: dict[str, Any] | None = None,
+    max_message_size: int | None = None,
+    allowed_hosts: Iterable[str] | None = None,
+    token: str | None = None,
     **settings: Any,
 ) -> tornado.web.Application:
     """Build the standalone application serving a viewer page for ``server``.
@@ -157,9 +185,22 @@ def make_app(
         ``websocket_kwargs``.
     websocket_kwargs : dict, optional
         Extra initialisation arguments for the websocket handler.
+    max_message_size : int, optional
+        Largest incoming websocket message in bytes (default: the
+        ``websocket_max_message_size`` setting if given, else 1 GiB). Stored
+        as that setting, which the handler follows.
+        A larger message is answered with ``server_error``. Serve the app
+        with :func:`http_server` so the HTTP server's buffer fits it.
+    allowed_hosts : iterable of str, optional
+        Host names the app answers to besides ``localhost`` and IP
+        addresses (``Host`` header check against DNS rebinding); ``["*"]``
+        accepts any, e.g. behind a proxy that checks the name itself.
+    token : str, optional
+        When set, the page and the websocket (every route but the package
+        and static files) need ``?token=<token>`` or the header
+        ``Authorization: token <token>``.
     **settings
-        Passed to :class:`tornado.web.Application` (e.g. ``debug=True``,
-        ``websocket_max_message_size``).
+        Passed to :class:`tornado.web.Application` (e.g. ``debug=True``).
 
     Returns
     -------
@@ -177,8 +218,14 @@ def make_app(
     >>> import perspective_nb  # doctest: +SKIP
     >>> server = perspective_nb.Server()  # doctest: +SKIP
     >>> server.new_local_client().table("a,b\\n1,2", name="t")  # doctest: +SKIP
-    >>> make_app(server, table="t").listen(8080)  # doctest: +SKIP
+    >>> http_server(make_app(server, table="t")).listen(8080)  # doctest: +SKIP
     """
+    if max_message_size is None:
+        max_message_size = int(settings.get("websocket_max_message_size", DEFAULT_MAX_MESSAGE_SIZE))
+    if max_message_size < 1:
+        raise ConfigError(
+            f"max_message_size must be a positive number of bytes, not {max_message_size!r}"
+        )
     if default_client not in GENERATIONS:
         raise ConfigError(
             f"unknown client generation {default_client!r}; use one of {', '.join(GENERATIONS)}"
@@ -213,6 +260,41 @@ def make_app(
     ]
     settings.setdefault("template_path", str(_HERE / "templates"))
     settings.setdefault("static_path", str(_HERE / "static"))
-    # Arrow payloads of big viewports exceed tornado's 10 MiB default.
-    settings.setdefault("websocket_max_message_size", 1 << 30)
-    return tornado.web.Application(routes, **settings)
+    # The one size limit: the handler reads it, http_server() sizes buffers from it.
+    settings["websocket_max_message_size"] = max_message_size
+    try:
+        settings["perspective_access"] = Access.build(
+            allowed_hosts,
+            token,
+            public=(_NODE_MODULES_PREFIX, settings.get("static_url_prefix", "/static/")),
+        )
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+    return GuardedApplication(routes, **settings)
+
+
+def http_server(app: tornado.web.Application, **kwargs: Any) -> tornado.httpserver.HTTPServer:
+    """Return an HTTP server for ``app`` whose read buffer fits its largest websocket message.
+
+    tornado's ``HTTPServer`` buffers at most 100 MB per connection by
+    default: a larger websocket frame resets the connection even when the
+    handler accepts it. This sizes ``max_buffer_size`` from the app's
+    ``websocket_max_message_size`` (see :func:`make_app`), and keeps plain
+    HTTP request bodies small (the app only serves GETs).
+
+    Parameters
+    ----------
+    app : tornado.web.Application
+        Usually from :func:`make_app`.
+    **kwargs
+        Passed to :class:`tornado.httpserver.HTTPServer` (they win).
+
+    Examples
+    --------
+    >>> http = http_server(make_app(server, max_message_size=2 << 30))  # doctest: +SKIP
+    >>> http.listen(8080, "127.0.0.1")  # doctest: +SKIP
+    """
+    limit = int(app.settings.get("websocket_max_message_size", DEFAULT_MAX_MESSAGE_SIZE))
+    kwargs.setdefault("max_buffer_size", limit + _FRAME_SLACK)
+    kwargs.setdefault("max_body_size", _MAX_BODY_SIZE)
+    return tornado.httpserver.HTTPServer(app, **kwargs)

@@ -1,11 +1,16 @@
 """``PerspectiveTornadoHandler``: a Tornado websocket route onto a perspective_nb Server.
 
-One :class:`~perspective_nb.server.Session` per connection. Requests of a
-connection run one after another (so an update is applied before the view
-read that follows it) on a worker thread, never on the IOLoop, so a large
-Arrow response for one client does not stall the others. Every reply, and
-every streaming reply fired from whichever thread updated a table, is
-written back on the IOLoop thread via ``add_callback``.
+One :class:`~perspective_nb.server.Session` per connection, fed through a
+:class:`~perspective_nb.server.request_queue.RequestQueue`: requests of a
+connection run one after another, in order, on a worker pool shared with
+the other connections (never on the IOLoop), a connection holds at most one
+worker at a time, and what a connection may queue is bounded (reading stops
+while it is full). Every reply, and every streaming reply fired from
+whichever thread updated a table, is written back on the IOLoop thread.
+
+A frame over ``max_message_size`` is read past and discarded (see
+:mod:`.oversized`) and answered with ``server_error``; the connection stays
+usable.
 
 Imports the server package; must not import jupyter.
 """
@@ -13,17 +18,18 @@ Imports the server package; must not import jupyter.
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import logging
-import threading
+from collections.abc import Callable
 from typing import Any
 
 from tornado.ioloop import IOLoop
-from tornado.websocket import WebSocketClosedError, WebSocketHandler
+from tornado.websocket import WebSocketClosedError, WebSocketHandler, WebSocketProtocol
 
+from ..server.request_queue import Limits, RequestQueue, peek_ids
 from ..server.server import Server
 from ..server.session import Session
+from .oversized import DiscardingProtocol
 
 __all__ = ["DEFAULT_MAX_MESSAGE_SIZE", "PerspectiveTornadoHandler"]
 
@@ -32,7 +38,7 @@ log = logging.getLogger(__name__)
 #: Default largest incoming message: big Arrow updates must fit.
 DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024 * 1024
 
-_CLOSE = object()  # queued after the last request of a closed connection
+_DEFAULT_LIMITS = Limits()
 
 
 class PerspectiveTornadoHandler(WebSocketHandler):
@@ -46,16 +52,30 @@ class PerspectiveTornadoHandler(WebSocketHandler):
         True accepts connections from any origin (a page served elsewhere);
         False keeps Tornado's same-origin rule.
     executor : concurrent.futures.Executor, optional
-        Where requests run; default: the IOLoop's default executor.
+        Where requests run; default: the server's shared pool
+        (:meth:`Server.executor`, ``Server(max_workers=16)``).
     loop : tornado.ioloop.IOLoop or asyncio.AbstractEventLoop, optional
         The loop that writes replies; default: the loop the connection opened on.
-    max_message_size : int, default 1 GiB
-        Largest incoming message.
+    max_message_size : int, optional
+        Largest incoming message in bytes; default: the application's
+        ``websocket_max_message_size`` setting, else 1 GiB. A larger message
+        is discarded and answered with ``server_error``. The HTTP server's
+        ``max_buffer_size`` must be larger (see
+        :func:`perspective_nb.app.http_server`).
     client_generation : {None, 3, 5}, default None
         The Perspective client generation connecting here (``@finos/*`` 3.x
         or ``@perspective-dev/*`` 5.x), for the one reply they decode
         differently (``get_min_max``). None infers it from the client's
         requests, answering as 3.x until a 5.x-only request is seen.
+    max_pending_requests : int, default 32
+        Requests of one connection received but not started; past it the
+        handler stops reading from that connection.
+    max_pending_bytes : int, default 64 MiB
+        Per connection: queued request bytes, and reply bytes the client has
+        not read yet, past which no further request starts (backpressure).
+    request_timeout : float or None, default 300
+        Seconds a request may run before its client gets ``server_error``
+        instead of the reply; None: no limit.
 
     Examples
     --------
@@ -74,8 +94,11 @@ class PerspectiveTornadoHandler(WebSocketHandler):
         check_origin: bool = False,
         executor: concurrent.futures.Executor | None = None,
         loop: IOLoop | asyncio.AbstractEventLoop | None = None,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        max_message_size: int | None = None,
         client_generation: int | None = None,
+        max_pending_requests: int = _DEFAULT_LIMITS.max_pending_requests,
+        max_pending_bytes: int = _DEFAULT_LIMITS.max_pending_bytes,
+        request_timeout: float | None = _DEFAULT_LIMITS.request_timeout,
     ) -> None:
         if perspective_server is None:
             raise TypeError(
@@ -90,16 +113,29 @@ class PerspectiveTornadoHandler(WebSocketHandler):
         if client_generation not in (None, 3, 5):
             raise ValueError(f"client_generation must be None, 3 or 5, not {client_generation!r}")
         self._generation = client_generation
+        self._limits = Limits(max_pending_requests, max_pending_bytes, request_timeout)
         self._session: Session | None = None
-        self._queue: collections.deque[Any] = collections.deque()
-        self._queue_lock = threading.Lock()
-        self._draining = False
+        self._requests: RequestQueue | None = None
+        self._pool: concurrent.futures.Executor | None = None
+        self._oversized: int | None = None
         self._open = False
 
     # Tornado reads this for the incoming frame limit.
     @property
     def max_message_size(self) -> int:
-        return self._max_message_size
+        if self._max_message_size is not None:
+            return self._max_message_size
+        return int(self.settings.get("websocket_max_message_size", DEFAULT_MAX_MESSAGE_SIZE))
+
+    def get_websocket_protocol(self) -> WebSocketProtocol | None:
+        protocol = super().get_websocket_protocol()
+        if (
+            protocol is not None
+            and self.get_compression_options() is None
+            and DiscardingProtocol.supported()
+        ):
+            return DiscardingProtocol(self, False, protocol.params)  # type: ignore[attr-defined]
+        return protocol
 
     def check_origin(self, origin: str) -> bool:
         """Accept any origin when routed with ``check_origin=True``."""
@@ -110,54 +146,57 @@ class PerspectiveTornadoHandler(WebSocketHandler):
     def open(self, *args: Any, **kwargs: Any) -> None:
         self._loop = self._loop or IOLoop.current()
         self._open = True
-        self._session = self._server.new_session(self._send_threadsafe, self._generation)
+        session = self._server.new_session(self._send_threadsafe, self._generation)
+        self._session = session
+        self._pool = self._executor or self._server.executor()
+        self._requests = RequestQueue(session, self._pool, asyncio.get_running_loop(), self._limits)
 
-    def on_message(self, message: str | bytes) -> None:
+    async def on_message(self, message: str | bytes) -> None:
         if isinstance(message, str):
             message = message.encode()
-        self._enqueue(message)
+        if self._requests is None or self._session is None:
+            return
+        if self._oversized is not None:
+            size, self._oversized = self._oversized, None
+            msg_id, entity_id = peek_ids(message)
+            self._session.send_error(
+                msg_id,
+                entity_id,
+                f"the message of {size} bytes exceeds this server's limit of "
+                f"{self.max_message_size} bytes (max_message_size); send the data in "
+                "smaller updates, or raise the server's max_message_size",
+            )
+            return
+        await self._requests.put(message)
+
+    def oversized_frame(self, size: int) -> None:
+        """Called by the protocol: the next message is the head of a discarded frame."""
+        self._oversized = size
 
     def on_close(self) -> None:
         self._open = False
-        self._enqueue(_CLOSE)
+        if self._requests is not None:
+            self._requests.close(self._release)
+        elif self._session is not None:
+            self._session.close()
 
-    # -- request queue: serial per connection, off the IOLoop -----------------
-
-    def _enqueue(self, item: Any) -> None:
-        with self._queue_lock:
-            self._queue.append(item)
-            if self._draining:
-                return
-            self._draining = True
-        assert self._loop is not None
-        future = self._loop.run_in_executor(self._executor, self._drain)
-        future.add_done_callback(self._drained)
-
-    def _drained(self, future: Any) -> None:
-        exc = future.exception()
-        if exc is not None:
-            log.error("perspective request loop failed", exc_info=exc)
-
-    def _drain(self) -> None:
-        session = self._session
-        while True:
-            with self._queue_lock:
-                if not self._queue:
-                    self._draining = False
-                    return
-                item = self._queue.popleft()
-            if session is None:
-                continue
-            if item is _CLOSE:
-                session.close()
-            else:
-                session.handle_request(item)
+    def _release(self, close: Callable[[], None]) -> None:
+        # Deleting views takes table locks: keep it off the IOLoop when possible.
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self._pool, close)
+        except RuntimeError:  # the pool is shutting down
+            close()
+            return
+        future.add_done_callback(_log_failure)
 
     # -- replies: always written on the IOLoop thread -------------------------
 
     def _send_threadsafe(self, data: bytes) -> None:
         if not self._open or self._loop is None:
             return
+        requests = self._requests
+        if requests is not None and requests.dropping(data):
+            return  # the reply of an abandoned request
         if isinstance(self._loop, IOLoop):
             self._loop.add_callback(self._write, data)
         else:
@@ -167,6 +206,14 @@ class PerspectiveTornadoHandler(WebSocketHandler):
         if not self._open:
             return
         try:
-            self.write_message(data, binary=True)
+            flushed = self.write_message(data, binary=True)
         except WebSocketClosedError:
             self._open = False
+            return
+        if self._requests is not None:
+            self._requests.written(len(data), flushed)
+
+
+def _log_failure(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("closing a perspective session failed", exc_info=future.exception())

