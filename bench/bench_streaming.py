@@ -169,7 +169,8 @@ def main() -> None:
     for n_views, r in tp:
         ours, theirs = r["ours"], r.get("perspective")
         ratio = f"{ours / theirs:.1f}x" if theirs else ""
-        print(f"| {n_views} | {ours:,.0f} | {'' if theirs is None else f'{theirs:,.0f}'} | {ratio} |")
+        peer = "" if theirs is None else f"{theirs:,.0f}"
+        print(f"| {n_views} | {ours:,.0f} | {peer} | {ratio} |")
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ def test_open_views_match_fresh_views_after_every_write(data, cfg, kind):
         _assert_same(live.to_columns(), fresh.to_columns(), (kind, cfg, steps))
         fresh.delete()
         # ... and a view that recomputes from all rows (no incremental state).
-        with mock.patch("perspective_nb.engine.view.supports_incremental", lambda *_: False):
+        with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
             full = t.view(**cfg)
             if depth is not None:
                 full.set_depth(depth)
