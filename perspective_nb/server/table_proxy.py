@@ -14,6 +14,7 @@ import string
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..engine.config import check_config_shape
 from ..engine.expressions import normalize_expressions
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs
@@ -165,6 +166,7 @@ class Table:
 
     def view(self, **config: Any) -> Any:
         """Open a view (a query) on this table; see the engine's ``Table.view``."""
+        check_config_shape(config)
         view_id = _new_view_id()
         message = encode_view_config(config)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from ..engine.config import check_config_shape
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name, schema_to_pairs
 from ..protocol.table_data import decode_keys, decode_table_data
@@ -69,6 +70,8 @@ def table_make_view(session: Session, request: pb.Request, response: pb.Response
     if _is_5x_config(req.config):
         session.hint_generation(5)
     config = decode_view_config(req.config)
+    # Before the engine types the expressions: bounds every list first.
+    check_config_shape(config)
     view = table.view(**config)
     try:
         session.server.register_view(req.view_id, view, session)
