@@ -212,6 +212,14 @@ def check_config_shape(config: dict[str, Any]) -> None:
         value = term[2] if isinstance(term, (list, tuple)) and len(term) == 3 else None
         if isinstance(value, (list, tuple, set, frozenset)):
             _check_size(f"filter {_short(list(term[:2]))}", value, MAX_FILTER_VALUES, "values")
+    depth = config.get("group_by_depth")
+    if depth is not None and (
+        isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth < 2**32
+    ):
+        raise ConfigError(
+            f"group_by_depth must be a whole number from 0 to {2**32 - 1:,}, got "
+            f"{type(depth).__name__} {_short(depth)}; pass e.g. group_by_depth=1"
+        )
     expressions = config.get("expressions")
     if expressions is not None:
         if not isinstance(expressions, (dict, list, tuple)):

@@ -137,6 +137,13 @@ def _from_columns(data: dict[str, Any]) -> pa.Table:
                 f"column {name!r} mixes types Perspective cannot hold together ({exc}); "
                 "give each column values of one type"
             ) from exc
+        except OverflowError as exc:
+            # Error path only: name the first integer that does not fit.
+            big = next((v for v in values if isinstance(v, int) and abs(v) >= 2**63), None)
+            raise SchemaError(
+                f"column {name!r} holds the integer {big if big is not None else '?'}, "
+                "too big for 64 bits; send it as a float or a string"
+            ) from exc
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
         raise SchemaError(

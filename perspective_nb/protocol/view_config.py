@@ -160,6 +160,11 @@ def _flatten_aggregate(name: str, value: Any) -> list[str]:
 def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
     if isinstance(term, str):
         column, direction = term, "asc"
+    elif not isinstance(term, (list, tuple)) or not 1 <= len(term) <= 2:
+        raise ConfigError(
+            f"sort {term!r} must be [column, direction] or a column name; "
+            'write e.g. sort=[["price", "desc"]]'
+        )
     else:
         column, direction = term[0], term[1] if len(term) > 1 else "asc"
     try:
@@ -235,7 +240,7 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
         elif key == "expressions":
             message.expressions.update(normalize_expressions(value))
         elif key == "group_by_depth":
-            message.group_by_depth = int(value)
+            message.group_by_depth = value  # check_config_shape checked its range
         elif key == "group_rollup_mode":
             try:
                 message.group_rollup_mode = _ROLLUP_MODES[str(value).lower()]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from ..engine.arguments import check_remove_keys
 from ..engine.config import check_config_shape
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name, schema_to_pairs
@@ -112,7 +113,9 @@ def table_update(session: Session, request: pb.Request, response: pb.Response) -
 
 def table_remove(session: Session, request: pb.Request, response: pb.Response) -> bool:
     table = _table(session, request)
-    table.remove(decode_keys(request.table_remove_req.data, table.get_index()))
+    keys = decode_keys(request.table_remove_req.data, table.get_index())
+    check_remove_keys(keys, table.get_index())
+    table.remove(keys)
     response.table_remove_resp.SetInParent()
     return True
 

@@ -57,6 +57,13 @@ def normalize_expressions(expressions: dict[str, str] | list[str] | None) -> dic
         return {}
     if isinstance(expressions, dict):
         return {str(k): str(v) for k, v in expressions.items()}
+    if not isinstance(expressions, (list, tuple)):
+        raise ExpressionError(
+            f"expressions must be a dict of alias -> expression or a list of expressions, "
+            f"got {type(expressions).__name__} {expressions!r:.60}; "
+            'pass e.g. {"x2": \'"x" * 2\'}',
+            str(expressions)[:100],
+        )
     out: dict[str, str] = {}
     for text in expressions:
         if not isinstance(text, str):
