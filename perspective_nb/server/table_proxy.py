@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..engine.arguments import check_callback, check_keys_argument, check_port_id
-from ..engine.config import check_config_shape
+from ..engine.config_shape import check_config_shape
 from ..engine.expressions import normalize_expressions
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs

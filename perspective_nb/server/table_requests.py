@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..engine.arguments import check_remove_keys
-from ..engine.config import check_config_shape
+from ..engine.config_shape import check_config_shape
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name, schema_to_pairs
 from ..protocol.table_data import decode_keys, decode_table_data

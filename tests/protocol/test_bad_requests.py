@@ -12,7 +12,7 @@ import logging
 
 import pytest
 
-from perspective_nb.engine.config import MAX_GROUP_BY
+from perspective_nb.engine.config_shape import MAX_GROUP_BY
 from perspective_nb.protocol import pb
 from perspective_nb.protocol.view_config import encode_view_config
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import perspective_nb
-from perspective_nb.engine import config as cfg
-from perspective_nb.engine.config import check_config_shape, normalize_config
+from perspective_nb.engine import config_shape as cfg
+from perspective_nb.engine.config import normalize_config
+from perspective_nb.engine.config_shape import check_config_shape
 from perspective_nb.errors import ConfigError, PerspectiveError
 
 SCHEMA = {"a": "integer", "g": "string", "h": "string"}
