@@ -67,6 +67,10 @@ _OPERATORS = (
 )
 
 
+_TWO_CHAR = frozenset(op for op in _OPERATORS if len(op) == 2)
+_ONE_CHAR = frozenset(op for op in _OPERATORS if len(op) == 1)
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical token.
@@ -215,11 +219,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("ident", text[i:end], line, column))
             i = end
             continue
-        for op in _OPERATORS:
-            if text.startswith(op, i):
-                tokens.append(Token("op", op, line, column))
-                i += len(op)
-                break
+        # Longest match first: ``:=`` wins over ``:``, ``<=`` over ``<``.
+        op = text[i : i + 2] if text[i : i + 2] in _TWO_CHAR else ch if ch in _ONE_CHAR else ""
+        if op:
+            tokens.append(Token("op", op, line, column))
+            i += len(op)
         else:
             raise _error(
                 text,
