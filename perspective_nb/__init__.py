@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import (
+    ArgumentError,
     ConfigError,
     ConnectionClosedError,
     ExpressionError,
@@ -34,6 +35,7 @@ from .server import Client, Server, Table, View, async_websocket, websocket
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentError",
     "Client",
     "ConfigError",
     "ConnectionClosedError",

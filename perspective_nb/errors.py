@@ -10,6 +10,7 @@ This module imports nothing from the package.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "AssetsNotFoundError",
     "ConfigError",
     "ConnectionClosedError",
@@ -56,6 +57,14 @@ class ExpressionError(ConfigError):
         self.expression = expression
         self.line = line
         self.column = column
+
+
+class ArgumentError(PerspectiveError, ValueError, TypeError):
+    """An API argument has the wrong type or is out of range (e.g. ``limit=-1``).
+
+    Both ``ValueError`` and ``TypeError``: callers that caught the builtin a
+    bad argument used to raise keep working.
+    """
 
 
 class TableNotFoundError(PerspectiveError, KeyError):

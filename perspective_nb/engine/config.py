@@ -4,6 +4,9 @@ A user's ``table.view(**config)`` keywords become one :class:`ViewConfig`,
 checked against the table schema (plus expression columns) and the
 feature tables in :mod:`.features`. Everything downstream (filter, pivot,
 sort, outputs) reads only the normalised form.
+
+The shape and size of the raw keywords are checked first, by
+:func:`.config_shape.check_config_shape`.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConfigError
+from .config_shape import as_names, check_config_shape, short_repr
 from .features import (
     AGGREGATES_BY_TYPE,
     DEFAULT_AGGREGATE,
@@ -20,8 +24,9 @@ from .features import (
     SORT_DIRECTIONS,
     SPLIT_ROLLUP_MODES,
 )
+from .outputs import RESERVED_COLUMN_NAMES, group_by_column_name
 
-__all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "normalize_config"]
+__all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "check_config_shape", "normalize_config"]
 
 VIEW_CONFIG_KEYS = (
     "columns",
@@ -38,6 +43,7 @@ VIEW_CONFIG_KEYS = (
 )
 
 _VALUELESS_OPS = ("is null", "is not null")
+_LIST_OPS = ("in", "not in")
 
 
 @dataclass(frozen=True)
@@ -80,21 +86,42 @@ class ViewConfig:
         }
 
 
-def _names(value: Any, key: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, (list, tuple)):
-        raise ConfigError(f"{key} must be a list of column names, got {value!r}")
-    return tuple(value)
-
-
 def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
+    if not isinstance(name, str):
+        raise ConfigError(
+            f"{key} names columns by string, got {type(name).__name__} {short_repr(name)}; "
+            f"available columns are {list(schema)[:20]}"
+        )
     if name not in schema:
         raise ConfigError(
             f"{key} names unknown column {name!r}; available columns are {list(schema)}"
         )
+
+
+def _check_outputas_names(
+    columns: tuple[str, ...],
+    group_by: tuple[str, ...],
+    split_by: tuple[str, ...],
+    expressions: dict[str, str],
+) -> None:
+    """Refuse names the outputs would overwrite (never lose a column silently)."""
+    for alias in expressions:
+        if alias in RESERVED_COLUMN_NAMES:
+            raise ConfigError(
+                f"expression name {alias!r} is reserved for the row paths / keys of the "
+                "outputs; give the expression another name"
+            )
+    if split_by:
+        return  # split columns are named "<split value>|<column>": no clash
+    shown = set(columns)
+    for level, column in enumerate(group_by):
+        name = group_by_column_name(column, level)
+        if name in shown:
+            raise ConfigError(
+                f"group_by {column!r} is named {name!r} in Arrow and CSV output, and the view "
+                f"already shows a column of that name; rename that column or leave it out "
+                "of columns"
+            )
 
 
 def normalize_config(
@@ -126,19 +153,20 @@ def normalize_config(
         raise ConfigError(
             f"unknown view option(s) {sorted(unknown)}; valid options are {list(VIEW_CONFIG_KEYS)}"
         )
+    check_config_shape(config)
     schema = {**table_schema, **expression_types}
 
     columns_in = config.get("columns")
     if columns_in is None:
         columns = tuple(schema)
     else:
-        columns = _names(columns_in, "columns")
+        columns = as_names(columns_in, "columns")
         for c in columns:
             if c is not None:
                 _check_column(c, schema, "columns")
         columns = tuple(c for c in columns if c is not None)
-    group_by = _names(config.get("group_by"), "group_by")
-    split_by = _names(config.get("split_by"), "split_by")
+    group_by = as_names(config.get("group_by"), "group_by")
+    split_by = as_names(config.get("split_by"), "split_by")
     for key, names in (("group_by", group_by), ("split_by", split_by)):
         for c in names:
             _check_column(c, schema, key)
@@ -182,7 +210,12 @@ def normalize_config(
                 f"filter op {op!r} is not available for {schema[col]} column {col!r}; "
                 f"use one of {ops}"
             )
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple, set, frozenset)):
+            if op not in _LIST_OPS:
+                raise ConfigError(
+                    f"filter {short_repr(list(item))}: {op!r} compares with one value, got a list; "
+                    f"use 'in' / 'not in' for a list of values, or give one value"
+                )
             value = tuple(value)
         filters.append((col, op, value))
 
@@ -198,6 +231,8 @@ def normalize_config(
     srm = config.get("split_rollup_mode") or "flat"
     if srm not in SPLIT_ROLLUP_MODES:
         raise ConfigError(f"split_rollup_mode {srm!r} is unknown; use one of {SPLIT_ROLLUP_MODES}")
+
+    _check_outputas_names(columns, group_by, split_by, expressions)
 
     return ViewConfig(
         columns=columns,

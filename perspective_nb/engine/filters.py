@@ -110,9 +110,10 @@ def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
         if ptype == "string":
             return pa.scalar(str(value), pa.string())
         return pa.scalar(value).cast(t if ptype != "integer" else pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError) as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError, TypeError, OverflowError) as exc:
         raise ConfigError(
-            f"filter value {value!r} does not fit {ptype} column {name!r}; give a {ptype} value"
+            f"filter value {value!r} does not fit {ptype} column {name!r}; "
+            "give a value of that type"
         ) from exc
 
 

@@ -22,8 +22,9 @@ import pyarrow.json as pajson
 
 from ..errors import SchemaError
 from .dtypes import PERSPECTIVE_TYPES, canonical_arrow_type, parse_type_name
+from .outputs import RESERVED_COLUMN_NAMES
 
-__all__ = ["is_schema", "schema_to_empty_table", "to_arrow_table"]
+__all__ = ["check_column_names", "is_schema", "schema_to_empty_table", "to_arrow_table"]
 
 _ARROW_MAGIC_FILE = b"ARROW1"
 
@@ -43,6 +44,7 @@ def is_schema(data: Any) -> bool:
 
 def schema_to_empty_table(schema: dict[str, Any]) -> pa.Table:
     """Build a zero-row table with Perspective's canonical Arrow type per column."""
+    check_column_names([str(k) for k in schema])
     fields = [pa.field(str(k), canonical_arrow_type(parse_type_name(v))) for k, v in schema.items()]
     return pa.schema(fields).empty_table()
 
@@ -74,6 +76,39 @@ def to_arrow_table(data: Any, schema: dict[str, str] | None = None) -> pa.Table:
     >>> to_arrow_table({"a": [1, 2]}).num_rows
     2
     """
+    table = _convert(data, schema)
+    check_column_names(table.column_names, reserved=schema is None)
+    return table
+
+
+def check_column_names(names: list[str], reserved: bool = True) -> None:
+    """Refuse repeated column names and (for a new table) names the outputs reserve.
+
+    A repeated CSV header or Arrow field would otherwise keep one of the
+    columns and drop the other silently.
+
+    Raises
+    ------
+    SchemaError
+        Naming the column and the fix.
+    """
+    if len(set(names)) != len(names):
+        seen: set[str] = set()
+        twice = next(n for n in names if n in seen or seen.add(n))
+        raise SchemaError(
+            f"column {twice!r} appears more than once in the data (a repeated CSV header, "
+            "Arrow field or DataFrame column); rename the copies so each name is unique"
+        )
+    if reserved:
+        for name in names:
+            if name in RESERVED_COLUMN_NAMES:
+                raise SchemaError(
+                    f"column name {name!r} is reserved: the outputs use it for row paths and "
+                    f"keys; rename the column (e.g. {name.strip('_')!r})"
+                )
+
+
+def _convert(data: Any, schema: dict[str, str] | None) -> pa.Table:
     if isinstance(data, pa.Table):
         return data
     if isinstance(data, pa.RecordBatch):
@@ -116,6 +151,7 @@ def _from_pandas(df: Any) -> pa.Table:
     # "index"; a MultiIndex gives one column per level.
     df = df.reset_index()
     df.columns = [str(c) for c in df.columns]
+    check_column_names(list(df.columns), reserved=False)
     try:
         return pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
@@ -123,6 +159,8 @@ def _from_pandas(df: Any) -> pa.Table:
 
 
 def _from_columns(data: dict[str, Any]) -> pa.Table:
+    # Keys 1 and "1" would become one column "1".
+    check_column_names([str(name) for name in data], reserved=False)
     arrays = {}
     for name, values in data.items():
         if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
@@ -136,6 +174,13 @@ def _from_columns(data: dict[str, Any]) -> pa.Table:
             raise SchemaError(
                 f"column {name!r} mixes types Perspective cannot hold together ({exc}); "
                 "give each column values of one type"
+            ) from exc
+        except OverflowError as exc:
+            # Error path only: name the first integer that does not fit.
+            big = next((v for v in values if isinstance(v, int) and abs(v) >= 2**63), None)
+            raise SchemaError(
+                f"column {name!r} holds the integer {big if big is not None else '?'}, "
+                "too big for 64 bits; send it as a float or a string"
             ) from exc
     lengths = {len(a) for a in arrays.values()}
     if len(lengths) > 1:
@@ -222,6 +267,9 @@ def _from_csv(text: str, schema: dict[str, str] | None) -> pa.Table:
 def _infer_strings(tbl: pa.Table, schema: dict[str, str] | None) -> pa.Table:
     """Apply Perspective's inference to string columns: dates and datetimes."""
     import pyarrow.compute as pc
+
+    # Before the dict below, which would keep one of two same-named columns.
+    check_column_names(tbl.column_names, reserved=False)
 
     cols = []
     for name, col in zip(tbl.column_names, tbl.columns, strict=False):

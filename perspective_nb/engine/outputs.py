@@ -22,7 +22,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["Window", "jsonable"]
+__all__ = ["RESERVED_COLUMN_NAMES", "Window", "group_by_column_name", "jsonable"]
+
+#: Names the JSON-like outputs add beside the view's columns; a table column
+#: or expression of one of these names would be overwritten, so ingest and
+#: config refuse them.
+RESERVED_COLUMN_NAMES = ("__ROW_PATH__", "__ID__", "__INDEX__")
+
+
+def group_by_column_name(column: str, level: int) -> str:
+    """The Arrow / CSV name of group-by level ``level`` (0-based) of ``column``."""
+    return f"{column} (Group by {level + 1})"
 
 
 @dataclass
@@ -95,7 +105,7 @@ class Window:
             for i, (name, p) in enumerate(zip(self.group_by, self.paths, strict=False)):
                 shown = pa.array(self.depth > i)
                 shown_path = pc.if_else(shown, p, pa.nulls(len(p), p.type))
-                cols[f"{name} (Group by {i + 1})"] = _arrow_out(shown_path)
+                cols[group_by_column_name(name, i)] = _arrow_out(shown_path)
         for name, arr in self.columns.items():
             cols[name] = _arrow_out(arr)
         return pa.table(cols) if cols else pa.table({})

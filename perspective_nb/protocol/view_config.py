@@ -160,6 +160,11 @@ def _flatten_aggregate(name: str, value: Any) -> list[str]:
 def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
     if isinstance(term, str):
         column, direction = term, "asc"
+    elif not isinstance(term, (list, tuple)) or not 1 <= len(term) <= 2:
+        raise ConfigError(
+            f"sort {term!r} must be [column, direction] or a column name; "
+            'write e.g. sort=[["price", "desc"]]'
+        )
     else:
         column, direction = term[0], term[1] if len(term) > 1 else "asc"
     try:
@@ -184,6 +189,27 @@ def _encode_filter(term: Any, into: pb.ViewConfig) -> None:
         encode_scalar(item, message.value.add())
 
 
+def _encode_names(key: str, value: Any, into: pb.ViewConfig) -> None:
+    # One name stands for a one-column list, as in perspective-python; a
+    # bare string must not be spread into its characters.
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)):
+        raise ConfigError(
+            f"{key} must be a list of column names, got {type(value).__name__} {value!r}; "
+            f'write e.g. {key}=["region"]'
+        )
+    for name in names:
+        if name is None and key == "columns":
+            continue  # an empty column slot
+        if not isinstance(name, str):
+            raise ConfigError(
+                f"{key} entries must be column names (strings), got "
+                f'{type(name).__name__} {name!r}; write e.g. {key}=["region"]'
+            )
+    target = into.columns.columns.columns if key == "columns" else getattr(into, key)
+    target.extend(name for name in names if name is not None)
+
+
 def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
     """Turn an engine config dict into a ``ViewConfig`` message.
 
@@ -197,12 +223,8 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
     for key, value in config.items():
         if value is None:
             continue
-        if key == "group_by":
-            message.group_by.extend(value)
-        elif key == "split_by":
-            message.split_by.extend(value)
-        elif key == "columns":
-            message.columns.columns.columns.extend(c for c in value if c is not None)
+        if key in ("group_by", "split_by", "columns"):
+            _encode_names(key, value, message)
         elif key == "aggregates":
             for column, agg in value.items():
                 message.aggregates[column].aggregations.extend(_flatten_aggregate(column, agg))
@@ -218,7 +240,7 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
         elif key == "expressions":
             message.expressions.update(normalize_expressions(value))
         elif key == "group_by_depth":
-            message.group_by_depth = int(value)
+            message.group_by_depth = value  # check_config_shape checked its range
         elif key == "group_rollup_mode":
             try:
                 message.group_rollup_mode = _ROLLUP_MODES[str(value).lower()]

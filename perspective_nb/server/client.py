@@ -25,6 +25,13 @@ from typing import Any
 
 from google.protobuf.message import DecodeError
 
+from ..engine.arguments import (
+    check_callback,
+    check_callback_id,
+    check_index,
+    check_limit,
+    check_table_name,
+)
 from ..errors import PerspectiveError, ProtocolError, TableNotFoundError
 from ..protocol import pb
 from ..protocol.table_data import encode_table_data
@@ -198,6 +205,7 @@ class Client:
             self._streams.pop(stream_id, None)
 
     def _unsubscribe(self, entity_id: str, field: str, stream_id: int) -> Any:
+        stream_id = check_callback_id(stream_id)
         self._streams.pop(stream_id, None)
         return self._call(entity_id, field, lambda body: setattr(body, "id", stream_id))
 
@@ -269,7 +277,8 @@ class Client:
 
         if index is not None and limit is not None:
             raise PerspectiveError("a table takes index or limit, not both; drop one")
-        name = str(uuid.uuid4()) if name is None else name
+        name = str(uuid.uuid4()) if name is None else check_table_name(name)
+        index, limit = check_index(index), check_limit(limit)
 
         def fill(body: pb.MakeTableReq) -> None:
             if isinstance(data, View):  # a copy of a view on the same server
@@ -317,6 +326,7 @@ class Client:
 
     def on_hosted_tables_update(self, callback: Callable[[], Any]) -> Any:
         """Call ``callback()`` whenever a table is created or deleted; return an id."""
+        check_callback(callback, "on_hosted_tables_update")
 
         def on_message(response: pb.Response, body: Any) -> None:
             self._dispatch_callback(callback)

@@ -14,6 +14,8 @@ import string
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..engine.arguments import check_callback, check_keys_argument, check_port_id
+from ..engine.config_shape import check_config_shape
 from ..engine.expressions import normalize_expressions
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs
@@ -87,15 +89,18 @@ class Table:
 
     def update(self, data: Any, port_id: int | None = None, format: str | None = None) -> Any:
         """Append (or, with an index, upsert) ``data``, reported as from ``port_id``."""
+        port = check_port_id(port_id)
 
         def fill(body: pb.TableUpdateReq) -> None:
             self._client._encode_data(data, body.data, format)
-            body.port_id = port_id or 0
+            body.port_id = port
 
         return self._call("table_update_req", fill, lambda _: None)
 
     def remove(self, keys: Any, format: str | None = None) -> Any:
-        """Remove the rows whose primary keys are in ``keys`` (indexed tables)."""
+        """Remove the rows whose primary keys are in ``keys`` (row numbers without an index)."""
+        if format is None or not isinstance(keys, (str, bytes)):
+            check_keys_argument(keys)
 
         def fill(body: pb.TableRemoveReq) -> None:
             if format is not None and isinstance(keys, (str, bytes)):
@@ -129,6 +134,7 @@ class Table:
 
     def on_delete(self, callback: Callable[[], Any]) -> Any:
         """Call ``callback()`` when the table is deleted; return an id."""
+        check_callback(callback, "on_delete")
         client = self._client
 
         def on_message(response: pb.Response, body: Any) -> None:
@@ -165,6 +171,7 @@ class Table:
 
     def view(self, **config: Any) -> Any:
         """Open a view (a query) on this table; see the engine's ``Table.view``."""
+        check_config_shape(config)
         view_id = _new_view_id()
         message = encode_view_config(config)
 

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from ..engine.arguments import check_remove_keys
+from ..engine.config_shape import check_config_shape
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name, schema_to_pairs
 from ..protocol.table_data import decode_keys, decode_table_data
@@ -69,6 +71,8 @@ def table_make_view(session: Session, request: pb.Request, response: pb.Response
     if _is_5x_config(req.config):
         session.hint_generation(5)
     config = decode_view_config(req.config)
+    # Before the engine types the expressions: bounds every list first.
+    check_config_shape(config)
     view = table.view(**config)
     try:
         session.server.register_view(req.view_id, view, session)
@@ -109,7 +113,9 @@ def table_update(session: Session, request: pb.Request, response: pb.Response) -
 
 def table_remove(session: Session, request: pb.Request, response: pb.Response) -> bool:
     table = _table(session, request)
-    table.remove(decode_keys(request.table_remove_req.data, table.get_index()))
+    keys = decode_keys(request.table_remove_req.data, table.get_index())
+    check_remove_keys(keys, table.get_index())
+    table.remove(keys)
     response.table_remove_resp.SetInParent()
     return True
 

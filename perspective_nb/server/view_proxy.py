@@ -14,6 +14,13 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..engine.arguments import (
+    check_callback,
+    check_column_name,
+    check_depth,
+    check_row_index,
+    check_window_bound,
+)
 from ..errors import ConfigError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name
@@ -83,8 +90,9 @@ class View:
                 ("start_col", start_col),
                 ("end_col", end_col),
             ):
-                if value is not None:
-                    setattr(port, name, max(int(value), 0))
+                bound = check_window_bound(name, value)
+                if bound is not None:
+                    setattr(port, name, bound)
             fields = body.DESCRIPTOR.fields_by_name
             for name, value in (
                 ("id", id),
@@ -194,10 +202,10 @@ class View:
         """Column names (split columns as ``a|b|col``)."""
 
         def fill(body: pb.ViewColumnPathsReq) -> None:
-            if start_col is not None:
-                body.start_col = start_col
-            if end_col is not None:
-                body.end_col = end_col
+            for name, value in (("start_col", start_col), ("end_col", end_col)):
+                bound = check_window_bound(name, value)
+                if bound is not None:
+                    setattr(body, name, bound)
 
         return self._call("view_column_paths_req", fill, lambda b: list(b.paths))
 
@@ -207,6 +215,7 @@ class View:
 
     def get_min_max(self, column: str) -> Any:
         """``(min, max)`` of a column of the view."""
+        check_column_name("get_min_max", column)
         return self._call(
             "view_get_min_max_req",
             lambda body: setattr(body, "column_name", column),
@@ -217,6 +226,7 @@ class View:
 
     def expand(self, row_index: int) -> Any:
         """Expand a collapsed group row; return how many rows changed."""
+        row_index = check_row_index(row_index)
         return self._call(
             "view_expand_req",
             lambda body: setattr(body, "row_index", row_index),
@@ -225,6 +235,7 @@ class View:
 
     def collapse(self, row_index: int) -> Any:
         """Collapse a group row; return how many rows changed."""
+        row_index = check_row_index(row_index)
         return self._call(
             "view_collapse_req",
             lambda body: setattr(body, "row_index", row_index),
@@ -233,6 +244,7 @@ class View:
 
     def set_depth(self, depth: int) -> Any:
         """Expand every group down to ``depth``."""
+        depth = check_depth(depth)
         return self._call(
             "view_set_depth_req", lambda body: setattr(body, "depth", depth), lambda _: None
         )
@@ -245,6 +257,7 @@ class View:
         With ``mode="row"`` the callback gets ``(port_id, delta)``, ``delta``
         being the changed rows as Arrow IPC bytes.
         """
+        check_callback(callback, "on_update")
         if mode not in (None, "row"):
             raise ConfigError(f"unknown on_update mode {mode!r}; use None or 'row'")
         client = self._client
@@ -268,6 +281,7 @@ class View:
 
     def on_delete(self, callback: Callable[[], Any]) -> Any:
         """Call ``callback()`` when the view is deleted; return an id."""
+        check_callback(callback, "on_delete")
         client = self._client
 
         def on_message(response: pb.Response, body: Any) -> None:

@@ -25,6 +25,20 @@ multiples, date packing in ``integer(date)``). Deliberate differences, where
 - extensions 3.8 lacks or rejects on every call: ``coalesce``,
   ``contains``, ``not``, ``vlookup``, ``sec``, ``csc``.
 
+Limits (each refused with an :class:`~perspective_nb.errors.ExpressionError`
+saying which limit was hit, which :func:`validate_expressions` reports in
+its ``errors`` like any other error):
+
+- text longer than ``MAX_EXPRESSION_LENGTH`` (100,000) characters
+  (:mod:`.lexer`); lexing is linear in the text below that;
+- nesting deeper than ``MAX_NESTING_DEPTH`` (200) levels (:mod:`.parser`):
+  each parenthesis, block, call, sign, ``^`` or ``?:`` operand, loop and
+  ``else if`` counts one level. Left-associative chains (``1 + 1 + ... +
+  1``, any length up to the text limit) do not nest: the parser and the
+  compiler handle them in a loop;
+- vectors of more than ``MAX_VECTOR_SIZE`` (10,000) elements; loops of
+  more than 100,000 iterations (:mod:`.statements`).
+
 Pure pyarrow + numpy: nothing from the protocol, server or jupyter layers.
 """
 

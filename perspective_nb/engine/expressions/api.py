@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ...errors import ExpressionError
 from .compiler import Context
 from .nodes import Node
-from .parser import parse
+from .parser import MAX_NESTING_DEPTH, parse
 from .values import ARROW_TYPES, Val, broadcast, finite_or_null
 
 __all__ = [
@@ -57,6 +57,13 @@ def normalize_expressions(expressions: dict[str, str] | list[str] | None) -> dic
         return {}
     if isinstance(expressions, dict):
         return {str(k): str(v) for k, v in expressions.items()}
+    if not isinstance(expressions, (list, tuple)):
+        raise ExpressionError(
+            f"expressions must be a dict of alias -> expression or a list of expressions, "
+            f"got {type(expressions).__name__} {expressions!r:.60}; "
+            'pass e.g. {"x2": \'"x" * 2\'}',
+            str(expressions)[:100],
+        )
     out: dict[str, str] = {}
     for text in expressions:
         if not isinstance(text, str):
@@ -82,11 +89,27 @@ def _parse(alias: str, text: str, schema: dict[str, str]) -> Node:
             "give the expression another name",
             text,
         )
-    return parse(text)
+    try:
+        return parse(text)
+    except RecursionError:
+        raise _too_deep(text) from None
+
+
+def _too_deep(text: str) -> ExpressionError:
+    # A backstop only: the parser's nesting limit keeps well clear of
+    # Python's recursion limit, but a caller's own deep stack might not.
+    return ExpressionError(
+        f"Expression nested too deeply to evaluate (the limit is {MAX_NESTING_DEPTH} "
+        "levels); flatten it, e.g. with variables ('var x := ...;')",
+        text[:100],
+    )
 
 
 def _typed(ctx: Context, node: Node) -> Val:
-    result = ctx.evaluate(node)
+    try:
+        result = ctx.evaluate(node)
+    except RecursionError:
+        raise _too_deep(ctx.text) from None
     if result.ptype == "vector":
         raise ExpressionError(
             "Type Error - inputs do not resolve to a valid expression: a vector cannot be a "

@@ -179,10 +179,28 @@ class Context(Statements):
         return unary(node.op, self.evaluate(node.operand), lambda m: self.error(node, m))
 
     def _eval_binary(self, node: n.Binary) -> Val:
-        simplified = self._identity(node)
+        # ``a + b + c + ...`` parses left-deep: walk the left spine in a loop
+        # rather than recursing once per operator (thousands of terms would
+        # exceed Python's recursion limit). Right operands nest only as deep
+        # as the parser allows.
+        spine = [node]
+        while isinstance(spine[-1].left, n.Binary):
+            spine.append(spine[-1].left)
+        value = self._binary(spine.pop(), None)
+        for parent in reversed(spine):
+            value = self._binary(parent, value)
+        return value
+
+    def _binary(self, node: n.Binary, left_value: Val | None) -> Val:
+        """``node`` evaluated, its left side already evaluated when given.
+
+        The left side is always evaluated first (or alone), so passing it in
+        changes no order of evaluation.
+        """
+        simplified = self._identity(node, left_value)
         if simplified is not None:
             return simplified
-        left = self.evaluate(node.left)
+        left = self.evaluate(node.left) if left_value is None else left_value
         right = self.evaluate(node.right)
         if (
             node.op == "/"
@@ -198,7 +216,7 @@ class Context(Statements):
             )
         return binary(node.op, left, right, self.length, lambda m: self.error(node, m))
 
-    def _identity(self, node: n.Binary) -> Val | None:
+    def _identity(self, node: n.Binary, left_value: Val | None = None) -> Val | None:
         """ExprTK's algebraic simplifications of a literal 0 or 1 operand.
 
         ``x + 0``, ``0 + x``, ``x * 1``, ``1 * x`` and ``x / 1`` are ``x``
@@ -211,11 +229,17 @@ class Context(Statements):
         if lit_l is None and lit_r is None:
             return None
         keep = None
+
+        def value_of(side: n.Node) -> Val:
+            if side is left and left_value is not None:
+                return left_value
+            return self.evaluate(side)
+
         if node.op == "+":
             keep = left if lit_r == 0 else right if lit_l == 0 else None
         elif node.op == "*":
             if lit_l == 0 or lit_r == 0:
-                other = self.evaluate(right if lit_l == 0 else left)
+                other = value_of(right if lit_l == 0 else left)
                 if other.is_numeric:
                     return scalar_val(0.0, "float", literal=False)
                 return None
@@ -224,7 +248,7 @@ class Context(Statements):
             keep = left
         if keep is None:
             return None
-        value = self.evaluate(keep)
+        value = value_of(keep)
         return value if value.is_numeric else None
 
     def _eval_call(self, node: n.Call) -> Val:

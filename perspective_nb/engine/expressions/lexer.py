@@ -7,6 +7,10 @@ literals (a backslash keeps the next character literally, as ExprTK does),
 numbers, identifiers, operators and the three comment forms (``//``, ``#``
 and ``/* ... */``).
 
+Lexing is linear in the text: line and column are tracked as the scan moves
+forward, never recomputed from the start. Text longer than
+:data:`MAX_EXPRESSION_LENGTH` characters is refused before scanning.
+
 Must not import pyarrow, numpy or anything outside this package but
 ``perspective_nb.errors``.
 """
@@ -17,7 +21,11 @@ from dataclasses import dataclass
 
 from ...errors import ExpressionError
 
-__all__ = ["Token", "tokenize"]
+__all__ = ["MAX_EXPRESSION_LENGTH", "Token", "tokenize"]
+
+#: Longest expression text accepted, in characters. Real formulas are a few
+#: hundred characters; the bound keeps one request from holding a worker.
+MAX_EXPRESSION_LENGTH = 100_000
 
 # Longest operators first so ``:=`` wins over ``:`` and ``<=`` over ``<``.
 _OPERATORS = (
@@ -59,6 +67,10 @@ _OPERATORS = (
 )
 
 
+_TWO_CHAR = frozenset(op for op in _OPERATORS if len(op) == 2)
+_ONE_CHAR = frozenset(op for op in _OPERATORS if len(op) == 1)
+
+
 @dataclass(frozen=True)
 class Token:
     """One lexical token.
@@ -75,14 +87,43 @@ class Token:
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
+    # For errors only (called once): tokens use the incremental _Cursor.
     line = text.count("\n", 0, offset)
     start = text.rfind("\n", 0, offset) + 1
     return line, offset - start
 
 
+class _Cursor:
+    """Line and column of forward-moving offsets, in linear total time.
+
+    Each call only scans the text between the previous offset and the new
+    one, so the whole tokenisation touches every character a bounded number
+    of times (rescanning from the start made lexing quadratic).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.offset = 0
+        self.line = 0
+        self.line_start = 0
+
+    def at(self, offset: int) -> tuple[int, int]:
+        newlines = self.text.count("\n", self.offset, offset)
+        if newlines:
+            self.line += newlines
+            self.line_start = self.text.rfind("\n", self.offset, offset) + 1
+        self.offset = offset
+        return self.line, offset - self.line_start
+
+
 def _error(text: str, offset: int, message: str) -> ExpressionError:
     line, column = _position(text, offset)
     return ExpressionError(message, text, line, column)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    """``repr`` of ``text``, cut so an error message stays readable."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "..."
 
 
 def _read_quoted(text: str, start: int, quote: str) -> tuple[str, int]:
@@ -105,7 +146,8 @@ def _read_quoted(text: str, start: int, quote: str) -> tuple[str, int]:
     raise _error(
         text,
         start - 1,
-        f"Invalid string token: unterminated {what} {text[start - 1 :]!r}; close it with {quote}",
+        f"Invalid string token: unterminated {what} {_excerpt(text[start - 1 :])}; "
+        f"close it with {quote}",
     )
 
 
@@ -131,8 +173,17 @@ def tokenize(text: str) -> list[Token]:
     Raises
     ------
     ExpressionError
-        On an unterminated quote or a character the language does not use.
+        On an unterminated quote, a character the language does not use, or
+        text longer than :data:`MAX_EXPRESSION_LENGTH`.
     """
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(
+            f"Expression too long: {len(text):,} characters, the limit is "
+            f"{MAX_EXPRESSION_LENGTH:,}; split it into several expressions or compute "
+            "the column before loading the table",
+            text[:100] + "...",
+        )
+    cursor = _Cursor(text)
     tokens: list[Token] = []
     i = 0
     n = len(text)
@@ -151,7 +202,7 @@ def tokenize(text: str) -> list[Token]:
                 raise _error(text, i, "Unterminated comment: close '/*' with '*/'")
             i = end + 2
             continue
-        line, column = _position(text, i)
+        line, column = cursor.at(i)
         if ch in "\"'":
             value, i = _read_quoted(text, i + 1, ch)
             tokens.append(Token("column" if ch == '"' else "string", value, line, column))
@@ -168,11 +219,11 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("ident", text[i:end], line, column))
             i = end
             continue
-        for op in _OPERATORS:
-            if text.startswith(op, i):
-                tokens.append(Token("op", op, line, column))
-                i += len(op)
-                break
+        # Longest match first: ``:=`` wins over ``:``, ``<=`` over ``<``.
+        op = text[i : i + 2] if text[i : i + 2] in _TWO_CHAR else ch if ch in _ONE_CHAR else ""
+        if op:
+            tokens.append(Token("op", op, line, column))
+            i += len(op)
         else:
             raise _error(
                 text,
@@ -180,6 +231,6 @@ def tokenize(text: str) -> list[Token]:
                 f"Invalid special function token: {ch!r} is not part of the expression "
                 "language (column names go in double quotes, strings in single quotes)",
             )
-    line, column = _position(text, n)
+    line, column = cursor.at(n)
     tokens.append(Token("eof", "", line, column))
     return tokens

@@ -6,7 +6,12 @@ Operator precedence follows ExprTK (lowest first): assignment, ``? :``,
 by ``;`` and the value of the expression is that of the last one.
 
 Syntax errors carry the zero-based line/column of the offending token and
-say what was expected. Names of functions and columns are not resolved here
+say what was expected. Nesting (parentheses, blocks, calls, unary signs,
+right-associative ``^`` chains, conditionals) deeper than
+:data:`MAX_NESTING_DEPTH` is refused with an :class:`ExpressionError`, so
+parsing and compiling (both recursive per nesting level) stay far from
+Python's recursion limit. Left-associative chains such as ``1 + 1 + ...``
+are parsed in a loop and do not nest. Names of functions and columns are not resolved here
 (the compiler does that with the table schema at hand).
 
 Must not import pyarrow or numpy.
@@ -18,7 +23,14 @@ from ...errors import ExpressionError
 from . import nodes as n
 from .lexer import Token, tokenize
 
-__all__ = ["parse"]
+__all__ = ["MAX_NESTING_DEPTH", "MAX_VECTOR_SIZE", "parse"]
+
+#: Deepest nesting accepted (parentheses, blocks, calls, signs, ``^`` chains).
+#: Each level costs a few Python frames when parsing and compiling.
+MAX_NESTING_DEPTH = 200
+
+#: Largest ``var v[n]`` accepted: each element is a variable of its own.
+MAX_VECTOR_SIZE = 10_000
 
 # Infix binding powers; bigger binds tighter.
 _INFIX: dict[str, int] = {
@@ -60,6 +72,7 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
 
     # -- token helpers -------------------------------------------------
     @property
@@ -98,10 +111,17 @@ class _Parser:
         first = self.tok
         if first.kind == "eof":
             raise self.error(first, 'Empty expression! Write a formula such as "price" * 2')
-        block = self.statements(until="eof")
+        block = self.statement_list(until="eof")
         return block
 
     def statements(self, until: str) -> n.Node:
+        self.enter()
+        try:
+            return self.statement_list(until)
+        finally:
+            self.depth -= 1
+
+    def statement_list(self, until: str) -> n.Node:
         start = self.tok
         stmts: list[n.Node] = []
         while True:
@@ -173,7 +193,14 @@ class _Parser:
             size_tok = self.advance()
             if size_tok.kind != "number":
                 raise self.error(size_tok, "Expected a vector size (a number) inside '[ ]'")
-            size = int(float(size_tok.value))
+            size = float(size_tok.value)
+            if not 1 <= size <= MAX_VECTOR_SIZE:
+                raise self.error(
+                    size_tok,
+                    f"Vector size {size_tok.value} is out of range; a vector holds 1 to "
+                    f"{MAX_VECTOR_SIZE:,} numbers",
+                )
+            size = int(size)
             self.expect_op("]", "after the vector size")
         value = None
         if self.is_op(":="):
@@ -185,6 +212,14 @@ class _Parser:
         return n.Declare(var_tok.line, var_tok.column, name_tok.value.lower(), value, size)
 
     def loop(self) -> n.Node:
+        # Loops nest through blocks without passing through ``expression``.
+        self.enter()
+        try:
+            return self.loop_statement()
+        finally:
+            self.depth -= 1
+
+    def loop_statement(self) -> n.Node:
         keyword = self.advance()
         self.expect_op("(", f"after '{keyword.value}'")
         init = step = None
@@ -213,35 +248,54 @@ class _Parser:
 
     # -- expressions (Pratt loop) ----------------------------------------
     def expression(self, min_bp: int) -> n.Node:
-        left = self.prefix()
-        while True:
-            tok = self.tok
-            if tok.kind == "ident":
-                key = tok.value.lower()
-                if key == "else":
+        # Every nested construct re-enters here (or in ``statements``), so
+        # one counter bounds the recursion of the parser and the compiler.
+        # Inline rather than a helper: each Python frame per level counts
+        # towards the recursion limit.
+        self.enter()
+        try:
+            left = self.prefix()
+            while True:
+                tok = self.tok
+                if tok.kind == "ident":
+                    key = tok.value.lower()
+                    if key == "else":
+                        return left
+                    if key not in _WORD_OPS:
+                        prev = self.tokens[self.i - 1]
+                        raise self.error(
+                            tok, f"Invalid token sequence: {_describe(prev)} and {_describe(tok)}"
+                        )
+                elif tok.kind == "op" and tok.value in _INFIX:
+                    key = tok.value
+                else:
+                    return left  # ')', ',', ';', the end, or a value the caller reports
+                bp = _INFIX[key]
+                if bp <= min_bp:
                     return left
-                if key not in _WORD_OPS:
-                    prev = self.tokens[self.i - 1]
-                    raise self.error(
-                        tok, f"Invalid token sequence: {_describe(prev)} and {_describe(tok)}"
-                    )
-            elif tok.kind == "op" and tok.value in _INFIX:
-                key = tok.value
-            else:
-                return left  # ')', ',', ';', the end, or a value the caller reports
-            bp = _INFIX[key]
-            if bp <= min_bp:
-                return left
-            self.advance()
-            if key == "?":
-                then = self.expression(0)
-                self.expect_op(":", "in the ternary 'condition ? a : b'")
-                otherwise = self.expression(bp - 1)
-                left = n.Conditional(tok.line, tok.column, left, then, otherwise)
-                continue
-            # ``^`` is right-associative: parse its right side at one less power.
-            right = self.expression(bp - 1 if key == "^" else bp)
-            left = n.Binary(tok.line, tok.column, _CANONICAL_OP.get(key, key), left, right)
+                self.advance()
+                if key == "?":
+                    then = self.expression(0)
+                    self.expect_op(":", "in the ternary 'condition ? a : b'")
+                    otherwise = self.expression(bp - 1)
+                    left = n.Conditional(tok.line, tok.column, left, then, otherwise)
+                    continue
+                # ``^`` is right-associative: parse its right side at one less power.
+                right = self.expression(bp - 1 if key == "^" else bp)
+                left = n.Binary(tok.line, tok.column, _CANONICAL_OP.get(key, key), left, right)
+        finally:
+            self.depth -= 1
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING_DEPTH:
+            tok = self.tok
+            raise self.error(
+                tok,
+                f"Expression nested too deeply: more than {MAX_NESTING_DEPTH} levels of "
+                "parentheses, blocks, calls or operators at this point; flatten it, e.g. "
+                "with variables ('var x := ...;')",
+            )
 
     def prefix(self) -> n.Node:
         tok = self.advance()
@@ -311,6 +365,14 @@ class _Parser:
         return n.Var(tok.line, tok.column, word)
 
     def if_expression(self, tok: Token) -> n.Node:
+        # ``else if`` chains recurse here without passing through ``expression``.
+        self.enter()
+        try:
+            return self.if_statement(tok)
+        finally:
+            self.depth -= 1
+
+    def if_statement(self, tok: Token) -> n.Node:
         self.expect_op("(", "after 'if'")
         condition = self.expression(0)
         if self.is_op(","):
