@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import ConfigError, PerspectiveError, UpdateError
+from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_table
@@ -167,6 +168,8 @@ class Table:
     def remove(self, keys: list[Any], port_id: int = 0) -> None:
         """Remove rows by key (indexed tables) or by row number (others)."""
         self._check_alive()
+        check_keys_argument(keys)
+        check_remove_keys(list(keys), self._index)
         with self._lock:
             store = self._state[1]
             if self._index is not None:

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 from ..errors import ConfigError, PerspectiveError
 from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
+from .config_shape import check_config_shape
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
@@ -56,6 +57,7 @@ class View:
     """
 
     def __init__(self, table: Table, config: dict[str, Any]) -> None:
+        check_config_shape(config)  # before any work: bounded lists, no repeats
         self._table = table
         self._lock = threading.RLock()
         exprs: dict[str, str] = {}
