@@ -44,11 +44,11 @@ from .upsert import upsert
 __all__ = ["Store"]
 
 # Compact when the delta holds more rows than this fraction of main (and at
-# least _MIN_DELTA rows), or more chunks than _MAX_CHUNKS (compute kernels
-# slow down with thousands of small chunks).
+# least _MIN_DELTA rows); recombine the delta alone past _MAX_CHUNKS chunks
+# (compute kernels slow down with thousands of small chunks).
 _DELTA_FRACTION = 0.125
 _MIN_DELTA = 65_536
-_MAX_CHUNKS = 256
+_MAX_CHUNKS = 64
 
 
 def _sortable_keys(col: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
@@ -129,25 +129,31 @@ class Store:
             return self._cache
 
     def _materialise(self) -> pa.Table:
-        main = self.main if self.main_live is None else self.main.filter(self.main_live)
+        n_main = self.main.num_rows
+        main_pos = np.flatnonzero(self.main_live) if self.main_live is not None else None
         if self.key is None:
-            delta = self.delta if self.delta_live is None else self.delta.filter(self.delta_live)
-            return _concat([main, delta])
+            if main_pos is None and self.delta_live is None:
+                return _concat([self.main, self.delta])  # appends only: zero-copy
+            live = self._live_mask()
+            return _combine(_concat([self.main, self.delta])).take(pa.array(np.flatnonzero(live)))
         if self.delta_rows is None or len(self.delta_rows) == 0:
-            return main
-        delta = _take(self.delta, self.delta_rows)  # live delta rows in key order
-        main_keys = self.main_keys if self.main_live is None else self.main_keys[self.main_live]
+            return self.main if main_pos is None else self.main.take(pa.array(main_pos))
+        if main_pos is None:
+            main_pos = np.arange(n_main)
+        main_keys = self.main_keys[main_pos]
+        delta_pos = n_main + self.delta_rows  # live delta rows in key order
         if len(main_keys) == 0 or self.delta_keys[0] > main_keys[-1]:
-            return _concat([main, delta])  # an append-only key stream: no merge needed
-        # Merge two key-sorted runs: delta row i lands after the main keys below it.
-        at = np.searchsorted(main_keys, self.delta_keys) + np.arange(len(self.delta_keys))
-        n = len(main_keys) + len(self.delta_keys)
-        from_delta = np.zeros(n, bool)
-        from_delta[at] = True
-        idx = np.empty(n, np.int64)
-        idx[~from_delta] = np.arange(len(main_keys))
-        idx[at] = len(main_keys) + np.arange(len(self.delta_keys))
-        return _concat([main, delta]).take(pa.array(idx))
+            idx = np.concatenate([main_pos, delta_pos])  # an append-only key stream
+        else:
+            # Merge two key-sorted runs: delta row i lands after the main keys below it.
+            at = np.searchsorted(main_keys, self.delta_keys) + np.arange(len(delta_pos))
+            idx = np.empty(len(main_pos) + len(delta_pos), np.int64)
+            from_main = np.ones(len(idx), bool)
+            from_main[at] = False
+            idx[from_main] = main_pos
+            idx[at] = delta_pos
+        # One take over one chunk (a take over many chunks concatenates them per call).
+        return _combine(_concat([self.main, self.delta])).take(pa.array(idx))
 
     # -- writing ---------------------------------------------------------------
     def append(self, rows: pa.Table, limit: int | None) -> tuple[Store, pa.Table, pa.Table | None]:
@@ -309,11 +315,13 @@ class Store:
 
     def _maybe_compact(self) -> Store:
         n_delta = self.delta.num_rows
-        big = n_delta > max(_MIN_DELTA, _DELTA_FRACTION * self.main.num_rows)
+        if n_delta > max(_MIN_DELTA, _DELTA_FRACTION * self.main.num_rows):
+            return Store(_combine(self.table()), self.key)  # O(N), amortised
         chunks = self.delta.column(0).num_chunks if self.delta.num_columns else 0
-        if not big and chunks <= _MAX_CHUNKS:
-            return self
-        return Store(_combine(self.table()), self.key)
+        if chunks > _MAX_CHUNKS:
+            # Many small writes: one chunk for the delta (O(delta); rows keep their places).
+            self.delta = _combine(self.delta)
+        return self
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:
@@ -335,11 +343,12 @@ def _take(tbl: pa.Table, idx: np.ndarray) -> pa.Table:
     which = np.searchsorted(offsets, idx, side="right") - 1
     order = np.argsort(which, kind="stable")
     parts = []
-    starts = np.searchsorted(which[order], np.arange(len(batches) + 1))
-    for b in range(len(batches)):  # a loop over chunks, not rows
-        sel = order[starts[b] : starts[b + 1]]
-        if len(sel):
-            parts.append(batches[b].take(pa.array(idx[sel] - offsets[b])))
+    touched = np.unique(which)
+    starts = np.searchsorted(which[order], touched)
+    ends = np.searchsorted(which[order], touched, side="right")
+    for b, lo, hi in zip(touched, starts, ends, strict=True):  # chunks holding rows, not rows
+        sel = order[lo:hi]
+        parts.append(batches[b].take(pa.array(idx[sel] - offsets[b])))
     gathered = pa.Table.from_batches(parts, schema=tbl.schema)
     inverse = np.empty(len(idx), np.int64)
     inverse[order] = np.arange(len(idx))

@@ -42,6 +42,14 @@ __all__ = ["Table"]
 _MAX_CHANGES = 64
 
 
+def _sorted_unique(keys: pa.ChunkedArray) -> bool:
+    """True when ``keys`` strictly increase (a batch that needs no dedupe or sort)."""
+    if keys.null_count or not (pa.types.is_integer(keys.type) or pa.types.is_temporal(keys.type)):
+        return False
+    k = keys.to_numpy()
+    return bool(np.all(k[1:] > k[:-1]))
+
+
 class Table:
     """A Perspective table.
 
@@ -325,8 +333,10 @@ class Table:
             n = len(next(iter(cols.values()))) if cols else 0
             return store.append(self._full_batch(n, cols), self._limit)
         key = self._index
-        upd = dedupe_last(pa.table(cols), key)
-        upd = upd.take(key_order(upd.column(key)))
+        upd = pa.table(cols)
+        if not _sorted_unique(upd.column(key)):
+            upd = dedupe_last(upd, key)
+            upd = upd.take(key_order(upd.column(key)))
         full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
         return store.upsert(full, set(cols))
 
