@@ -396,22 +396,66 @@ class GroupState:
         return out, senc
 
     def _outputs(self, parts: dict[str, np.ndarray]) -> dict[str, pa.Array]:
-        cols: dict[str, pa.Array] = {}
-        rows = pa.array(parts["#rows"])
-        for c in self._counts:
-            cols[c] = rows
-        for c in self._values:
-            a = self._aggs[c]
-            total = parts[f"{c}#s"]
-            if a in ("avg", "mean"):
-                n = parts[f"{c}#n"]
-                # A group with no non-null values has no mean (null), as in Arrow's mean.
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    cols[c] = pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
-            elif a == "abs sum":
-                cols[c] = pa.array(np.abs(total))
-            elif a == "sum abs":
-                cols[c] = pa.array(parts[f"{c}#a"])
-            else:
-                cols[c] = pa.array(total)
-        return cols
+        return {c: self._output(c, parts) for c in (*self._counts, *self._values)}
+
+    def _output(self, c: str, parts: dict[str, np.ndarray]) -> pa.Array:
+        """Aggregate ``c`` of the groups whose partial sums are ``parts``."""
+        if c in self._counts:
+            return pa.array(parts["#rows"])
+        a = self._aggs[c]
+        total = parts[f"{c}#s"]
+        if a in ("avg", "mean"):
+            n = parts[f"{c}#n"]
+            # A group with no non-null values has no mean (null), as in Arrow's mean.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
+        if a == "abs sum":
+            return pa.array(np.abs(total))
+        if a == "sum abs":
+            return pa.array(parts[f"{c}#a"])
+        return pa.array(total)
+
+    def column_at(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
+        """Output column ``c`` at shown rows given as (level, row among that
+        level's shown groups), as :func:`~.pivot.arrange` lays them out:
+        O(rows asked for), not O(groups)."""
+        a = self._aggs[c]
+        names = (
+            ["#rows"]
+            if c in self._counts
+            else [p for p in self._part_types if p.startswith(f"{c}#")]
+        )
+        pieces, order = [], []
+        for k in np.unique(level):  # a loop over levels, not rows
+            at = np.flatnonzero(level == k)
+            lvl = self._levels[k]
+            slots = self._shown(k)[row[at]]
+            values = self._output(c, {p: lvl.parts[p][slots] for p in names})
+            if a in ("pct sum parent", "pct sum grand total"):
+                values = self._percent(c, a, k, slots, values)
+            pieces.append(values)
+            order.append(at)
+        if not pieces:
+            return self._output(c, {p: np.zeros(0, self._part_types[p]) for p in names})
+        out = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
+        at = np.concatenate(order)
+        inverse = np.empty(len(at), np.int64)
+        inverse[at] = np.arange(len(at))
+        return out.take(pa.array(inverse))
+
+    def _shown(self, k: int) -> np.ndarray:
+        """Slots of level k's shown (non-empty) groups, in slot order."""
+        if k == 0:
+            return np.zeros(1, np.int64)
+        return np.flatnonzero(self._levels[k].parts["#rows"] != 0)
+
+    def _percent(self, c: str, agg: str, k: int, slots: np.ndarray, values: pa.Array) -> pa.Array:
+        if agg == "pct sum parent" and k == 0:
+            return pa.array(np.full(len(slots), 100.0))  # the root is all of itself
+        if agg == "pct sum grand total" or k == 0:
+            base = self._levels[0].parts[f"{c}#s"][np.zeros(len(slots), np.int64)]
+        else:
+            base = self._levels[k - 1].parts[f"{c}#s"][self._levels[k].parent[slots]]
+        return pc.multiply(
+            pc.divide(values.cast(pa.float64()), pa.array(base, pa.float64())), 100.0
+        )

@@ -13,6 +13,7 @@ columns and split combinations).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,38 @@ from .config import ViewConfig
 from .dtypes import decoded, zero_scalar
 from .encoding import Encoded, encode, value_labels
 
-__all__ = ["PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
+__all__ = ["LazyColumns", "PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
+
+
+class LazyColumns(Mapping):
+    """Output columns computed for just the rows a read asks for.
+
+    ``fetch(name, rows)`` returns column ``name`` at output rows ``rows``; a
+    whole column is computed (and kept) only when asked for by name.
+    """
+
+    def __init__(self, names: list[str], fetch, n_rows: int) -> None:
+        self._names = names
+        self._fetch = fetch
+        self._n = n_rows
+        self._full: dict[str, pa.Array] = {}
+
+    def __getitem__(self, name: str) -> pa.Array:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._full:
+            self._full[name] = self._fetch(name, np.arange(self._n))
+        return self._full[name]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def take(self, name: str, rows: np.ndarray) -> pa.Array:
+        """Column ``name`` at output rows ``rows``."""
+        return self._fetch(name, rows)
 
 
 @dataclass
@@ -33,7 +65,7 @@ class PivotFrame:
 
     depth: np.ndarray
     paths: list[pa.Array]
-    columns: dict[str, pa.Array]
+    columns: dict[str, pa.Array] | LazyColumns
     split_values: list[tuple] = field(default_factory=list)
     # What arrange() derived from the set of groups alone (tree order, row
     # paths, split cell positions): reusable while that set is unchanged and

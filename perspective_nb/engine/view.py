@@ -32,7 +32,7 @@ from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable
-from .pivot import PivotFrame, arrange, compute_pivot, empty_total
+from .pivot import LazyColumns, PivotFrame, arrange, compute_pivot, empty_total
 
 if TYPE_CHECKING:
     from .table import Table
@@ -118,6 +118,21 @@ class View:
 
     def _arrange_state(self) -> PivotFrame:
         state = self._state[1]
+        # The tree order depends on the set of groups alone unless a sort looks
+        # at aggregate values: then it is recomputed (O(groups log groups)).
+        reuse = None
+        if self._layout is not None and self._layout[0] == state.shape and not self._value_sorts:
+            reuse = self._layout[1]
+        if reuse is not None and not self._config.split_by and not state.is_empty():
+            # Same groups, same order: only the values changed, and a read
+            # computes them for the rows it shows.
+            level_arr, row_arr, paths, _ = reuse
+
+            def fetch(c: str, rows: np.ndarray) -> pa.Array:
+                return state.column_at(c, level_arr[rows], row_arr[rows])
+
+            columns = LazyColumns(list(self._config.columns), fetch, len(level_arr))
+            return PivotFrame(level_arr, paths, columns, layout=reuse)
         levels, genc, parents = state.levels()
         if state.is_empty():
             levels[0] = empty_total(levels[0], self._config.aggregate_map, self._schema_all)
@@ -125,11 +140,6 @@ class View:
         if self._config.split_by:
             cells, senc = state.split_levels()
             split = (cells.__getitem__, senc)
-        # The tree order depends on the set of groups alone unless a sort looks
-        # at aggregate values: then it is recomputed (O(groups log groups)).
-        reuse = None
-        if self._layout is not None and self._layout[0] == state.shape and not self._value_sorts:
-            reuse = self._layout[1]
         frame = arrange(
             levels,
             genc,
@@ -311,7 +321,12 @@ class View:
                 rows = rows[frame.depth[rows] == len(self._config.group_by)]
             idx = pa.array(rows)
             return Window(
-                {c: frame.columns[c].take(idx) for c in names},
+                {
+                    c: frame.columns.take(c, rows)
+                    if isinstance(frame.columns, LazyColumns)
+                    else frame.columns[c].take(idx)
+                    for c in names
+                },
                 self._config.group_by,
                 [p.take(idx) for p in frame.paths],
                 frame.depth[rows],
