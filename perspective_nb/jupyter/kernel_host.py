@@ -2,11 +2,14 @@
 
 :class:`KernelHost` owns this kernel's :class:`~perspective_nb.server.Server`
 (every table the kernel hosts by name), an asyncio event loop on a daemon
-thread, and, when the Jupyter server published a hub (``PERSPECTIVE_NB_HUB_URL``
-and ``PERSPECTIVE_NB_HUB_SECRET`` in the environment), an outbound websocket
-to it. Browser requests arrive over that uplink and are answered on the
-host thread, so viewers stay live while a notebook cell runs. The kernel
-never listens on a port.
+thread, and, when the Jupyter server that started this kernel gave it hub
+credentials (``PERSPECTIVE_NB_HUB_URL``, ``PERSPECTIVE_NB_KERNEL_ID`` and
+this kernel's own ``PERSPECTIVE_NB_HUB_TOKEN`` in its environment), an
+outbound websocket to it. Browser requests arrive over that uplink and are
+answered on the host thread, so viewers stay live while a notebook cell
+runs. The kernel never listens on a port. When the hub cannot be reached
+the kernel says so (a log warning, and a :class:`HubUnreachableWarning`
+when a table is hosted meanwhile) and keeps retrying.
 
 Must not import jupyter_server, ipywidgets or IPython (the widget and the
 magics build on this module, not the other way round).
@@ -20,7 +23,9 @@ import logging
 import os
 import re
 import threading
+import urllib.parse
 import uuid
+import warnings
 from typing import Any
 
 from tornado.httpclient import HTTPRequest
@@ -31,15 +36,16 @@ from ..server import Server
 from .hub import NameClashError
 from .uplink_frames import (
     ENV_HUB_URL,
-    ENV_SECRET,
-    SECRET_HEADER,
+    ENV_KERNEL_ID,
+    ENV_TOKEN,
+    TOKEN_HEADER,
     decode_control,
     encode_control,
     pack_frame,
     unpack_frame,
 )
 
-__all__ = ["KernelHost", "current_host", "stop_host", "table"]
+__all__ = ["HubUnreachableWarning", "KernelHost", "current_host", "stop_host", "table"]
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,14 @@ RECONNECT_FIRST = 0.2
 RECONNECT_MAX = 10.0
 
 
+class HubUnreachableWarning(UserWarning):
+    """A table was hosted while the Jupyter server's hub was out of reach."""
+
+
 def _kernel_id() -> str:
-    """This kernel's Jupyter id (from its connection file name), else the pid."""
+    """This kernel's Jupyter id: as its token names it, else from its connection file."""
+    if os.environ.get(ENV_KERNEL_ID):
+        return os.environ[ENV_KERNEL_ID]
     try:
         from ipykernel.connect import get_connection_file
 
@@ -70,11 +82,11 @@ class KernelHost:
 
     Parameters
     ----------
-    hub_url, secret : str, optional
-        Where the hub listens for kernels and the secret it expects. Default:
-        the environment the Jupyter server's extension published.
+    hub_url, token : str, optional
+        Where the hub listens for kernels, and this kernel's token. Default:
+        what the Jupyter server put in this kernel's environment.
     kernel_id : str, optional
-        How the hub names this kernel (default: the Jupyter kernel id).
+        The kernel id the token was issued for (default: this kernel's id).
 
     Examples
     --------
@@ -87,10 +99,10 @@ class KernelHost:
     """
 
     def __init__(
-        self, hub_url: str | None = None, secret: str | None = None, kernel_id: str | None = None
+        self, hub_url: str | None = None, token: str | None = None, kernel_id: str | None = None
     ) -> None:
         self.hub_url = os.environ.get(ENV_HUB_URL, "") if hub_url is None else hub_url
-        self._secret = os.environ.get(ENV_SECRET, "") if secret is None else secret
+        self._token = os.environ.get(ENV_TOKEN, "") if token is None else token
         self.kernel_id = kernel_id or _kernel_id()
         self.server = Server()
         self.client = self.server.new_local_client()
@@ -106,6 +118,7 @@ class KernelHost:
         self._lock = threading.Lock()
         self._listener: int | None = None
         self._reader: asyncio.Future | None = None
+        self._reconnecting: asyncio.Future | None = None
         self._stopping = False
 
     # --- lifecycle --------------------------------------------------------
@@ -124,10 +137,12 @@ class KernelHost:
             except Exception as exc:
                 log.warning(
                     "perspective_nb: could not reach the Jupyter server's hub at %s (%s); "
-                    "widgets will carry their data over the comm instead.",
+                    "tables stay in this kernel and widgets carry their data over the comm "
+                    "until it answers (retrying in the background).",
                     self.hub_url,
-                    exc,
+                    _reason(exc),
                 )
+                self._loop.call_soon_threadsafe(self._start_reconnecting)
 
     def stop(self) -> None:
         """Close the uplink and every session, and end the host thread."""
@@ -160,6 +175,15 @@ class KernelHost:
             When another kernel already hosts a table called ``name``.
         """
         name = name or f"table-{uuid.uuid4().hex[:8]}"
+        if self.hub_url and not self.connected:
+            warnings.warn(
+                f"table {name!r} is hosted only in this kernel for now: the Jupyter server's "
+                f"hub at {self.hub_url} is not reachable. Browsers will see it once the kernel "
+                "reconnects (it retries in the background); restart the kernel if the "
+                "server was restarted on another port.",
+                HubUnreachableWarning,
+                stacklevel=3,
+            )
         if name in self.server.get_hosted_table_names():
             return self._rehost(name, data)
         self.reserve(name, index=index, limit=limit)
@@ -246,8 +270,8 @@ class KernelHost:
 
     # --- uplink (runs on the host loop) -------------------------------------
     async def _connect(self) -> None:
-        url = f"{self.hub_url}?kernel_id={self.kernel_id}"
-        request = HTTPRequest(url, headers={SECRET_HEADER: self._secret})
+        url = f"{self.hub_url}?{urllib.parse.urlencode({'kernel_id': self.kernel_id})}"
+        request = HTTPRequest(url, headers={TOKEN_HEADER: self._token})
         self._ws = await websocket_connect(request, max_message_size=1 << 30)
         self._reader = asyncio.ensure_future(self._read())
         for name in self.server.get_hosted_table_names():
@@ -257,6 +281,8 @@ class KernelHost:
 
     async def _disconnect(self) -> None:
         self._stopping = True  # a deliberate close: no reconnect
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
         for session in self._sessions.values():
             session.close()
         self._sessions.clear()
@@ -289,10 +315,15 @@ class KernelHost:
             for session in self._sessions.values():
                 session.close()
             self._sessions.clear()
-            self._loop.create_task(self._reconnect())
+            self._start_reconnecting()
+
+    def _start_reconnecting(self) -> None:
+        if not self._stopping and (self._reconnecting is None or self._reconnecting.done()):
+            self._reconnecting = self._loop.create_task(self._reconnect())
 
     async def _reconnect(self) -> None:
         delay = RECONNECT_FIRST
+        warned = False
         while not self._stopping:
             await asyncio.sleep(delay)
             if self._stopping:
@@ -302,7 +333,18 @@ class KernelHost:
             try:
                 await self._connect()
             except Exception as exc:  # any failure to reach the hub: retry later
-                log.debug("perspective_nb: hub not reachable yet (%s)", exc)
+                if not warned:
+                    # Once per outage: the user should know browsers cannot
+                    # see this kernel's tables, not only the debug log.
+                    log.warning(
+                        "perspective_nb: cannot reach the Jupyter server's hub at %s (%s); "
+                        "tables hosted in this kernel are not visible to browsers until it "
+                        "reconnects (retrying every %g s at most).",
+                        self.hub_url,
+                        _reason(exc),
+                        RECONNECT_MAX,
+                    )
+                    warned = True
                 delay = min(delay * 2, RECONNECT_MAX)
             else:
                 log.info("perspective_nb: reconnected to the hub at %s", self.hub_url)
@@ -346,6 +388,17 @@ class KernelHost:
 
         if not self._loop.is_closed():
             self._loop.call_soon_threadsafe(write)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why the hub refused or could not be reached, with the fix when known."""
+    if getattr(exc, "code", None) == 403:
+        return (
+            "the hub refused this kernel's token: the Jupyter server was restarted with a "
+            "new key (another port or root directory, or its runtime directory was cleared), "
+            "or this kernel was not started by it; restart the kernel from that server"
+        )
+    return str(exc) or type(exc).__name__
 
 
 _HOST: KernelHost | None = None

@@ -195,3 +195,34 @@ async def test_removing_a_hosted_tables_subscription_stops_updates(fake_kernel, 
     # the next message is the answer to this request, not a subscription update
     response = await b.ask(get_hosted_tables_req={})
     assert [t.entity_id for t in response.get_hosted_tables_resp.table_infos] == ["quiet"]
+
+
+async def test_kernel_death_ends_open_subscriptions(fake_kernel, browser, hub):
+    kernel = await fake_kernel("k1")
+    await kernel.control("register", name="a")
+    b = await browser()
+    b.send("a", table_make_view_req={"view_id": "v"})
+    session, request = await kernel.next_request()
+    made = pb.Response(msg_id=request.msg_id, entity_id="a")
+    made.table_make_view_resp.view_id = "v"
+    kernel.reply(session, made)
+    await b.receive()
+    streams = {
+        b.send("v", view_on_update_req={}): "server_error",
+        b.send("a", table_on_delete_req={}): "table_on_delete_resp",
+        b.send("v", view_on_delete_req={}): "view_on_delete_resp",
+    }
+    for _ in streams:
+        await kernel.next_request()
+    kernel.close()
+    ended = {}
+    for _ in streams:
+        response = await b.receive()
+        ended[response.msg_id] = response
+    assert {m: r.WhichOneof("client_resp") for m, r in ended.items()} == streams
+    on_update = next(r for r in ended.values() if r.HasField("server_error"))
+    assert "k1 disconnected" in on_update.server_error.message
+    # the view went with its kernel: its id answers a clear error, then is free again
+    assert "v" not in hub.views
+    gone = await b.ask("v", view_dimensions_req={})
+    assert "'v'" in gone.server_error.message

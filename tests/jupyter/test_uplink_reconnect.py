@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from perspective_nb.jupyter.extension import hub_uplink_url
+from perspective_nb.jupyter.hub_keys import kernel_token
 from perspective_nb.jupyter.kernel_host import KernelHost
 
 
@@ -17,9 +18,10 @@ async def _until(predicate, timeout: float = 30.0) -> None:
 
 
 async def test_dropped_uplink_reconnects_and_registers_again(
-    jp_serverapp, http_server_client, hub, hub_secret
+    jp_serverapp, http_server_client, hub, hub_key
 ):
-    host = KernelHost(hub_uplink_url(jp_serverapp), hub_secret, kernel_id="k-reconnect")
+    token = kernel_token(hub_key, "k-reconnect")
+    host = KernelHost(hub_uplink_url(jp_serverapp), token, kernel_id="k-reconnect")
     # The host blocks while it talks to the hub, which runs on this loop.
     await asyncio.to_thread(host.start)
     try:
