@@ -39,6 +39,7 @@ __all__ = [
     "KernelUplinkHandler",
     "TablesApiHandler",
     "ViewPageHandler",
+    "script_json",
 ]
 
 
@@ -186,6 +187,22 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
+# Characters that could end or re-open markup around JSON inside <script>
+# ("</script>", "<!--") or end a JavaScript string literal (U+2028/2029).
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to embed in a ``<script>`` element.
+
+    >>> script_json({"t": "</script><!--"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    """
+    return json.dumps(value).translate(_SCRIPT_ESCAPES)
+
+
 class ViewPageHandler(_HubMixin, JupyterHandler):
     """``/perspective/view/<name>``: a full-page viewer of one hosted table."""
 
@@ -197,8 +214,7 @@ class ViewPageHandler(_HubMixin, JupyterHandler):
             "ws": f"{base}/perspective/ws",
             "hosted": name in self.hub.names,
         }
-        # The JSON sits in a <script> element: keep "</" out of it.
-        payload = json.dumps(config).replace("</", "<\\/")
+        payload = script_json(config)
         self.finish(
             _PAGE.format(
                 title=xhtml_escape(name),

@@ -8,6 +8,9 @@ ipykernels.
 from __future__ import annotations
 
 import json
+import re
+
+import pytest
 
 from perspective_nb.protocol import pb
 
@@ -195,6 +198,24 @@ async def test_removing_a_hosted_tables_subscription_stops_updates(fake_kernel, 
     # the next message is the answer to this request, not a subscription update
     response = await b.ask(get_hosted_tables_req={})
     assert [t.entity_id for t in response.get_hosted_tables_resp.table_infos] == ["quiet"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["<!--<script>", "</script><script>alert(1)</script>", "a & b > c", "line\u2028sep\u2029"],
+)
+async def test_view_page_embeds_any_table_name_safely(jp_fetch, name):
+    response = await jp_fetch("perspective", "view", name)  # jp_fetch quotes it
+    body = response.body.decode()
+    match = re.search(
+        r'<script type="application/json" id="perspective-nb-page">(.*?)</script>', body, re.S
+    )
+    assert match, "the page config block is missing or was cut short"
+    embedded = match.group(1)
+    # nothing inside the script element can close it or open a comment
+    assert not set("<>&\u2028\u2029") & set(embedded)
+    assert json.loads(embedded)["table"] == name
+    assert body.count("</script>") == 2  # the config block and the page script
 
 
 async def test_kernel_death_ends_open_subscriptions(fake_kernel, browser, hub):
