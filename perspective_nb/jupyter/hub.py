@@ -24,7 +24,8 @@ import asyncio
 import inspect
 import itertools
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 from ..errors import PerspectiveError
 from ..protocol import pb
@@ -45,11 +46,16 @@ def _run(result: Any) -> None:
         future.add_done_callback(_PENDING.discard)
 
 
-class ViewRecord(NamedTuple):
+@dataclass
+class ViewRecord:
     """Who made a view (only that browser session may use it) and where it lives."""
 
     session: int
-    link: KernelLink
+    #: The kernel holding the view; None while its table's kernel is gone.
+    link: KernelLink | None
+    table: str
+    #: The ``table_make_view`` request, replayed to re-create the view.
+    make_view: bytes
 
 
 class BrowserSession:
@@ -94,16 +100,36 @@ class BrowserSession:
         if kind in ("get_features_req", "server_system_info_req") and self._local is not None:
             _run(self._local.handle_request(data))
             return
+        record = self.hub.views.get(request.entity_id)
+        if record is not None and record.session == self.number and record.link is None:
+            self._orphaned(request, record)
+            return
         link = self.hub.route(self.number, request.entity_id)
         if link is None:
             self._refuse(request, self.hub.not_found(request))
             return
         if kind == "table_make_view_req":
-            refusal = self.hub.claim_view(request.table_make_view_req.view_id, self.number, link)
+            view = ViewRecord(self.number, link, request.entity_id, data)
+            refusal = self.hub.claim_view(request.table_make_view_req.view_id, view)
             if refusal:
                 self._refuse(request, refusal)
                 return
         link.forward(self, request, data)
+
+    def _orphaned(self, request: pb.Request, record: ViewRecord) -> None:
+        """A request on a view whose kernel is gone (it re-attaches when re-hosted)."""
+        if request.WhichOneof("client_req") == "view_delete_req":
+            del self.hub.views[request.entity_id]
+            response = pb.Response(msg_id=request.msg_id, entity_id=request.entity_id)
+            response.view_delete_resp.SetInParent()
+            self.send(response.SerializeToString())
+            return
+        self._refuse(
+            request,
+            f"View {request.entity_id!r} lost its kernel: table {record.table!r} is not hosted "
+            f"right now. The view comes back when {record.table!r} is hosted again "
+            "(re-run the cell that hosts it), or make a new view then.",
+        )
 
     def _refuse(self, request: pb.Request, message: str) -> None:
         self.send(error_response(request.msg_id, request.entity_id, message))
@@ -162,8 +188,8 @@ class Hub:
             return record.link
         return self.names.get(entity_id)
 
-    def claim_view(self, view_id: str, session: int, link: KernelLink) -> str | None:
-        """Reserve ``view_id`` for ``session``; the reason why not, if refused."""
+    def claim_view(self, view_id: str, record: ViewRecord) -> str | None:
+        """Reserve ``view_id`` for ``record.session``; the reason why not, if refused."""
         if not view_id:
             return "table_make_view needs a view_id; the Perspective client picks one."
         if view_id in self.views or view_id in self.names:
@@ -171,7 +197,7 @@ class Hub:
                 f"View id {view_id!r} is already in use; make the view under a fresh id "
                 "(the Perspective client does so when left to choose)."
             )
-        self.views[view_id] = ViewRecord(session, link)
+        self.views[view_id] = record
         return None
 
     def release_view(self, view_id: str, session: int) -> None:
@@ -195,22 +221,36 @@ class Hub:
         released = [name for name, owner in self.names.items() if owner is link]
         for name in released:
             del self.names[name]
-        for view_id in [v for v, record in self.views.items() if record.link is link]:
-            del self.views[view_id]
+        for record in self.views.values():
+            if record.link is link:
+                record.link = None  # kept, to re-attach when the table is back
         if released:
             self._hosted_changed()
 
     def register(self, link: KernelLink, name: str, info: dict[str, Any]) -> None:
-        """Host ``name`` on ``link``'s kernel; raise :class:`NameClashError` if taken."""
+        """Host ``name`` on ``link``'s kernel; raise :class:`NameClashError` if taken.
+
+        ``info["ready"]`` is false while the kernel only reserved the name
+        (its table does not exist yet): browsers see the name, and views of
+        it re-attach, once the kernel registers it ready.
+        """
         owner = self.names.get(name)
         if owner is not None and owner is not link:
             raise NameClashError(
                 f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
                 f"pick another name, or delete that table in its kernel first."
             )
+        previous = link.names.get(name, {})
+        info = {**info, "ready": bool(info.get("ready", True) or previous.get("ready"))}
         self.names[name] = link
         link.names[name] = info
+        if not info["ready"]:
+            return
         self._hosted_changed()
+        for view_id, record in self.views.items():
+            if record.link is None and record.table == name:
+                record.link = link
+                link.replay_view(record.session, view_id, record.make_view)
 
     def unregister(self, link: KernelLink, name: str) -> None:
         """Stop hosting ``name`` (only its own kernel can release it)."""
@@ -220,11 +260,15 @@ class Hub:
             self._hosted_changed()
 
     # --- answers ----------------------------------------------------------
+    def hosted(self) -> list[str]:
+        """Names whose tables exist (not only reserved), sorted."""
+        return sorted(n for n, link in self.names.items() if link.names[n].get("ready", True))
+
     def hosted_tables_response(self, msg_id: int) -> bytes:
         response = pb.Response(msg_id=msg_id)
         infos = response.get_hosted_tables_resp.table_infos
         response.get_hosted_tables_resp.SetInParent()
-        for name in sorted(self.names):
+        for name in self.hosted():
             info = self.names[name].names.get(name, {})
             entry = infos.add(entity_id=name)
             if info.get("index") is not None:
@@ -234,7 +278,7 @@ class Hub:
         return response.SerializeToString()
 
     def not_found(self, request: pb.Request) -> str:
-        hosted = ", ".join(repr(n) for n in sorted(self.names)) or "none"
+        hosted = ", ".join(repr(n) for n in self.hosted()) or "none"
         return (
             f"No table or view {request.entity_id!r} is hosted (hosted tables: {hosted}); "
             "host it from a kernel with perspective_nb.table(data, name=...)."
@@ -250,7 +294,7 @@ class Hub:
         from ..protocol import column_type_name
 
         tables = []
-        for name in sorted(self.names):
+        for name in self.hosted():
             link = self.names[name]
             entry: dict[str, Any] = {"name": name, "kernel": link.kernel_id}
             try:

@@ -169,10 +169,12 @@ class KernelHost:
             return self._rehost(name, data)
         self.reserve(name, index=index, limit=limit)
         try:
-            return self.client.table(data, name=name, index=index, limit=limit)
+            hosted = self.client.table(data, name=name, index=index, limit=limit)
         except BaseException:
             self.release(name)
             raise
+        self._announce(name)
+        return hosted
 
     def _rehost(self, name: str, data: Any) -> Any:
         """Re-running a cell that hosts ``name``: swap the data in place.
@@ -197,7 +199,11 @@ class KernelHost:
         return self.table(data, name=name)
 
     def reserve(self, name: str, index: str | None = None, limit: int | None = None) -> None:
-        """Claim ``name`` in the hub (no-op without one); raise on a clash."""
+        """Claim ``name`` in the hub before its table exists (no-op without a hub).
+
+        Browsers see the name once :meth:`table` announces it; raises
+        :class:`NameClashError` when another kernel hosts it.
+        """
         with self._lock:
             self._options[name] = {"index": index, "limit": limit}
         if self.uplink is None or not self.uplink.connected:
@@ -206,7 +212,8 @@ class KernelHost:
             if name in self._registered:
                 return
         reply = self._call(
-            self.uplink.control("register", name=name, index=index, limit=limit), HUB_TIMEOUT
+            self.uplink.control("register", name=name, index=index, limit=limit, reserve=True),
+            HUB_TIMEOUT,
         )
         if not reply.get("ok"):
             with self._lock:
@@ -214,6 +221,14 @@ class KernelHost:
             raise NameClashError(reply.get("error") or f"the hub refused table name {name!r}")
         with self._lock:
             self._registered.add(name)
+
+    def _announce(self, name: str) -> None:
+        """The reserved ``name`` now has its table: browsers may open it."""
+        with self._lock:
+            if name not in self._registered or self.uplink is None:
+                return
+            options = self._options.get(name, {})
+        self.uplink.post(encode_control("register", name=name, **options))
 
     def release(self, name: str) -> None:
         """Give ``name`` back to the hub."""

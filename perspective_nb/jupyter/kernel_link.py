@@ -98,6 +98,10 @@ class KernelLink:
         self._streams: dict[tuple[int, int], _Pending] = {}
         self._hub_waiters: dict[int, asyncio.Future] = {}
         self._hub_ids = itertools.count(1)
+        # Message ids of the hub's own requests on a browser's session (view
+        # re-attachment): counted down from the top of the uint32 range, far
+        # from the ids browser clients count up from.
+        self._replay_ids = itertools.count(2**32 - 1, -1)
         self._sessions: set[int] = set()
 
     # --- browser -> kernel ------------------------------------------------
@@ -126,6 +130,18 @@ class KernelLink:
         if number in self._sessions:
             self._sessions.discard(number)
             self._send_text(encode_control("close", session=number))
+
+    def replay_view(self, number: int, view_id: str, make_view: bytes) -> None:
+        """Re-create browser session ``number``'s view on this kernel.
+
+        The kernel's reply goes to the hub, not the browser (which had its
+        answer when the view was first made); a refusal forgets the view.
+        """
+        request = pb.Request.FromString(make_view)
+        request.msg_id = next(self._replay_ids)
+        self._pending[(number, request.msg_id)] = _Pending("reattach", request.entity_id, view_id)
+        self._sessions.add(number)
+        self._send_binary(pack_frame(number, request.SerializeToString()))
 
     async def query(self, request: pb.Request, timeout: float = 10.0) -> pb.Response:
         """Ask the kernel one request on the hub's own session; await the reply."""
@@ -162,6 +178,8 @@ class KernelLink:
         entry = self._pending.pop(key, None)
         if entry is not None:
             self._settle(number, entry, failed)
+            if entry.kind == "reattach":
+                return
         elif key in self._streams:
             if failed:  # the kernel refused the subscription: it ends here
                 del self._streams[key]
@@ -176,7 +194,7 @@ class KernelLink:
 
     def _settle(self, number: int, entry: _Pending, failed: bool) -> None:
         """Bookkeeping once a request has its reply."""
-        if entry.kind == "table_make_view_req" and failed:
+        if entry.kind in ("table_make_view_req", "reattach") and failed:
             self.hub.release_view(str(entry.target), number)
         elif entry.kind == "view_delete_req" and not failed:
             self.hub.release_view(entry.entity_id, number)
@@ -201,7 +219,11 @@ class KernelLink:
         try:
             registration = parse_registration(message)
             if op == "register":
-                info = {"index": registration.index, "limit": registration.limit}
+                info = {
+                    "index": registration.index,
+                    "limit": registration.limit,
+                    "ready": not registration.reserve,
+                }
                 self.hub.register(self, registration.name, info)
             else:
                 self.hub.unregister(self, registration.name)

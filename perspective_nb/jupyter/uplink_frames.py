@@ -66,6 +66,8 @@ class Registration(NamedTuple):
     name: str
     index: str | None
     limit: int | None
+    #: Only claims the name: the table does not exist in the kernel yet.
+    reserve: bool = False
 
 
 def pack_frame(session: int, payload: bytes) -> bytes:
@@ -124,7 +126,7 @@ def parse_registration(message: dict[str, Any]) -> Registration:
     Examples
     --------
     >>> parse_registration({"op": "register", "name": "t", "limit": 10})
-    Registration(name='t', index=None, limit=10)
+    Registration(name='t', index=None, limit=10, reserve=False)
     """
     name = message.get("name")
     if not isinstance(name, str) or not 0 < len(name) <= _MAX_NAME:
@@ -143,7 +145,10 @@ def parse_registration(message: dict[str, Any]) -> Registration:
             f"limit of table {name!r} must be a whole number of rows from 1 to {_MAX_LIMIT} "
             f"or None, got {str(limit)[:80]!r}"
         )
-    return Registration(name, index, limit)
+    reserve = message.get("reserve", False)
+    if not isinstance(reserve, bool):
+        raise ProtocolError(f"'reserve' of table {name!r} must be true or false, got {reserve!r}")
+    return Registration(name, index, limit, reserve)
 
 
 def check_kernel_id(kernel_id: str) -> str:

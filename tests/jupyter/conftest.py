@@ -90,13 +90,17 @@ class FakeKernel:
     def __init__(self, ws):
         self.ws = ws
         self._rid = 0
+        self._frames = []  # requests that arrived while awaiting a control reply
 
     async def control(self, op, **fields):
         self._rid += 1
         self.ws.write_message(json.dumps({"op": op, "rid": self._rid, **fields}))
         while True:
             message = await asyncio.wait_for(self.ws.read_message(), WAIT)
-            assert isinstance(message, str), "expected a control reply"
+            assert message is not None, "uplink closed"
+            if isinstance(message, bytes):
+                self._frames.append(message)
+                continue
             reply = json.loads(message)
             if reply.get("rid") == self._rid:
                 return reply
@@ -104,7 +108,10 @@ class FakeKernel:
     async def next_request(self):
         """The next (session, Request) the hub forwards to this kernel."""
         while True:
-            message = await asyncio.wait_for(self.ws.read_message(), WAIT)
+            if self._frames:
+                message = self._frames.pop(0)
+            else:
+                message = await asyncio.wait_for(self.ws.read_message(), WAIT)
             assert message is not None, "uplink closed"
             if isinstance(message, bytes):
                 session, payload = unpack_frame(message)

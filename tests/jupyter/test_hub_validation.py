@@ -41,6 +41,7 @@ async def _closed(kernel) -> bool:
         ({"name": ""}, "table name"),
         ({"name": "x" * 5000}, "table name"),
         ({}, "table name"),
+        ({"name": "t", "reserve": "yes"}, "reserve"),
     ],
 )
 async def test_bad_registration_is_refused_and_browsers_carry_on(
