@@ -142,7 +142,8 @@ class KernelUplinkHandler(_HubMixin, WebSocketHandler):
         """Close this uplink (and only it); the kernel reconnects afresh."""
         _log.warning("perspective uplink from kernel %s closed: %s", link.kernel_id, reason)
         self.on_close()  # release its names now, not when the close completes
-        self.close(1008, reason[:120])
+        # A close reason is at most 123 bytes of UTF-8.
+        self.close(1008, reason.encode()[:120].decode(errors="ignore"))
 
     def on_close(self) -> None:
         if self.link is not None:
