@@ -196,7 +196,9 @@ class KernelLink:
         """Bookkeeping once a request has its reply."""
         if entry.kind in ("table_make_view_req", "reattach") and failed:
             self.hub.release_view(str(entry.target), number)
-        elif entry.kind == "view_delete_req" and not failed:
+        elif entry.kind == "view_delete_req":
+            # Even a failed delete frees the id: the kernel has no such view
+            # (it would refuse a make_view reusing a live one anyway).
             self.hub.release_view(entry.entity_id, number)
             for key in [k for k, s in self._streams.items() if k[0] == number]:
                 if self._streams[key].entity_id == entry.entity_id:
