@@ -1,10 +1,14 @@
 """The Jupyter server extension: mounts the hub under ``<base_url>/perspective/``.
 
-The load hook creates the :class:`~perspective_nb.jupyter.hub.Hub`, a random
-per-server secret and the routes; the (async) start hook, which is the
-first place the server's real bound port is known, publishes the uplink URL
-and the secret in ``os.environ`` so every kernel the server starts from then
-on inherits them and can connect back.
+The load hook creates the :class:`~perspective_nb.jupyter.hub.Hub`, the
+hub key (:mod:`.hub_keys`) and the routes, and makes the server's kernel
+manager hand every kernel it starts its own uplink token: the hub URL, the
+kernel's id and ``HMAC(hub key, kernel id)`` go into *that kernel's*
+environment only. Nothing is put in ``os.environ``, so terminals and other
+children of the server hold no credential, and no kernel holds another's.
+The (async) start hook, the first place the real bound port is known, fixes
+the URL and the key (kept in the runtime directory per root and port, so a
+restarted server accepts the kernels it left running).
 
 This module must not import IPython or ipywidgets (the server process has
 no kernel).
@@ -17,16 +21,24 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from jupyter_core.paths import jupyter_path
+from jupyter_core.paths import jupyter_path, jupyter_runtime_dir
 from jupyter_server.utils import url_path_join
 from tornado import web
 
 from ..server import Server
 from .handlers import BrowserSocketHandler, KernelUplinkHandler, TablesApiHandler, ViewPageHandler
 from .hub import Hub
-from .uplink_frames import ENV_HUB_URL, ENV_SECRET
+from .hub_keys import hub_key, kernel_token
+from .uplink_frames import ENV_HUB_URL, ENV_KERNEL_ID, ENV_TOKEN
 
-__all__ = ["hub_uplink_url", "load_extension", "publish_hub_env", "start_extension"]
+__all__ = [
+    "hub_uplink_url",
+    "install_kernel_env",
+    "kernel_env",
+    "load_extension",
+    "publish_hub",
+    "start_extension",
+]
 
 LAB_EXTENSION_NAME = "perspective-nb-labextension"
 
@@ -62,15 +74,60 @@ def hub_uplink_url(serverapp: Any) -> str | None:
     return f"{scheme}://{host}:{serverapp.port}{path}"
 
 
-def publish_hub_env(serverapp: Any) -> None:
-    """Put the uplink URL and secret where kernels started later find them."""
-    url = hub_uplink_url(serverapp)
-    if url is None:
-        os.environ.pop(ENV_HUB_URL, None)
-        os.environ.pop(ENV_SECRET, None)
-        return
-    os.environ[ENV_HUB_URL] = url
-    os.environ[ENV_SECRET] = serverapp.web_app.settings["perspective_secret"]
+def publish_hub(serverapp: Any, *, persistent: bool = True) -> None:
+    """Fix the uplink URL and the hub key for the server's current port.
+
+    ``persistent=False`` (the load hook, when the port may still change)
+    uses a throwaway key rather than one saved under a port that is not ours.
+    """
+    settings = serverapp.web_app.settings
+    settings["perspective_hub_url"] = hub_uplink_url(serverapp)
+    if persistent:
+        runtime_dir = getattr(serverapp, "runtime_dir", "") or jupyter_runtime_dir()
+        key = hub_key(runtime_dir, serverapp.root_dir, serverapp.port)
+    else:
+        key = secrets.token_bytes(32)
+    settings["perspective_hub_key"] = key
+
+
+def kernel_env(settings: dict[str, Any], kernel_id: str) -> dict[str, str]:
+    """The environment variables that let kernel ``kernel_id`` reach the hub.
+
+    Empty when kernels cannot reach it (a unix-socket server).
+    """
+    url = settings.get("perspective_hub_url")
+    if not url:
+        return {}
+    return {
+        ENV_HUB_URL: url,
+        ENV_KERNEL_ID: kernel_id,
+        ENV_TOKEN: kernel_token(settings["perspective_hub_key"], kernel_id),
+    }
+
+
+def install_kernel_env(serverapp: Any) -> None:
+    """Give each kernel the server starts its own hub credentials.
+
+    ``MultiKernelManager.pre_start_kernel(kernel_name, kwargs)`` is the one
+    step where the new kernel's id is known and its launch ``kwargs`` (which
+    carry ``env``, kept for restarts) can still change; it is wrapped on this
+    server's kernel manager instance only.
+    """
+    manager = serverapp.kernel_manager
+    settings = serverapp.web_app.settings
+    original = manager.pre_start_kernel
+
+    def pre_start_kernel(kernel_name: str | None, kwargs: dict[str, Any]) -> Any:
+        km, name, kernel_id = original(kernel_name, kwargs)
+        env = dict(kwargs.get("env") or os.environ)
+        # Never pass on credentials this server inherited from another one.
+        for variable in (ENV_HUB_URL, ENV_KERNEL_ID, ENV_TOKEN):
+            env.pop(variable, None)
+        env.update(kernel_env(settings, kernel_id))
+        kwargs["env"] = env
+        return km, name, kernel_id
+
+    manager.pre_start_kernel = pre_start_kernel
 
 
 def load_extension(serverapp: Any) -> None:
@@ -79,7 +136,6 @@ def load_extension(serverapp: Any) -> None:
     # An engine server hosting no tables answers get_features, so browsers see
     # exactly what the kernels' engines support.
     web_app.settings["perspective_hub"] = Hub(Server())
-    web_app.settings["perspective_secret"] = secrets.token_urlsafe(32)
     base = url_path_join(web_app.settings["base_url"], "perspective")
     routes: list[tuple[Any, ...]] = [
         (url_path_join(base, "ws"), BrowserSocketHandler),
@@ -93,12 +149,13 @@ def load_extension(serverapp: Any) -> None:
             (url_path_join(base, "static", "(.*)"), web.StaticFileHandler, {"path": str(assets)})
         )
     web_app.add_handlers(".*$", routes)
-    # Provisional: correct whenever the port was fixed up front; the start
-    # hook re-publishes once the real bound port is known.
-    publish_hub_env(serverapp)
+    # Provisional (the port may still change): the start hook publishes the
+    # real URL and the saved key once the server listens.
+    publish_hub(serverapp, persistent=False)
+    install_kernel_env(serverapp)
     serverapp.log.info("perspective_nb hub mounted at %s", base)
 
 
 async def start_extension(serverapp: Any) -> None:
-    """Publish the hub's real URL for kernels (the server's start hook)."""
-    publish_hub_env(serverapp)
+    """Publish the hub's real URL and key for kernels (the server's start hook)."""
+    publish_hub(serverapp)

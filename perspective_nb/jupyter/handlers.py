@@ -4,7 +4,7 @@ Thin adapters over :class:`~perspective_nb.jupyter.hub.Hub` (held in the
 tornado settings as ``perspective_hub``):
 
 - ``ws``: browser websocket, Jupyter-authenticated, the unchanged protocol;
-- ``kernel``: kernel uplink, accepts only the per-server secret;
+- ``kernel``: kernel uplink, accepts only a kernel's own token (:mod:`.hub_keys`);
 - ``view/<name>``: a full-page viewer of one hosted table;
 - ``api/tables``: JSON list of hosted tables;
 - ``static/<path>``: the full-page viewer's script and wasm.
@@ -15,7 +15,6 @@ This module must not import IPython or ipywidgets.
 from __future__ import annotations
 
 import contextlib
-import hmac
 import json
 import logging
 from typing import Any
@@ -29,7 +28,9 @@ from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
 from ..errors import ProtocolError
 from .hub import BrowserSession, Hub, KernelLink
-from .uplink_frames import SECRET_HEADER, decode_control
+from .hub_keys import check_kernel_token
+from .kernel_link import error_response
+from .uplink_frames import TOKEN_HEADER, check_kernel_id, decode_control
 
 _log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ __all__ = [
     "KernelUplinkHandler",
     "TablesApiHandler",
     "ViewPageHandler",
+    "script_json",
 ]
 
 
@@ -67,8 +69,14 @@ class BrowserSocketHandler(_HubMixin, WebSocketMixin, WebSocketHandler, JupyterH
             self.write_message(payload, binary=True)
 
     def on_message(self, message: str | bytes) -> None:
-        if self.session is not None and isinstance(message, bytes):
+        if self.session is None or not isinstance(message, bytes):
+            return
+        try:
             self.session.handle_request(message)
+        except Exception:
+            # A hub bug must cost one request, not this browser's connection.
+            _log.exception("perspective hub failed on a browser request")
+            self._send(error_response(0, "", "The hub failed on this request; see the server log."))
 
     def on_close(self) -> None:
         if self.session is not None:
@@ -77,7 +85,12 @@ class BrowserSocketHandler(_HubMixin, WebSocketMixin, WebSocketHandler, JupyterH
 
 
 class KernelUplinkHandler(_HubMixin, WebSocketHandler):
-    """``/perspective/kernel``: one kernel's uplink (secret-authenticated)."""
+    """``/perspective/kernel?kernel_id=<id>``: one kernel's uplink.
+
+    The upgrade request must carry the token the server issued to that
+    kernel id (``X-Perspective-Kernel-Token``). Anything malformed the kernel
+    sends afterwards closes this uplink, and only this one.
+    """
 
     link: KernelLink | None = None
 
@@ -88,14 +101,18 @@ class KernelUplinkHandler(_HubMixin, WebSocketHandler):
         return self.settings.get("perspective_max_message_size", 1 << 30)
 
     async def get(self, *args: Any, **kwargs: Any) -> None:
-        secret = self.settings["perspective_secret"]
-        offered = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(offered.encode(), secret.encode()):
-            raise web.HTTPError(403, "bad or missing kernel secret")
+        kernel_id = self.get_query_argument("kernel_id", "")
+        offered = self.request.headers.get(TOKEN_HEADER, "")
+        try:
+            check_kernel_id(kernel_id)
+        except ProtocolError as exc:
+            raise web.HTTPError(403, "bad kernel id") from exc
+        if not check_kernel_token(self.settings["perspective_hub_key"], kernel_id, offered):
+            raise web.HTTPError(403, "bad or missing kernel token")
         await super().get(*args, **kwargs)
 
     def open(self, *args: Any, **kwargs: Any) -> None:
-        kernel_id = self.get_query_argument("kernel_id", "unknown")
+        kernel_id = self.get_query_argument("kernel_id")
         self.link = self.hub.attach_kernel(kernel_id, self._send_binary, self._send_text)
 
     def _send_binary(self, frame: bytes) -> None:
@@ -107,16 +124,26 @@ class KernelUplinkHandler(_HubMixin, WebSocketHandler):
             self.write_message(text)
 
     def on_message(self, message: str | bytes) -> None:
-        if self.link is None:
+        link = self.link
+        if link is None:
             return
         try:
             if isinstance(message, bytes):
-                self.link.on_binary(message)
+                link.on_binary(message)
             else:
-                self.link.on_control(decode_control(message))
+                link.on_control(decode_control(message))
         except ProtocolError as exc:
-            # A confused kernel must not take the hub down; say why and go on.
-            _log.warning("perspective uplink from kernel %s: %s", self.link.kernel_id, exc)
+            self._drop(link, str(exc))
+        except Exception:
+            _log.exception("perspective uplink from kernel %s", link.kernel_id)
+            self._drop(link, "the hub failed on a message from this kernel")
+
+    def _drop(self, link: KernelLink, reason: str) -> None:
+        """Close this uplink (and only it); the kernel reconnects afresh."""
+        _log.warning("perspective uplink from kernel %s closed: %s", link.kernel_id, reason)
+        self.on_close()  # release its names now, not when the close completes
+        # A close reason is at most 123 bytes of UTF-8.
+        self.close(1008, reason.encode()[:120].decode(errors="ignore"))
 
     def on_close(self) -> None:
         if self.link is not None:
@@ -161,6 +188,22 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
+# Characters that could end or re-open markup around JSON inside <script>
+# ("</script>", "<!--") or end a JavaScript string literal (U+2028/2029).
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def script_json(value: Any) -> str:
+    """JSON safe to embed in a ``<script>`` element.
+
+    >>> script_json({"t": "</script><!--"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003c!--"}'
+    """
+    return json.dumps(value).translate(_SCRIPT_ESCAPES)
+
+
 class ViewPageHandler(_HubMixin, JupyterHandler):
     """``/perspective/view/<name>``: a full-page viewer of one hosted table."""
 
@@ -172,8 +215,7 @@ class ViewPageHandler(_HubMixin, JupyterHandler):
             "ws": f"{base}/perspective/ws",
             "hosted": name in self.hub.names,
         }
-        # The JSON sits in a <script> element: keep "</" out of it.
-        payload = json.dumps(config).replace("</", "<\\/")
+        payload = script_json(config)
         self.finish(
             _PAGE.format(
                 title=xhtml_escape(name),

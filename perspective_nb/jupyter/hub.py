@@ -8,6 +8,11 @@ hub answers ``get_hosted_tables`` (including 5.x's subscription) itself,
 and forwards every table or view request, unchanged, to the kernel hosting
 its entity, multiplexing browser sessions over each kernel's uplink.
 
+Views belong to the browser session that made them: a view id is unique
+across the hub (a ``table_make_view`` reusing one is refused before it
+reaches a kernel) and requests on a view are routed only from its maker's
+session, so one browser can neither read nor delete another's view.
+
 Everything runs on the Jupyter server's event loop; nothing here blocks.
 This module must not import tornado handlers, jupyter_server or IPython: the
 handlers are thin adapters over it.
@@ -19,28 +24,15 @@ import asyncio
 import inspect
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from ..errors import PerspectiveError, ProtocolError
+from ..errors import PerspectiveError
 from ..protocol import pb
-from .uplink_frames import HUB_SESSION, encode_control, pack_frame, unpack_frame
+from .kernel_link import KernelLink, NameClashError, error_response
+from .uplink_frames import HUB_SESSION
 
-__all__ = ["BrowserSession", "Hub", "KernelLink", "NameClashError"]
-
-# Requests that stay open after their first reply (the kernel answers them
-# again on every update): they are not "in flight" for kernel-death errors.
-_STREAMING = {"view_on_update_req", "table_on_delete_req", "view_on_delete_req"}
-
-
-class NameClashError(PerspectiveError, ValueError):
-    """A table name is already hosted by another kernel."""
-
-
-def _error_response(msg_id: int, entity_id: str, message: str) -> bytes:
-    response = pb.Response(msg_id=msg_id, entity_id=entity_id)
-    response.server_error.message = message
-    return response.SerializeToString()
-
+__all__ = ["BrowserSession", "Hub", "KernelLink", "NameClashError", "ViewRecord"]
 
 _PENDING: set[asyncio.Future] = set()
 
@@ -54,113 +46,16 @@ def _run(result: Any) -> None:
         future.add_done_callback(_PENDING.discard)
 
 
-class KernelLink:
-    """The hub's side of one kernel's uplink.
+@dataclass
+class ViewRecord:
+    """Who made a view (only that browser session may use it) and where it lives."""
 
-    Parameters
-    ----------
-    hub : Hub
-        The hub this kernel attaches to.
-    kernel_id : str
-        The Jupyter kernel id the kernel reported.
-    send_binary, send_text : callable
-        Write one binary / text frame to the uplink websocket.
-    """
-
-    def __init__(
-        self,
-        hub: Hub,
-        kernel_id: str,
-        send_binary: Callable[[bytes], None],
-        send_text: Callable[[str], None],
-    ) -> None:
-        self.hub = hub
-        self.kernel_id = kernel_id
-        self._send_binary = send_binary
-        self._send_text = send_text
-        self.names: dict[str, dict[str, Any]] = {}
-        self._in_flight: dict[tuple[int, int], str] = {}
-        self._hub_waiters: dict[int, asyncio.Future] = {}
-        self._hub_ids = itertools.count(1)
-        self._sessions: set[int] = set()
-
-    # --- browser -> kernel ------------------------------------------------
-    def forward(self, session: BrowserSession, request: pb.Request, data: bytes) -> None:
-        """Send a browser's request to this kernel, tagged with its session."""
-        kind = request.WhichOneof("client_req")
-        if kind not in _STREAMING:
-            self._in_flight[(session.number, request.msg_id)] = request.entity_id
-        self._sessions.add(session.number)
-        self._send_binary(pack_frame(session.number, data))
-
-    def close_session(self, number: int) -> None:
-        """Tell the kernel a browser session ended (it drops its views)."""
-        if number in self._sessions:
-            self._sessions.discard(number)
-            self._send_text(encode_control("close", session=number))
-
-    async def query(self, request: pb.Request, timeout: float = 10.0) -> pb.Response:
-        """Ask the kernel one request on the hub's own session; await the reply."""
-        request.msg_id = next(self._hub_ids)
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
-        self._hub_waiters[request.msg_id] = future
-        self._send_binary(pack_frame(HUB_SESSION, request.SerializeToString()))
-        try:
-            return await asyncio.wait_for(future, timeout)
-        finally:
-            self._hub_waiters.pop(request.msg_id, None)
-
-    # --- kernel -> hub ----------------------------------------------------
-    def on_binary(self, frame: bytes) -> None:
-        """A reply from the kernel: route it to the browser session (or hub)."""
-        number, payload = unpack_frame(frame)
-        if number == HUB_SESSION:
-            response = pb.Response.FromString(payload)
-            future = self._hub_waiters.get(response.msg_id)
-            if future is not None and not future.done():
-                future.set_result(response)
-            return
-        response = pb.Response.FromString(payload)
-        self._in_flight.pop((number, response.msg_id), None)
-        session = self.hub.sessions.get(number)
-        if session is not None:
-            session.send(payload)
-
-    def on_control(self, message: dict[str, Any]) -> None:
-        """A JSON control message from the kernel (register / unregister)."""
-        op = message["op"]
-        rid = message.get("rid")
-        if op == "register":
-            name = str(message.get("name", ""))
-            info = {"index": message.get("index"), "limit": message.get("limit")}
-            try:
-                self.hub.register(self, name, info)
-            except NameClashError as exc:
-                self._send_text(encode_control("reply", rid=rid, ok=False, error=str(exc)))
-                return
-            self._send_text(encode_control("reply", rid=rid, ok=True))
-        elif op == "unregister":
-            self.hub.unregister(self, str(message.get("name", "")))
-            if rid is not None:
-                self._send_text(encode_control("reply", rid=rid, ok=True))
-        else:
-            raise ProtocolError(f"unknown uplink control op {op!r}; expected register/unregister")
-
-    def on_close(self) -> None:
-        """The kernel died or disconnected: release its names, fail its requests."""
-        self.hub.detach_kernel(self)
-        message = (
-            f"Kernel {self.kernel_id} disconnected (it died, restarted or was shut down); "
-            "re-run the cell that hosts this table."
-        )
-        for (number, msg_id), entity_id in list(self._in_flight.items()):
-            session = self.hub.sessions.get(number)
-            if session is not None:
-                session.send(_error_response(msg_id, entity_id, message))
-        self._in_flight.clear()
-        for future in self._hub_waiters.values():
-            if not future.done():
-                future.set_exception(PerspectiveError(message))
+    session: int
+    #: The kernel holding the view; None while its table's kernel is gone.
+    link: KernelLink | None
+    table: str
+    #: The ``table_make_view`` request, replayed to re-create the view.
+    make_view: bytes
 
 
 class BrowserSession:
@@ -178,7 +73,6 @@ class BrowserSession:
         self.hub = hub
         self.number = number
         self.send = send
-        self.views: dict[str, KernelLink] = {}
         self.subscriptions: set[int] = set()
         self._local = hub.new_engine_session(send)
 
@@ -187,7 +81,7 @@ class BrowserSession:
         try:
             request = pb.Request.FromString(data)
         except Exception:  # protobuf raises DecodeError and friends
-            self.send(_error_response(0, "", "The hub received a malformed Perspective request."))
+            self.send(error_response(0, "", "The hub received a malformed Perspective request."))
             return
         kind = request.WhichOneof("client_req")
         if kind == "get_hosted_tables_req":
@@ -206,22 +100,46 @@ class BrowserSession:
         if kind in ("get_features_req", "server_system_info_req") and self._local is not None:
             _run(self._local.handle_request(data))
             return
-        link = self.hub.names.get(request.entity_id) or self.views.get(request.entity_id)
+        record = self.hub.views.get(request.entity_id)
+        if record is not None and record.session == self.number and record.link is None:
+            self._orphaned(request, record)
+            return
+        link = self.hub.route(self.number, request.entity_id)
         if link is None:
-            self.send(
-                _error_response(request.msg_id, request.entity_id, self.hub.not_found(request))
-            )
+            self._refuse(request, self.hub.not_found(request))
             return
         if kind == "table_make_view_req":
-            self.views[request.table_make_view_req.view_id] = link
+            view = ViewRecord(self.number, link, request.entity_id, data)
+            refusal = self.hub.claim_view(request.table_make_view_req.view_id, view)
+            if refusal:
+                self._refuse(request, refusal)
+                return
         link.forward(self, request, data)
-        if kind == "view_delete_req":
-            self.views.pop(request.entity_id, None)
+
+    def _orphaned(self, request: pb.Request, record: ViewRecord) -> None:
+        """A request on a view whose kernel is gone (it re-attaches when re-hosted)."""
+        if request.WhichOneof("client_req") == "view_delete_req":
+            del self.hub.views[request.entity_id]
+            response = pb.Response(msg_id=request.msg_id, entity_id=request.entity_id)
+            response.view_delete_resp.SetInParent()
+            self.send(response.SerializeToString())
+            return
+        self._refuse(
+            request,
+            f"View {request.entity_id!r} lost its kernel: table {record.table!r} is not hosted "
+            f"right now. The view comes back when {record.table!r} is hosted again "
+            "(re-run the cell that hosts it), or make a new view then.",
+        )
+
+    def _refuse(self, request: pb.Request, message: str) -> None:
+        self.send(error_response(request.msg_id, request.entity_id, message))
 
     def close(self) -> None:
         """The browser went away: close its sessions in every kernel."""
         self.hub.sessions.pop(self.number, None)
-        for link in self.hub.kernels.values():
+        for view_id in [v for v, record in self.hub.views.items() if record.session == self.number]:
+            del self.hub.views[view_id]
+        for link in list(self.hub.kernels.values()):
             link.close_session(self.number)
         if self._local is not None:
             self._local.close()
@@ -241,6 +159,9 @@ class Hub:
         self.kernels: dict[int, KernelLink] = {}
         self.names: dict[str, KernelLink] = {}
         self.sessions: dict[int, BrowserSession] = {}
+        # Every view a browser made through the hub, by view id: ids are
+        # unique across sessions, and only the maker may use its view.
+        self.views: dict[str, ViewRecord] = {}
         self._engine_server = engine_server
         self._numbers = itertools.count(HUB_SESSION + 1)
 
@@ -255,6 +176,35 @@ class Hub:
         session = BrowserSession(self, next(self._numbers), send)
         self.sessions[session.number] = session
         return session
+
+    def route(self, session: int, entity_id: str) -> KernelLink | None:
+        """The kernel serving ``entity_id`` for browser ``session``, if any.
+
+        A table name reaches its hosting kernel from any session; a view id
+        only from the session that made the view.
+        """
+        record = self.views.get(entity_id)
+        if record is not None and record.session == session:
+            return record.link
+        return self.names.get(entity_id)
+
+    def claim_view(self, view_id: str, record: ViewRecord) -> str | None:
+        """Reserve ``view_id`` for ``record.session``; the reason why not, if refused."""
+        if not view_id:
+            return "table_make_view needs a view_id; the Perspective client picks one."
+        if view_id in self.views or view_id in self.names:
+            return (
+                f"View id {view_id!r} is already in use; make the view under a fresh id "
+                "(the Perspective client does so when left to choose)."
+            )
+        self.views[view_id] = record
+        return None
+
+    def release_view(self, view_id: str, session: int) -> None:
+        """The kernel refused or deleted ``session``'s view ``view_id``."""
+        record = self.views.get(view_id)
+        if record is not None and record.session == session:
+            del self.views[view_id]
 
     # --- kernels ----------------------------------------------------------
     def attach_kernel(
@@ -271,25 +221,36 @@ class Hub:
         released = [name for name, owner in self.names.items() if owner is link]
         for name in released:
             del self.names[name]
-        for session in self.sessions.values():
-            for view_id in [v for v, owner in session.views.items() if owner is link]:
-                del session.views[view_id]
+        for record in self.views.values():
+            if record.link is link:
+                record.link = None  # kept, to re-attach when the table is back
         if released:
             self._hosted_changed()
 
     def register(self, link: KernelLink, name: str, info: dict[str, Any]) -> None:
-        """Host ``name`` on ``link``'s kernel; raise :class:`NameClashError` if taken."""
-        if not name:
-            raise NameClashError("A hosted table needs a non-empty name.")
+        """Host ``name`` on ``link``'s kernel; raise :class:`NameClashError` if taken.
+
+        ``info["ready"]`` is false while the kernel only reserved the name
+        (its table does not exist yet): browsers see the name, and views of
+        it re-attach, once the kernel registers it ready.
+        """
         owner = self.names.get(name)
         if owner is not None and owner is not link:
             raise NameClashError(
                 f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
                 f"pick another name, or delete that table in its kernel first."
             )
+        previous = link.names.get(name, {})
+        info = {**info, "ready": bool(info.get("ready", True) or previous.get("ready"))}
         self.names[name] = link
         link.names[name] = info
+        if not info["ready"]:
+            return
         self._hosted_changed()
+        for view_id, record in self.views.items():
+            if record.link is None and record.table == name:
+                record.link = link
+                link.replay_view(record.session, view_id, record.make_view)
 
     def unregister(self, link: KernelLink, name: str) -> None:
         """Stop hosting ``name`` (only its own kernel can release it)."""
@@ -299,11 +260,15 @@ class Hub:
             self._hosted_changed()
 
     # --- answers ----------------------------------------------------------
+    def hosted(self) -> list[str]:
+        """Names whose tables exist (not only reserved), sorted."""
+        return sorted(n for n, link in self.names.items() if link.names[n].get("ready", True))
+
     def hosted_tables_response(self, msg_id: int) -> bytes:
         response = pb.Response(msg_id=msg_id)
         infos = response.get_hosted_tables_resp.table_infos
         response.get_hosted_tables_resp.SetInParent()
-        for name in sorted(self.names):
+        for name in self.hosted():
             info = self.names[name].names.get(name, {})
             entry = infos.add(entity_id=name)
             if info.get("index") is not None:
@@ -313,7 +278,7 @@ class Hub:
         return response.SerializeToString()
 
     def not_found(self, request: pb.Request) -> str:
-        hosted = ", ".join(repr(n) for n in sorted(self.names)) or "none"
+        hosted = ", ".join(repr(n) for n in self.hosted()) or "none"
         return (
             f"No table or view {request.entity_id!r} is hosted (hosted tables: {hosted}); "
             "host it from a kernel with perspective_nb.table(data, name=...)."
@@ -329,7 +294,7 @@ class Hub:
         from ..protocol import column_type_name
 
         tables = []
-        for name in sorted(self.names):
+        for name in self.hosted():
             link = self.names[name]
             entry: dict[str, Any] = {"name": name, "kernel": link.kernel_id}
             try:

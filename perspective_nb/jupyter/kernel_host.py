@@ -2,11 +2,15 @@
 
 :class:`KernelHost` owns this kernel's :class:`~perspective_nb.server.Server`
 (every table the kernel hosts by name), an asyncio event loop on a daemon
-thread, and, when the Jupyter server published a hub (``PERSPECTIVE_NB_HUB_URL``
-and ``PERSPECTIVE_NB_HUB_SECRET`` in the environment), an outbound websocket
-to it. Browser requests arrive over that uplink and are answered on the
-host thread, so viewers stay live while a notebook cell runs. The kernel
-never listens on a port.
+thread, and, when the Jupyter server that started this kernel gave it hub
+credentials (``PERSPECTIVE_NB_HUB_URL``, ``PERSPECTIVE_NB_KERNEL_ID`` and
+this kernel's own ``PERSPECTIVE_NB_HUB_TOKEN`` in its environment), a
+:class:`~.kernel_uplink.KernelUplink` to it. Browser requests arrive over
+that uplink and are answered on the host thread, so viewers stay live while
+a notebook cell runs. The kernel never listens on a port. When the hub
+cannot be reached the kernel says so (a log warning, and a
+:class:`HubUnreachableWarning` when a table is hosted meanwhile) and keeps
+retrying; hosted names are registered again once it answers.
 
 Must not import jupyter_server, ipywidgets or IPython (the widget and the
 magics build on this module, not the other way round).
@@ -15,45 +19,33 @@ magics build on this module, not the other way round).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import os
 import re
 import threading
 import uuid
+import warnings
 from typing import Any
-
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from ..errors import PerspectiveError
 from ..server import Server
 from .hub import NameClashError
-from .uplink_frames import (
-    ENV_HUB_URL,
-    ENV_SECRET,
-    SECRET_HEADER,
-    decode_control,
-    encode_control,
-    pack_frame,
-    unpack_frame,
-)
+from .kernel_uplink import HUB_TIMEOUT, KernelUplink, unreachable_reason
+from .uplink_frames import ENV_HUB_URL, ENV_KERNEL_ID, ENV_TOKEN, encode_control
 
-__all__ = ["KernelHost", "current_host", "stop_host", "table"]
+__all__ = ["HubUnreachableWarning", "KernelHost", "current_host", "stop_host", "table"]
 
 log = logging.getLogger(__name__)
 
-#: How long a kernel waits for the hub to connect or answer a registration.
-HUB_TIMEOUT = 15.0
 
-
-# Backoff between attempts to reach the hub again after the uplink dropped (seconds).
-RECONNECT_FIRST = 0.2
-RECONNECT_MAX = 10.0
+class HubUnreachableWarning(UserWarning):
+    """A table was hosted while the Jupyter server's hub was out of reach."""
 
 
 def _kernel_id() -> str:
-    """This kernel's Jupyter id (from its connection file name), else the pid."""
+    """This kernel's Jupyter id: as its token names it, else from its connection file."""
+    if os.environ.get(ENV_KERNEL_ID):
+        return os.environ[ENV_KERNEL_ID]
     try:
         from ipykernel.connect import get_connection_file
 
@@ -70,11 +62,11 @@ class KernelHost:
 
     Parameters
     ----------
-    hub_url, secret : str, optional
-        Where the hub listens for kernels and the secret it expects. Default:
-        the environment the Jupyter server's extension published.
+    hub_url, token : str, optional
+        Where the hub listens for kernels, and this kernel's token. Default:
+        what the Jupyter server put in this kernel's environment.
     kernel_id : str, optional
-        How the hub names this kernel (default: the Jupyter kernel id).
+        The kernel id the token was issued for (default: this kernel's id).
 
     Examples
     --------
@@ -87,10 +79,10 @@ class KernelHost:
     """
 
     def __init__(
-        self, hub_url: str | None = None, secret: str | None = None, kernel_id: str | None = None
+        self, hub_url: str | None = None, token: str | None = None, kernel_id: str | None = None
     ) -> None:
         self.hub_url = os.environ.get(ENV_HUB_URL, "") if hub_url is None else hub_url
-        self._secret = os.environ.get(ENV_SECRET, "") if secret is None else secret
+        token = os.environ.get(ENV_TOKEN, "") if token is None else token
         self.kernel_id = kernel_id or _kernel_id()
         self.server = Server()
         self.client = self.server.new_local_client()
@@ -98,36 +90,39 @@ class KernelHost:
         self._thread = threading.Thread(
             target=self._loop.run_forever, name="perspective-nb-host", daemon=True
         )
-        self._ws: WebSocketClientConnection | None = None
-        self._sessions: dict[int, Any] = {}
-        self._replies: dict[int, asyncio.Future] = {}
-        self._rids = itertools.count(1)
+        self.uplink: KernelUplink | None = None
+        if self.hub_url:
+            self.uplink = KernelUplink(
+                self._loop, self.server, self.hub_url, token, self.kernel_id, self._register_all
+            )
+        # Names the hub holds for us, with the index/limit to register them by.
         self._registered: set[str] = set()
+        self._options: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._listener: int | None = None
-        self._reader: asyncio.Future | None = None
-        self._stopping = False
 
     # --- lifecycle --------------------------------------------------------
     @property
     def connected(self) -> bool:
         """True while the uplink to the hub is open."""
-        return self._ws is not None
+        return self.uplink is not None and self.uplink.connected
 
     def start(self) -> None:
         """Start the host thread and, if a hub is configured, connect to it."""
         self._thread.start()
         self._listener = self.server.on_hosted_tables_update(self._hosted_changed)
-        if self.hub_url:
+        if self.uplink is not None:
             try:
-                self._call(self._connect(), HUB_TIMEOUT)
+                self._call(self.uplink.connect(), HUB_TIMEOUT)
             except Exception as exc:
                 log.warning(
                     "perspective_nb: could not reach the Jupyter server's hub at %s (%s); "
-                    "widgets will carry their data over the comm instead.",
+                    "tables stay in this kernel and widgets carry their data over the comm "
+                    "until it answers (retrying in the background).",
                     self.hub_url,
-                    exc,
+                    unreachable_reason(exc),
                 )
+                self._loop.call_soon_threadsafe(self.uplink.start_reconnecting)
 
     def stop(self) -> None:
         """Close the uplink and every session, and end the host thread."""
@@ -135,7 +130,8 @@ class KernelHost:
             self.server.remove_hosted_tables_update(self._listener)
             self._listener = None
         if self._thread.is_alive():
-            self._call(self._disconnect(), HUB_TIMEOUT)
+            if self.uplink is not None:
+                self._call(self.uplink.disconnect(), HUB_TIMEOUT)
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
         self._loop.close()
@@ -160,14 +156,25 @@ class KernelHost:
             When another kernel already hosts a table called ``name``.
         """
         name = name or f"table-{uuid.uuid4().hex[:8]}"
+        if self.hub_url and not self.connected:
+            warnings.warn(
+                f"table {name!r} is hosted only in this kernel for now: the Jupyter server's "
+                f"hub at {self.hub_url} is not reachable. Browsers will see it once the kernel "
+                "reconnects (it retries in the background); restart the kernel if the "
+                "server was restarted on another port.",
+                HubUnreachableWarning,
+                stacklevel=3,
+            )
         if name in self.server.get_hosted_table_names():
             return self._rehost(name, data)
         self.reserve(name, index=index, limit=limit)
         try:
-            return self.client.table(data, name=name, index=index, limit=limit)
+            hosted = self.client.table(data, name=name, index=index, limit=limit)
         except BaseException:
             self.release(name)
             raise
+        self._announce(name)
+        return hosted
 
     def _rehost(self, name: str, data: Any) -> Any:
         """Re-running a cell that hosts ``name``: swap the data in place.
@@ -192,27 +199,46 @@ class KernelHost:
         return self.table(data, name=name)
 
     def reserve(self, name: str, index: str | None = None, limit: int | None = None) -> None:
-        """Claim ``name`` in the hub (no-op without one); raise on a clash."""
-        if not self.connected:
+        """Claim ``name`` in the hub before its table exists (no-op without a hub).
+
+        Browsers see the name once :meth:`table` announces it; raises
+        :class:`NameClashError` when another kernel hosts it.
+        """
+        with self._lock:
+            self._options[name] = {"index": index, "limit": limit}
+        if self.uplink is None or not self.uplink.connected:
             return
         with self._lock:
             if name in self._registered:
                 return
         reply = self._call(
-            self._control("register", name=name, index=index, limit=limit), HUB_TIMEOUT
+            self.uplink.control("register", name=name, index=index, limit=limit, reserve=True),
+            HUB_TIMEOUT,
         )
         if not reply.get("ok"):
+            with self._lock:
+                self._options.pop(name, None)
             raise NameClashError(reply.get("error") or f"the hub refused table name {name!r}")
         with self._lock:
             self._registered.add(name)
 
+    def _announce(self, name: str) -> None:
+        """The reserved ``name`` now has its table: browsers may open it."""
+        with self._lock:
+            if name not in self._registered or self.uplink is None:
+                return
+            options = self._options.get(name, {})
+        self.uplink.post(encode_control("register", name=name, **options))
+
     def release(self, name: str) -> None:
         """Give ``name`` back to the hub."""
         with self._lock:
+            self._options.pop(name, None)
             if name not in self._registered:
                 return
             self._registered.discard(name)
-        self._post(encode_control("unregister", name=name))
+        if self.uplink is not None:
+            self.uplink.post(encode_control("unregister", name=name))
 
     def _hosted_changed(self) -> None:
         """Keep the hub's view of our names in step with the server's tables.
@@ -220,7 +246,8 @@ class KernelHost:
         Called from whichever thread hosted or deleted a table, possibly the
         host thread itself, so it never waits for the hub's reply.
         """
-        if not self.connected:
+        uplink = self.uplink
+        if uplink is None or not uplink.connected:
             return
         hosted = set(self.server.get_hosted_table_names())
         with self._lock:
@@ -228,13 +255,16 @@ class KernelHost:
             removed = self._registered - hosted
             self._registered |= added
             self._registered -= removed
+            for name in removed:
+                self._options.pop(name, None)
+            options = {name: self._options.get(name, {}) for name in added}
         for name in sorted(added):
             future = asyncio.run_coroutine_threadsafe(
-                self._control("register", name=name), self._loop
+                uplink.control("register", name=name, **options[name]), self._loop
             )
             future.add_done_callback(lambda f, n=name: self._report_clash(n, f))
         for name in sorted(removed):
-            self._post(encode_control("unregister", name=name))
+            uplink.post(encode_control("unregister", name=name))
 
     def _report_clash(self, name: str, future: Any) -> None:
         if future.cancelled() or future.exception() is not None:
@@ -244,108 +274,23 @@ class KernelHost:
                 self._registered.discard(name)
             log.warning("perspective_nb: %s", future.result().get("error"))
 
-    # --- uplink (runs on the host loop) -------------------------------------
-    async def _connect(self) -> None:
-        url = f"{self.hub_url}?kernel_id={self.kernel_id}"
-        request = HTTPRequest(url, headers={SECRET_HEADER: self._secret})
-        self._ws = await websocket_connect(request, max_message_size=1 << 30)
-        self._reader = asyncio.ensure_future(self._read())
+    async def _register_all(self) -> None:
+        """After each (re)connection: the hub forgot our names; claim them again."""
+        assert self.uplink is not None
+        with self._lock:
+            self._registered.clear()
         for name in self.server.get_hosted_table_names():
             with self._lock:
                 self._registered.add(name)
-            await self._control("register", name=name)
-
-    async def _disconnect(self) -> None:
-        self._stopping = True  # a deliberate close: no reconnect
-        for session in self._sessions.values():
-            session.close()
-        self._sessions.clear()
-        if self._ws is not None:
-            self._ws.close()
-            self._ws = None
-        if self._reader is not None:
-            await asyncio.wait([self._reader], timeout=HUB_TIMEOUT)
-
-    async def _read(self) -> None:
-        ws = self._ws
-        while ws is not None:
-            message = await ws.read_message()
-            if message is None:
-                break
-            try:
-                if isinstance(message, bytes):
-                    self._on_request(message)
-                else:
-                    self._on_control(decode_control(message))
-            except PerspectiveError as exc:
-                log.warning("perspective_nb uplink: %s", exc)
-        self._ws = None
-        for future in self._replies.values():
-            if not future.done():
-                future.set_exception(PerspectiveError("the hub connection closed"))
-        if not self._stopping:
-            # The hub went away (server restart, dropped connection): the
-            # browser sessions it carried are gone; reconnect and re-register.
-            for session in self._sessions.values():
-                session.close()
-            self._sessions.clear()
-            self._loop.create_task(self._reconnect())
-
-    async def _reconnect(self) -> None:
-        delay = RECONNECT_FIRST
-        while not self._stopping:
-            await asyncio.sleep(delay)
-            if self._stopping:
-                return
-            with self._lock:
-                self._registered.clear()  # the hub forgot our names with the link
-            try:
-                await self._connect()
-            except Exception as exc:  # any failure to reach the hub: retry later
-                log.debug("perspective_nb: hub not reachable yet (%s)", exc)
-                delay = min(delay * 2, RECONNECT_MAX)
-            else:
-                log.info("perspective_nb: reconnected to the hub at %s", self.hub_url)
-                return
-
-    def _on_request(self, frame: bytes) -> None:
-        number, payload = unpack_frame(frame)
-        session = self._sessions.get(number)
-        if session is None:
-            session = self.server.new_session(
-                lambda data, n=number: self._post(pack_frame(n, data))
-            )
-            self._sessions[number] = session
-        session.handle_request(payload)
-
-    def _on_control(self, message: dict[str, Any]) -> None:
-        if message["op"] == "reply":
-            future = self._replies.pop(message.get("rid"), None)
-            if future is not None and not future.done():
-                future.set_result(message)
-        elif message["op"] == "close":
-            session = self._sessions.pop(message.get("session"), None)
-            if session is not None:
-                session.close()
-
-    async def _control(self, op: str, **fields: Any) -> dict[str, Any]:
-        rid = next(self._rids)
-        future = self._loop.create_future()
-        self._replies[rid] = future
-        if self._ws is None:
-            raise PerspectiveError("not connected to the Jupyter server's perspective hub")
-        self._ws.write_message(encode_control(op, rid=rid, **fields))
-        return await future
-
-    def _post(self, message: bytes | str) -> None:
-        """Write a frame to the uplink from any thread."""
-
-        def write() -> None:
-            if self._ws is not None:
-                self._ws.write_message(message, binary=isinstance(message, bytes))
-
-        if not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(write)
+                options = self._options.get(name, {})
+            reply = await self.uplink.control("register", name=name, **options)
+            if not reply.get("ok"):
+                # Another kernel took the name while we were away: ours stays local.
+                with self._lock:
+                    self._registered.discard(name)
+                log.warning(
+                    "perspective_nb: %s (table stays in this kernel only)", reply.get("error")
+                )
 
 
 _HOST: KernelHost | None = None

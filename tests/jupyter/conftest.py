@@ -2,7 +2,7 @@
 
 The server loads the perspective_nb extension; helpers speak to its hub as
 a browser (``/perspective/ws`` with the test token) and as a kernel
-(``/perspective/kernel`` with the hub secret).
+(``/perspective/kernel`` with a token the hub key issues for its kernel id).
 """
 
 from __future__ import annotations
@@ -20,10 +20,13 @@ from pytest_jupyter.jupyter_server import *  # noqa: F403
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
+from perspective_nb.jupyter.extension import start_extension
+from perspective_nb.jupyter.hub_keys import kernel_token
 from perspective_nb.jupyter.uplink_frames import (
     ENV_HUB_URL,
-    ENV_SECRET,
-    SECRET_HEADER,
+    ENV_KERNEL_ID,
+    ENV_TOKEN,
+    TOKEN_HEADER,
     pack_frame,
     unpack_frame,
 )
@@ -36,8 +39,8 @@ WAIT = 60.0
 
 @pytest.fixture(autouse=True)
 def _restore_hub_env(monkeypatch):
-    """The extension publishes the hub in os.environ; undo that after each test."""
-    for name in (ENV_HUB_URL, ENV_SECRET):
+    """No hub credentials leak in from the environment the tests run in."""
+    for name in (ENV_HUB_URL, ENV_KERNEL_ID, ENV_TOKEN):
         monkeypatch.setenv(name, "placeholder")
         monkeypatch.delenv(name)
 
@@ -53,13 +56,32 @@ def jp_server_config():
 
 
 @pytest.fixture
+def jp_serverapp(jp_server_config, jp_argv, jp_configurable_serverapp, jp_asyncio_loop):
+    """pytest-jupyter's server, plus the extension's start hook.
+
+    A real server runs start hooks once it listens; pytest-jupyter does not,
+    so this replaces its ``jp_serverapp`` (a conftest cannot wrap a fixture
+    it star-imports under the same name).
+    """
+    app = jp_configurable_serverapp(config=jp_server_config, argv=jp_argv)
+    jp_asyncio_loop.run_until_complete(start_extension(app))
+    return app
+
+
+@pytest.fixture
 def hub(jp_serverapp):
     return jp_serverapp.web_app.settings["perspective_hub"]
 
 
 @pytest.fixture
-def hub_secret(jp_serverapp):
-    return jp_serverapp.web_app.settings["perspective_secret"]
+def hub_key(jp_serverapp):
+    return jp_serverapp.web_app.settings["perspective_hub_key"]
+
+
+@pytest.fixture
+def uplink_url(jp_http_port, jp_base_url):
+    """Where kernels connect (add ``?kernel_id=...``)."""
+    return f"ws://127.0.0.1:{jp_http_port}{jp_base_url}perspective/kernel"
 
 
 class FakeKernel:
@@ -68,13 +90,17 @@ class FakeKernel:
     def __init__(self, ws):
         self.ws = ws
         self._rid = 0
+        self._frames = []  # requests that arrived while awaiting a control reply
 
     async def control(self, op, **fields):
         self._rid += 1
         self.ws.write_message(json.dumps({"op": op, "rid": self._rid, **fields}))
         while True:
             message = await asyncio.wait_for(self.ws.read_message(), WAIT)
-            assert isinstance(message, str), "expected a control reply"
+            assert message is not None, "uplink closed"
+            if isinstance(message, bytes):
+                self._frames.append(message)
+                continue
             reply = json.loads(message)
             if reply.get("rid") == self._rid:
                 return reply
@@ -82,11 +108,22 @@ class FakeKernel:
     async def next_request(self):
         """The next (session, Request) the hub forwards to this kernel."""
         while True:
-            message = await asyncio.wait_for(self.ws.read_message(), WAIT)
+            if self._frames:
+                message = self._frames.pop(0)
+            else:
+                message = await asyncio.wait_for(self.ws.read_message(), WAIT)
             assert message is not None, "uplink closed"
             if isinstance(message, bytes):
                 session, payload = unpack_frame(message)
                 return session, pb.Request.FromString(payload)
+
+    async def next_control(self, op):
+        """The next control message ``op`` the hub sends this kernel."""
+        while True:
+            message = await asyncio.wait_for(self.ws.read_message(), WAIT)
+            assert message is not None, "uplink closed"
+            if isinstance(message, str) and json.loads(message)["op"] == op:
+                return json.loads(message)
 
     def reply(self, session, response):
         self.ws.write_message(pack_frame(session, response.SerializeToString()), binary=True)
@@ -96,12 +133,12 @@ class FakeKernel:
 
 
 @pytest.fixture
-def fake_kernel(jp_serverapp, jp_http_port, jp_base_url, hub_secret, http_server_client):
+def fake_kernel(jp_serverapp, uplink_url, hub_key, http_server_client):
     kernels = []
 
-    async def connect(kernel_id="k1", secret=None):
-        url = f"ws://127.0.0.1:{jp_http_port}{jp_base_url}perspective/kernel?kernel_id={kernel_id}"
-        headers = {SECRET_HEADER: hub_secret if secret is None else secret}
+    async def connect(kernel_id="k1", token=None):
+        url = f"{uplink_url}?kernel_id={kernel_id}"
+        headers = {TOKEN_HEADER: kernel_token(hub_key, kernel_id) if token is None else token}
         ws = await websocket_connect(HTTPRequest(url, headers=headers))
         kernel = FakeKernel(ws)
         kernels.append(kernel)

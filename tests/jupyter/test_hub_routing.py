@@ -7,7 +7,11 @@ ipykernels.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
+
+import pytest
 
 from perspective_nb.protocol import pb
 
@@ -93,6 +97,22 @@ async def test_hosted_tables_subscription_is_answered_on_change(fake_kernel, bro
     response = await b.receive()
     assert response.msg_id == msg_id
     assert [t.entity_id for t in response.get_hosted_tables_resp.table_infos] == ["fresh"]
+
+
+async def test_a_reserved_name_is_listed_once_its_table_exists(fake_kernel, browser, hub):
+    kernel, other = await fake_kernel("k1"), await fake_kernel("k2")
+    b = await browser()
+    subscription = b.send(get_hosted_tables_req={"subscribe": True})
+    assert (await kernel.control("register", name="soon", reserve=True, index="id"))["ok"]
+    # claimed (another kernel cannot take it) but not listed: no table yet
+    assert (await other.control("register", name="soon"))["ok"] is False
+    listed = await b.ask(get_hosted_tables_req={})
+    assert list(listed.get_hosted_tables_resp.table_infos) == []
+    assert (await kernel.control("register", name="soon", index="id"))["ok"]
+    update = await b.receive()
+    assert update.msg_id == subscription
+    [info] = update.get_hosted_tables_resp.table_infos
+    assert (info.entity_id, info.index) == ("soon", "id")
 
 
 async def test_unknown_entity_is_a_server_error_naming_hosted_tables(fake_kernel, browser):
@@ -195,3 +215,125 @@ async def test_removing_a_hosted_tables_subscription_stops_updates(fake_kernel, 
     # the next message is the answer to this request, not a subscription update
     response = await b.ask(get_hosted_tables_req={})
     assert [t.entity_id for t in response.get_hosted_tables_resp.table_infos] == ["quiet"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["<!--<script>", "</script><script>alert(1)</script>", "a & b > c", "line\u2028sep\u2029"],
+)
+async def test_view_page_embeds_any_table_name_safely(jp_fetch, name):
+    response = await jp_fetch("perspective", "view", name)  # jp_fetch quotes it
+    body = response.body.decode()
+    match = re.search(
+        r'<script type="application/json" id="perspective-nb-page">(.*?)</script>', body, re.S
+    )
+    assert match, "the page config block is missing or was cut short"
+    embedded = match.group(1)
+    # nothing inside the script element can close it or open a comment
+    assert not set("<>&\u2028\u2029") & set(embedded)
+    assert json.loads(embedded)["table"] == name
+    assert body.count("</script>") == 2  # the config block and the page script
+
+
+async def test_kernel_death_ends_open_subscriptions(fake_kernel, browser, hub):
+    kernel = await fake_kernel("k1")
+    await kernel.control("register", name="a")
+    b = await browser()
+    b.send("a", table_make_view_req={"view_id": "v"})
+    session, request = await kernel.next_request()
+    made = pb.Response(msg_id=request.msg_id, entity_id="a")
+    made.table_make_view_resp.view_id = "v"
+    kernel.reply(session, made)
+    await b.receive()
+    streams = {
+        b.send("v", view_on_update_req={}): "server_error",
+        b.send("a", table_on_delete_req={}): "table_on_delete_resp",
+        b.send("v", view_on_delete_req={}): "view_on_delete_resp",
+    }
+    for _ in streams:
+        await kernel.next_request()
+    kernel.close()
+    ended = {}
+    for _ in streams:
+        response = await b.receive()
+        ended[response.msg_id] = response
+    assert {m: r.WhichOneof("client_resp") for m, r in ended.items()} == streams
+    on_update = next(r for r in ended.values() if r.HasField("server_error"))
+    assert "k1 disconnected" in on_update.server_error.message
+    # the view went with its kernel: its id answers why, and how it comes back
+    gone = await b.ask("v", view_dimensions_req={})
+    assert "View 'v' lost its kernel" in gone.server_error.message
+    assert "'a' is hosted again" in gone.server_error.message
+
+
+async def _released(hub, name):
+    """Wait until the hub has noticed a closed uplink (bounded)."""
+    for _ in range(1000):
+        if name not in hub.names:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the hub still lists {name!r}")
+
+
+async def _made_view(b, kernel, table, view_id):
+    b.send(table, table_make_view_req={"view_id": view_id})
+    session, request = await kernel.next_request()
+    made = pb.Response(msg_id=request.msg_id, entity_id=table)
+    made.table_make_view_resp.view_id = view_id
+    kernel.reply(session, made)
+    assert (await b.receive()).WhichOneof("client_resp") == "table_make_view_resp"
+    return session, request
+
+
+async def test_views_reattach_when_their_table_is_hosted_again(fake_kernel, browser, hub):
+    first = await fake_kernel("first")
+    await first.control("register", name="a")
+    b = await browser()
+    session, original = await _made_view(b, first, "a", "v")
+    await _made_view(b, first, "a", "dropped")
+    first.close()
+    await _released(hub, "a")
+    # deleting a view whose kernel is gone just forgets it
+    deleted = await b.ask("dropped", view_delete_req={})
+    assert deleted.WhichOneof("client_resp") == "view_delete_resp"
+    assert "dropped" not in hub.views
+
+    second = await fake_kernel("second")
+    await second.control("register", name="a")
+    # the hub re-creates the view on the new kernel, for the same browser session
+    replay_session, replay = await second.next_request()
+    assert replay_session == session
+    assert replay.table_make_view_req == original.table_make_view_req
+    assert replay.msg_id != original.msg_id
+    made = pb.Response(msg_id=replay.msg_id, entity_id="a")
+    made.table_make_view_resp.view_id = "v"
+    second.reply(replay_session, made)
+    await second.control("register", name="a")  # the hub has read that reply
+    # the browser's old view handle works again; it never saw the replayed reply
+    msg_id = b.send("v", view_dimensions_req={})
+    session, request = await second.next_request()
+    assert (request.msg_id, request.entity_id) == (msg_id, "v")
+    reply = pb.Response(msg_id=msg_id, entity_id="v")
+    reply.view_dimensions_resp.num_view_rows = 9
+    second.reply(session, reply)
+    answer = await b.receive()
+    assert (answer.msg_id, answer.view_dimensions_resp.num_view_rows) == (msg_id, 9)
+
+
+async def test_a_view_the_new_kernel_cannot_recreate_is_forgotten(fake_kernel, browser, hub):
+    first = await fake_kernel("first")
+    await first.control("register", name="a")
+    b = await browser()
+    await _made_view(b, first, "a", "v")
+    first.close()
+    await _released(hub, "a")
+    second = await fake_kernel("second")
+    await second.control("register", name="a")
+    session, replay = await second.next_request()
+    refused = pb.Response(msg_id=replay.msg_id, entity_id="a")
+    refused.server_error.message = "no column 'x' in the new schema"
+    second.reply(session, refused)
+    await second.control("register", name="a")  # the hub has read that reply
+    assert "v" not in hub.views
+    gone = await b.ask("v", view_dimensions_req={})
+    assert "No table or view 'v'" in gone.server_error.message

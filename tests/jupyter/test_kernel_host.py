@@ -135,3 +135,23 @@ async def test_rerunning_a_cell_replaces_the_table_in_place(kernel_pool, browser
     # a new schema while a view is open is refused with the fix in the message
     result = await kernel.run("t = pj.table({'y': ['a']}, name='rerun')", ok=False)
     assert "different schema" in result.error["evalue"]
+
+
+async def test_a_view_outlives_its_kernel_and_reattaches_to_the_new_host(kernel_pool, browser, hub):
+    doomed, survivor = await kernel_pool(), await kernel_pool()
+    await doomed.run(SETUP + "t = pj.table({'x': [1, 2, 3]}, name='phoenix')")
+    await survivor.run(SETUP)
+    b = await browser()
+    view = await b.ask("phoenix", table_make_view_req={"view_id": "pv", "config": {}})
+    assert view.WhichOneof("client_resp") == "table_make_view_resp"
+    on_update = b.send("pv", view_on_update_req={})
+    await b.ask("pv", view_dimensions_req={})  # the subscription is in place
+    await doomed.stop()  # shut down (a crash would be restarted by the kernel manager)
+    ended = await b.receive()
+    assert ended.msg_id == on_update
+    assert "disconnected" in ended.server_error.message
+
+    await survivor.run("t = pj.table({'x': [1, 2, 3, 4, 5]}, name='phoenix')")
+    assert hub.names["phoenix"].kernel_id == survivor.kernel_id
+    dims = await b.ask("pv", view_dimensions_req={})
+    assert dims.view_dimensions_resp.num_table_rows == 5

@@ -1,8 +1,8 @@
 """Every notebook in notebooks/ runs top to bottom without an error.
 
-Each runs twice: in a kernel started beside a Jupyter server with the
-extension (tables go through the hub), and in a bare kernel (the widget
-falls back to its comm).
+Each runs twice: in a kernel holding the credentials a Jupyter server with
+the extension gives its kernels (tables go through the hub), and in a bare
+kernel (the widget falls back to its comm).
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from perspective_nb.jupyter.extension import kernel_env
 
 NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -42,7 +44,12 @@ def _small_big_data(monkeypatch):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-async def test_notebook_runs_with_the_hub(path, jp_serverapp, http_server_client, hub):
+async def test_notebook_runs_with_the_hub(path, jp_serverapp, http_server_client, hub, monkeypatch):
+    # nbclient starts its own kernel, not the server's kernel manager: give it
+    # the credentials the server hands each kernel it starts itself.
+    credentials = kernel_env(jp_serverapp.web_app.settings, f"nbclient-{path.stem}")
+    for name, value in credentials.items():
+        monkeypatch.setenv(name, value)
     hosted: set[str] = set()
     # the kernel (and its names) is gone once the run ends: look after each cell
     nb = await _execute(path, after_cell=lambda **_: hosted.update(hub.names))

@@ -119,16 +119,17 @@ def test_magic_line_parsing():
 def test_host_without_a_reachable_hub_falls_back_to_the_comm():
     import socket
 
-    from perspective_nb.jupyter.kernel_host import KernelHost
+    from perspective_nb.jupyter.kernel_host import HubUnreachableWarning, KernelHost
 
     with socket.socket() as probe:  # a free loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    host = KernelHost(hub_url=f"ws://127.0.0.1:{port}/perspective/kernel", secret="s")
+    host = KernelHost(hub_url=f"ws://127.0.0.1:{port}/perspective/kernel", token="t")
     host.start()
     try:
         assert not host.connected
-        table = host.table({"x": [1, 2]}, name="offline")
+        with pytest.warns(HubUnreachableWarning, match="'offline' is hosted only in this kernel"):
+            table = host.table({"x": [1, 2]}, name="offline")
         assert table.size() == 2
     finally:
         host.stop()
