@@ -76,3 +76,48 @@ def test_callbacks_may_read_and_write_other_tables_without_deadlock():
     th.join(timeout=60)
     assert done.is_set()
     assert mirror.size() == source.size() == 21
+
+
+def test_replace_never_shows_readers_an_intermediate_table():
+    rows = {"k": list(range(2000)), "v": [1] * 2000}
+    t = Table(rows, name="t", index="k")
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            seen.add(t.size())
+            seen.add(t.data.num_rows)
+
+    th = threading.Thread(target=reader)
+    th.start()
+    for _ in range(50):
+        t.replace(rows)
+    stop.set()
+    th.join(timeout=60)
+    assert seen == {2000}
+
+
+def test_a_raising_callback_neither_fails_the_write_nor_silences_the_others(caplog):
+    t = Table({"k": [1], "v": [1]}, name="t", index="k")
+    v1, v2 = t.view(), t.view()
+    calls: list[str] = []
+
+    def bad(port_id, delta):
+        calls.append("bad")
+        raise RuntimeError("subscriber bug")
+
+    v1.on_update(bad)
+    v1.on_update(lambda port_id, delta: calls.append("first view, second callback"))
+    v2.on_update(lambda port_id, delta: calls.append("second view"), mode="row")
+    with caplog.at_level("ERROR", logger="perspective_nb"):
+        t.update({"k": [2], "v": [2]})  # does not raise
+    assert t.size() == 2
+    assert calls == ["bad", "first view, second callback", "second view"]
+    assert "subscriber bug" in caplog.text
+    t.on_delete(lambda: (_ for _ in ()).throw(RuntimeError("on_delete bug")))
+    t.on_delete(lambda: calls.append("deleted"))
+    v1.delete()
+    v2.delete()
+    t.delete()
+    assert calls[-1] == "deleted"
