@@ -273,8 +273,8 @@ class GroupState:
             cells = [self._cells[k].locate(slots[k], combo, None) for k in range(self._n + 1)]
         return slots, cells
 
-    def _parts(self, rows: pa.Table, sign: int) -> dict[str, np.ndarray]:
-        out = {"#rows": np.full(rows.num_rows, sign, np.int64)}
+    def _parts(self, rows: pa.Table, sign: int | np.ndarray) -> dict[str, np.ndarray]:
+        out = {"#rows": np.broadcast_to(np.asarray(sign, np.int64), (rows.num_rows,)).copy()}
         for c in self._values:
             v = decoded(rows.column(c))
             dt = self._part_types[f"{c}#s"]
@@ -341,9 +341,12 @@ class GroupState:
     # -- deltas --------------------------------------------------------------
     def apply(self, added: pa.Table | None, removed: pa.Table | None) -> None:
         """Add rows added to and subtract rows removed from the (filtered) table."""
-        for rows, sign in ((added, 1), (removed, -1)):
-            if rows is None or rows.num_rows == 0:
-                continue
+        batches = [(r, s) for r, s in ((added, 1), (removed, -1)) if r is not None and r.num_rows]
+        if len(batches) == 2 and added.schema == removed.schema:
+            # One pass over both: half the lookups (an upsert removes and adds).
+            sign = np.repeat(np.array([1, -1], np.int64), [added.num_rows, removed.num_rows])
+            batches = [(pa.concat_tables([added, removed]), sign)]
+        for rows, sign in batches:
             gids, sids = self._ids(rows)
             slots, cells = self._slots(gids, sids, rows.num_rows)
             parts = self._parts(rows, sign)
