@@ -446,6 +446,49 @@ class GroupState:
         inverse[at] = np.arange(len(at))
         return out.take(pa.array(inverse))
 
+    def split_column_at(self, c: str, j: int, layout: tuple, rows: np.ndarray) -> pa.Array:
+        """Split column (combination ``j``, value column ``c``) at output rows
+        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`)."""
+        _, pos, used, denominators = layout
+        offsets = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
+        values = self._cells_at(c, pos[rows, j], used, offsets)
+        agg = self._aggs[c]
+        if agg in denominators:
+            # A percentage of the parent (or total) row in the same split column.
+            at = denominators[agg][rows]
+            dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
+            denom = self._cells_at(c, dpos, used, offsets).cast(pa.float64())
+            values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+        return values
+
+    def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
+        """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""
+        names = self._part_names(c)
+        ok = np.flatnonzero(p >= 0)
+        which = np.searchsorted(offsets, p[ok], side="right") - 1
+        pieces, order = [], []
+        for u in np.unique(which):  # a loop over levels, not rows
+            at = ok[which == u]
+            k = used[u]
+            slots = self._shown_cells(k)[p[at] - offsets[u]]
+            pieces.append(self._output(c, {n: self._cells[k].parts[n][slots] for n in names}))
+            order.append(at)
+        if not pieces:
+            empty = self._output(c, {n: np.zeros(0, self._part_types[n]) for n in names})
+            return pa.nulls(len(p), empty.type)
+        found = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
+        idx = np.full(len(p), -1, np.int64)
+        idx[np.concatenate(order)] = np.arange(len(found))
+        return found.take(pa.array(idx, mask=idx < 0))
+
+    def _shown_cells(self, k: int) -> np.ndarray:
+        return np.flatnonzero(self._cells[k].parts["#rows"] != 0)
+
+    def _part_names(self, c: str) -> list[str]:
+        if c in self._counts:
+            return ["#rows"]
+        return [p for p in self._part_types if p.startswith(f"{c}#")]
+
     def _shown(self, k: int) -> np.ndarray:
         """Slots of level k's shown (non-empty) groups, in slot order."""
         if k == 0:

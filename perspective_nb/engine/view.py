@@ -123,16 +123,10 @@ class View:
         reuse = None
         if self._layout is not None and self._layout[0] == state.shape and not self._value_sorts:
             reuse = self._layout[1]
-        if reuse is not None and not self._config.split_by and not state.is_empty():
+        if reuse is not None and not state.is_empty():
             # Same groups, same order: only the values changed, and a read
             # computes them for the rows it shows.
-            level_arr, row_arr, paths, _ = reuse
-
-            def fetch(c: str, rows: np.ndarray) -> pa.Array:
-                return state.column_at(c, level_arr[rows], row_arr[rows])
-
-            columns = LazyColumns(list(self._config.columns), fetch, len(level_arr))
-            return PivotFrame(level_arr, paths, columns, layout=reuse)
+            return self._lazy_frame(state, reuse)
         levels, genc, parents = state.levels()
         if state.is_empty():
             levels[0] = empty_total(levels[0], self._config.aggregate_map, self._schema_all)
@@ -153,6 +147,36 @@ class View:
         )
         self._layout = (state.shape, frame.layout)
         return frame
+
+    def _lazy_frame(self, state: GroupState, layout: tuple) -> PivotFrame:
+        """A frame over a cached layout whose columns are computed per read."""
+        level_arr, row_arr, paths, split_layout = layout
+        n = len(level_arr)
+        cfg = self._config
+        if not cfg.split_by:
+
+            def fetch(c: str, rows: np.ndarray) -> pa.Array:
+                return state.column_at(c, level_arr[rows], row_arr[rows])
+
+            return PivotFrame(
+                level_arr, paths, LazyColumns(list(cfg.columns), fetch, n), [], layout
+            )
+        if split_layout is None:  # no split values at all
+            return PivotFrame(level_arr, paths, {}, [], layout)
+        labels = split_layout[0]
+        split_values = [tuple(lab[j] for lab in labels) for j in range(len(labels[0]))]
+        where = {
+            "|".join((*values, c)): (c, j)
+            for j, values in enumerate(split_values)
+            for c in cfg.columns
+        }
+
+        def fetch_split(name: str, rows: np.ndarray) -> pa.Array:
+            c, j = where[name]
+            return state.split_column_at(c, j, split_layout, rows)
+
+        columns = LazyColumns(list(where), fetch_split, n)
+        return PivotFrame(level_arr, paths, columns, split_values, layout)
 
     def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config

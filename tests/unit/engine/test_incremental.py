@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from perspective_nb.engine.incremental import supports_incremental
+from perspective_nb.engine.pivot import LazyColumns
 from perspective_nb.engine.table import Table
 
 _keys = st.integers(0, 15)
@@ -121,4 +122,39 @@ def test_open_views_match_fresh_views_after_every_write(data, cfg, kind):
             if depth is not None:
                 full.set_depth(depth)
             _assert_same(live.to_columns(), full.to_columns(), (kind, cfg, steps, "full"))
+            full.delete()
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        {"group_by": ["g", "h"], "columns": ["v", "f"], "aggregates": {"f": "pct sum parent"}},
+        {
+            "group_by": ["g"],
+            "split_by": ["h"],
+            "columns": ["v", "f"],
+            "aggregates": {"v": "pct sum grand total", "f": "avg"},
+        },
+    ],
+)
+def test_ticks_that_keep_the_groups_read_only_the_rows_shown(cfg):
+    rows = {
+        "k": list(range(8)),
+        "g": list("aabbccdd"),
+        "h": list("xyxyxyxy"),
+        "v": [1, 2, 3, 4, 5, 6, 7, 8],
+        "f": [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5],
+    }
+    t = Table(rows, name="t", index="k")
+    live = t.view(**cfg)
+    live.to_columns()
+    for i in range(5):
+        # New values for existing keys: no group appears or empties.
+        t.update({"k": [i, 7 - i], "v": [10 * i, -i], "f": [i / 3, None]})
+        window = live.to_columns(start_row=1, end_row=4)
+        assert isinstance(live._frame().columns, LazyColumns)
+        with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
+            full = t.view(**cfg)
+            _assert_same(window, full.to_columns(start_row=1, end_row=4), (cfg, i))
+            _assert_same(live.to_columns(), full.to_columns(), (cfg, i))
             full.delete()
