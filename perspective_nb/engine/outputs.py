@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,7 +69,7 @@ class Window:
             if self.want_id:
                 out["__ID__"] = [list(p) for p in paths]
         for name, arr in self.columns.items():
-            out[name] = _clean(jsonable(arr).to_pylist())
+            out[name] = _finite(jsonable(arr)).to_pylist()
         if self.paths is None and self.ids is not None and (self.want_id or self.want_index):
             # Flat views list the row keys after the columns.
             keys = [[k] for k in jsonable(self.ids).to_pylist()]
@@ -156,8 +155,11 @@ def jsonable(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return arr
 
 
-def _clean(values: list[Any]) -> list[Any]:
-    # JSON has no NaN/Infinity; Perspective reports them as null.
-    if values and any(isinstance(v, float) and not math.isfinite(v) for v in values):
-        return [None if isinstance(v, float) and not math.isfinite(v) else v for v in values]
-    return values
+def _finite(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """NaN and infinities as null: JSON has neither, and Perspective reports null."""
+    if not pa.types.is_floating(arr.type):
+        return arr
+    finite = pc.is_finite(arr)
+    if pc.all(finite).as_py() is not False:
+        return arr
+    return pc.if_else(finite, arr, pa.nulls(len(arr), arr.type))

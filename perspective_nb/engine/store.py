@@ -220,16 +220,22 @@ class Store:
         old_src[ok] = in_main
         old_src[dok] = n_main + in_delta
         hit = old_src >= 0
-        old = self._rows_at(old_src[hit])
-        replaced = old
+        # The old versions, main's first: replaced rows need no particular order.
+        hits = np.flatnonzero(hit)
+        from_main = old_src[hits] < n_main
+        hits = np.concatenate([hits[from_main], hits[~from_main]])
+        parts = [_take(self.main, old_src[hits[: from_main.sum()]])]
+        if not from_main.all():
+            parts.append(_take(self.delta, old_src[hits[from_main.sum() :]] - n_main))
+        replaced = _concat(parts)
 
         # New versions: the batch's columns, the old values of the others.
         if len(present) == upd.num_columns:
             rows = upd
         else:
             at = np.full(n, -1, np.int64)
-            at[hit] = np.arange(int(hit.sum()))
-            old_rows = old.take(pa.array(at, mask=~hit))
+            at[hits] = np.arange(len(hits))
+            old_rows = replaced.take(pa.array(at, mask=~hit))
             cols = [
                 upd.column(f.name) if f.name in present else old_rows.column(f.name)
                 for f in upd.schema

@@ -42,12 +42,18 @@ __all__ = ["Table"]
 _MAX_CHANGES = 64
 
 
-def _sorted_unique(keys: pa.ChunkedArray) -> bool:
-    """True when ``keys`` strictly increase (a batch that needs no dedupe or sort)."""
+def _unique_key_order(keys: pa.ChunkedArray) -> np.ndarray | bool | None:
+    """For a batch of unique integer or temporal keys: True when already in
+    key order, else the order that sorts it; None for anything else (null or
+    repeated keys, other types: those take the general de-duplicate-and-sort)."""
     if keys.null_count or not (pa.types.is_integer(keys.type) or pa.types.is_temporal(keys.type)):
-        return False
+        return None
     k = keys.to_numpy()
-    return bool(np.all(k[1:] > k[:-1]))
+    if np.all(k[1:] > k[:-1]):
+        return True
+    order = np.argsort(k, kind="stable")
+    k = k[order]
+    return order if np.all(k[1:] > k[:-1]) else None
 
 
 class Table:
@@ -334,9 +340,12 @@ class Table:
             return store.append(self._full_batch(n, cols), self._limit)
         key = self._index
         upd = pa.table(cols)
-        if not _sorted_unique(upd.column(key)):
+        order = _unique_key_order(upd.column(key))
+        if order is None:
             upd = dedupe_last(upd, key)
             upd = upd.take(key_order(upd.column(key)))
+        elif order is not True:
+            upd = upd.take(pa.array(order))
         full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
         return store.upsert(full, set(cols))
 
