@@ -110,15 +110,16 @@ class _Coder:
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
     def _dictionary_ids(self, dictionary: pa.Array) -> np.ndarray:
+        if len(dictionary) <= self._SMALL:
+            return np.append(self._lookup(dictionary), 0)
         key = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
         hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
         ids = np.append(self._lookup(dictionary), 0)
-        if len(dictionary) > self._SMALL:
-            if len(self._memo) >= self._MEMO:
-                self._memo.pop(next(iter(self._memo)))
-            self._memo[key] = (dictionary, ids)
+        if len(self._memo) >= self._MEMO:
+            self._memo.pop(next(iter(self._memo)))
+        self._memo[key] = (dictionary, ids)
         return ids
 
     def _lookup(self, values: pa.Array) -> np.ndarray:
@@ -243,6 +244,7 @@ class GroupState:
         # Bumped whenever a group or cell appears or empties: while it holds
         # still, the tree order of the groups (and a cached layout) is valid.
         self.shape = 0
+        self._shown_memo: tuple[int, dict] = (-1, {})
         self._build(data)
 
     # -- building ------------------------------------------------------------
@@ -482,7 +484,7 @@ class GroupState:
         return found.take(pa.array(idx, mask=idx < 0))
 
     def _shown_cells(self, k: int) -> np.ndarray:
-        return np.flatnonzero(self._cells[k].parts["#rows"] != 0)
+        return self._shown_slots("cells", k, self._cells[k])
 
     def _part_names(self, c: str) -> list[str]:
         if c in self._counts:
@@ -493,7 +495,16 @@ class GroupState:
         """Slots of level k's shown (non-empty) groups, in slot order."""
         if k == 0:
             return np.zeros(1, np.int64)
-        return np.flatnonzero(self._levels[k].parts["#rows"] != 0)
+        return self._shown_slots("levels", k, self._levels[k])
+
+    def _shown_slots(self, kind: str, k: int, slots: _Slots) -> np.ndarray:
+        # Non-empty slots change only with the shape: remember them per shape.
+        if self._shown_memo[0] != self.shape:
+            self._shown_memo = (self.shape, {})
+        memo = self._shown_memo[1]
+        if (kind, k) not in memo:
+            memo[kind, k] = np.flatnonzero(slots.parts["#rows"] != 0)
+        return memo[kind, k]
 
     def _percent(self, c: str, agg: str, k: int, slots: np.ndarray, values: pa.Array) -> pa.Array:
         if agg == "pct sum parent" and k == 0:
