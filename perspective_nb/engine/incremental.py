@@ -59,9 +59,12 @@ def _value_columns(config: ViewConfig) -> list[str]:
     return list(dict.fromkeys([*config.columns, *(c for c, _ in row_sort_specs(config))]))
 
 
-def supports_incremental(config: ViewConfig, schema: dict[str, str]) -> bool:
-    """True when every aggregate of this grouped view is a sum of parts."""
-    if not config.group_by or config.expressions:
+def supports_incremental(
+    config: ViewConfig, schema: dict[str, str], row_local_expressions: bool = False
+) -> bool:
+    """True when every aggregate of this grouped view is a sum of parts (and
+    its expressions, if any, read only their own row)."""
+    if not config.group_by or (config.expressions and not row_local_expressions):
         return False
     aggs = config.aggregate_map
     for c in _value_columns(config):

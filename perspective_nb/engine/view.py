@@ -16,6 +16,7 @@ Pure pyarrow + numpy: no I/O, no asyncio.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = ["View"]
 
+_ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
 
@@ -79,6 +81,9 @@ class View:
         # (GroupState.shape, PivotFrame.layout) of the last arranged state.
         self._layout: tuple[int, tuple] | None = None
         self._value_sorts = any(d != "none" for _, d in self._config.sort)
+        # Expressions that read only their own row can be computed for row
+        # deltas; index(), vlookup() and the clock and random functions cannot.
+        self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
         self._depth: int | None = self._config.group_by_depth
@@ -100,7 +105,10 @@ class View:
                     # Apply just the rows written since the last read.
                     version, deltas = changes
                     for added, removed in deltas:
-                        self._state[1].apply(self._filtered(added), self._filtered(removed))
+                        # Expressions are computed for the delta rows only.
+                        added = self._filtered(self._with_expressions(added))
+                        removed = self._filtered(self._with_expressions(removed))
+                        self._state[1].apply(added, removed)
                     self._state = (version, self._state[1])
                     frame = self._arrange_state()
                     self._cache = (version, frame)
@@ -178,27 +186,34 @@ class View:
         columns = LazyColumns(list(where), fetch_split, n)
         return PivotFrame(level_arr, paths, columns, split_values, layout)
 
+    def _with_expressions(self, data: pa.Table | None) -> pa.Table | None:
+        """``data`` with the view's expression columns appended."""
+        cfg = self._config
+        if data is None or not cfg.expressions:
+            return data
+        from .expressions import compute_expressions
+
+        index = self._table.get_index()
+        computed = compute_expressions(
+            data,
+            self._table.schema(),
+            dict(cfg.expressions),
+            index=data.column(index) if index else None,
+            index_type=self._table.schema()[index] if index else "integer",
+        )
+        for name, arr in computed.items():
+            data = data.append_column(name, arr)
+        return data
+
     def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config
-        if cfg.expressions:
-            from .expressions import compute_expressions
-
-            index = self._table.get_index()
-            computed = compute_expressions(
-                data,
-                self._table.schema(),
-                dict(cfg.expressions),
-                index=data.column(index) if index else None,
-                index_type=self._table.schema()[index] if index else "integer",
-            )
-            for name, arr in computed.items():
-                data = data.append_column(name, arr)
+        data = self._with_expressions(data)
         mask = filter_mask(data, self._schema_all, cfg.filter, cfg.filter_op)
         rownums = None
         if mask is not None:
             rownums = pc.indices_nonzero(mask)
             data = data.filter(mask)
-        if cfg.group_by and supports_incremental(cfg, self._schema_all):
+        if cfg.group_by and supports_incremental(cfg, self._schema_all, self._row_local):
             self._state = (version, GroupState(data, cfg, self._schema_all))
             self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()

@@ -164,6 +164,11 @@ class Session:
         else:
             self._send(message.SerializeToString())
 
+    @property
+    def out_of_band(self) -> bool:
+        """True for in-process clients: replies travel as objects, large values by reference."""
+        return self._out_of_band
+
     def put_large(self, response: Any, body: Any, field: str, value: Any) -> None:
         """Set ``body.field = value``, or for in-process clients pass it beside ``response``.
 

@@ -24,6 +24,7 @@ from ..engine.arguments import (
 from ..errors import ConfigError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name
+from ..protocol.json_text import json_value
 from ..protocol.view_config import decode_scalar, decode_view_config
 
 if TYPE_CHECKING:
@@ -113,22 +114,22 @@ class View:
 
     def to_columns_string(self, **window: Any) -> Any:
         """The viewport as a JSON object of columns."""
-        return self._window("view_to_columns_string_req", lambda b: b.json_string, **window)
+        return self._window("view_to_columns_string_req", lambda b: str(b.json_string), **window)
 
     def to_columns(self, **window: Any) -> Any:
         """The viewport as ``{column: [values]}``."""
         return self._window(
-            "view_to_columns_string_req", lambda b: json.loads(b.json_string), **window
+            "view_to_columns_string_req", lambda b: json_value(b.json_string), **window
         )
 
     def to_json_string(self, **window: Any) -> Any:
         """The viewport as a JSON array of row objects."""
-        return self._window("view_to_rows_string_req", lambda b: b.json_string, **window)
+        return self._window("view_to_rows_string_req", lambda b: str(b.json_string), **window)
 
     def to_records(self, **window: Any) -> Any:
         """The viewport as a list of row dicts."""
         return self._window(
-            "view_to_rows_string_req", lambda b: json.loads(b.json_string), **window
+            "view_to_rows_string_req", lambda b: json_value(b.json_string), **window
         )
 
     to_json = to_records

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name
+from ..protocol.json_text import JsonText
 from ..protocol.view_config import encode_scalar, encode_view_config
 
 if TYPE_CHECKING:
@@ -129,14 +130,17 @@ def view_to_arrow(session: Session, request: pb.Request, response: pb.Response) 
 
 def view_to_columns_string(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_columns_string_req
-    text = _view(session, request).to_columns_string(**viewport_kwargs(req.viewport), **_flags(req))
+    view, kw = _view(session, request), {**viewport_kwargs(req.viewport), **_flags(req)}
+    # An in-process client takes the object itself: no JSON text made and parsed.
+    text = JsonText(view.to_columns(**kw)) if session.out_of_band else view.to_columns_string(**kw)
     session.put_large(response, response.view_to_columns_string_resp, "json_string", text)
     return True
 
 
 def view_to_rows_string(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_rows_string_req
-    text = _view(session, request).to_json_string(**viewport_kwargs(req.viewport), **_flags(req))
+    view, kw = _view(session, request), {**viewport_kwargs(req.viewport), **_flags(req)}
+    text = JsonText(view.to_records(**kw)) if session.out_of_band else view.to_json_string(**kw)
     session.put_large(response, response.view_to_rows_string_resp, "json_string", text)
     return True
 
