@@ -91,7 +91,13 @@ class _Coder:
     def __init__(self, dtype: pa.DataType) -> None:
         self.values = pa.array([], value_type(dtype))
         vt = self.values.type
-        self._hashable = pa.types.is_string(vt) or pa.types.is_integer(vt)
+        # Values whose Python objects compare as Arrow compares them (not floats: NaN).
+        self._hashable = (
+            pa.types.is_string(vt)
+            or pa.types.is_integer(vt)
+            or pa.types.is_boolean(vt)
+            or pa.types.is_date32(vt)
+        )
         self._index: dict | None = {} if self._hashable else None
         self._memo: dict[tuple, tuple[pa.Array, np.ndarray]] = {}
         self._ranked: tuple[np.ndarray, pa.Array] | None = None
