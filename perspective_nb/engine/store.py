@@ -161,7 +161,7 @@ class Store:
 
         Returns the new store, the rows added and the rows dropped (or None).
         """
-        delta = _concat([self.delta, rows])
+        delta = _append(self.delta, rows)
         delta_live = None
         if self.delta_live is not None:
             delta_live = np.concatenate([self.delta_live, np.ones(rows.num_rows, bool)])
@@ -261,7 +261,7 @@ class Store:
             self.main,
             self.key,
             main_live=main_live,
-            delta=_concat([self.delta, rows]),
+            delta=_append(self.delta, rows),
             delta_live=delta_live,
             main_keys=main_keys,
             delta_keys=new_keys,
@@ -328,6 +328,24 @@ class Store:
             # Many small writes: one chunk for the delta (O(delta); rows keep their places).
             self.delta = _combine(self.delta)
         return self
+
+
+def _append(delta: pa.Table, rows: pa.Table) -> pa.Table:
+    """``delta`` with ``rows`` appended as chunks of geometrically falling size.
+
+    Like a binary counter (or an LSM tree's levels), the newest chunk merges
+    into the one before it while that one is at most twice its size: a row
+    is copied O(log(delta / batch)) times and the delta holds O(log) chunks,
+    so reads and takes across it stay cheap without recombining it whole.
+    """
+    if rows.num_rows == 0:
+        return delta
+    batches = [b for b in delta.to_batches() if b.num_rows]
+    batches += _combine(rows).to_batches()
+    while len(batches) >= 2 and batches[-2].num_rows <= 2 * batches[-1].num_rows:
+        pair = pa.Table.from_batches(batches[-2:]).unify_dictionaries().combine_chunks()
+        batches[-2:] = pair.to_batches()
+    return pa.Table.from_batches(batches, schema=rows.schema)
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:
