@@ -302,14 +302,32 @@ class GroupState:
         return out
 
     def _build(self, data: pa.Table) -> None:
-        # Aggregate the rows with Arrow's hash aggregation, level by level,
-        # then place the groups (not the rows) into slots.
+        # One pass of Arrow's hash aggregation over the rows gives the finest
+        # cells (every group and split key); partial sums add up, so every
+        # coarser level is aggregated from those (few) cells, not the rows.
         gids, sids = self._ids(data)
-        parts = self._parts(data, 1)
-        cols = {f"g{i}": ids for i, ids in enumerate(gids)}
+        cols: dict[str, object] = {f"g{i}": ids for i, ids in enumerate(gids)}
         cols.update({f"s{j}": ids for j, ids in enumerate(sids)})
-        work = pa.table({**cols, **parts})
+        keys = list(cols)
         skeys = [f"s{j}" for j in range(len(sids))]
+        aggs: list[tuple] = [([], "count_all")]
+        for i, c in enumerate(self._values):
+            v = decoded(data.column(c))
+            cols[f"v{i}"] = v
+            aggs += [(f"v{i}", "sum"), (f"v{i}", "count")]
+            if self._aggs[c] == "sum abs":
+                cols[f"a{i}"] = pc.abs(v)
+                aggs.append((f"a{i}", "sum"))
+        finest = pa.table(cols).group_by(keys, use_threads=False).aggregate(aggs)
+        out = {k: finest.column(k) for k in keys}
+        out["#rows"] = finest.column("count_all")
+        for i, c in enumerate(self._values):
+            dt = pa.from_numpy_dtype(self._part_types[f"{c}#s"])
+            out[f"{c}#s"] = pc.fill_null(finest.column(f"v{i}_sum"), 0).cast(dt)
+            out[f"{c}#n"] = finest.column(f"v{i}_count").cast(pa.int64())
+            if self._aggs[c] == "sum abs":
+                out[f"{c}#a"] = pc.fill_null(finest.column(f"a{i}_sum"), 0).cast(dt)
+        work = pa.table(out)
         for k in range(self._n + 1):
             gkeys = [f"g{i}" for i in range(k)]
             self._place(work, gkeys, [])
