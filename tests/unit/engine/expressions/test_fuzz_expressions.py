@@ -194,9 +194,34 @@ def _csv(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Rows that mostly fit BASE's schema, sometimes with one value of the wrong
+# type: the update must then be refused as a whole.
+TYPED_ROW = st.fixed_dictionaries(
+    {"k": st.integers(0, 6)},
+    optional={
+        "x": st.one_of(st.floats(), st.integers(-9, 9), st.none()),
+        "s": st.one_of(st.text(max_size=4), st.none()),
+        "ok": st.one_of(st.booleans(), st.none()),
+    },
+)
+
+
+@st.composite
+def typed_rows(draw) -> list[dict]:
+    rows = draw(st.lists(TYPED_ROW, min_size=1, max_size=5))
+    if draw(st.booleans()):
+        row = draw(st.sampled_from(rows))
+        row[draw(st.sampled_from(["k", "x", "ok"]))] = draw(VALUE)
+    return rows
+
+
 @st.composite
 def payloads(draw):
-    kind = draw(st.sampled_from(["columns", "records", "csv", "json", "ndjson", "text"]))
+    kind = draw(
+        st.sampled_from(["typed", "typed", "columns", "records", "csv", "json", "ndjson", "text"])
+    )
+    if kind == "typed":
+        return draw(typed_rows())
     if kind == "columns":
         return draw(COLUMNS)
     if kind == "records":
