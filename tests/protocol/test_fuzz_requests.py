@@ -325,9 +325,12 @@ def requests(draw) -> pb.Request:
 
 
 class Harness:
-    """A fresh server hosting ``t`` with two views, and one fuzzed session on it."""
+    """A fresh server hosting ``t`` with two views, and one fuzzed session on it.
 
-    def __init__(self) -> None:
+    ``generation`` fixes the session's client generation (3 or 5; None infers it).
+    """
+
+    def __init__(self, generation: int | None = None) -> None:
         self.unexpected = Unexpected().__enter__()
         self.server = Server()
         self.frames: list[bytes] = []
@@ -337,7 +340,7 @@ class Harness:
         make.make_table_req.data.from_cols = json.dumps(ROWS)
         make.make_table_req.options.make_index_table = "k"
         setup.handle_request(make.SerializeToString())
-        self.session = self.server.new_session(self.frames.append)
+        self.session = self.server.new_session(self.frames.append, generation)
         for view_id, config in zip(VIEWS, ({"group_by": ["s"]}, {}), strict=True):
             req = pb.Request(msg_id=self._msg(), entity_id=TABLE)
             req.table_make_view_req.view_id = view_id
@@ -367,7 +370,10 @@ class Harness:
                 out.append(pb.Response.FromString(frame))
             except Exception:
                 # a 5.x min/max reply (Scalars in field 20) is not a 3.x Response
-                out.append(pb.ScalarMinMaxResponse.FromString(frame))
+                scalar = pb.ScalarMinMaxResponse.FromString(frame)
+                response = pb.Response(msg_id=scalar.msg_id, entity_id=scalar.entity_id)
+                response.view_get_min_max_resp.SetInParent()
+                out.append(response)
         return out
 
     def replies_of(self, kind: str) -> list:
@@ -425,9 +431,13 @@ class Unexpected(logging.Handler):
 
 
 @FUZZ
-@given(st.lists(requests(), min_size=1, max_size=4), st.integers(0, 2**32 - 8))
-def test_structured_requests_are_answered_and_harmless(batch, base):
-    harness = Harness()
+@given(
+    st.lists(requests(), min_size=1, max_size=4),
+    st.integers(0, 2**32 - 8),
+    st.sampled_from([None, 3, 5]),
+)
+def test_structured_requests_are_answered_and_harmless(batch, base, generation):
+    harness = Harness(generation)
     try:
         base = max(base, 1)
         wrote = False
