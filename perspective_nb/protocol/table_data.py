@@ -129,6 +129,18 @@ def decode_table_data(
     payload
         Data an in-process client passed by reference; used when the
         message itself is empty.
+
+    Returns
+    -------
+    Any
+        A ``pyarrow.Table`` for Arrow IPC (read here, see ``_read_ipc``),
+        the text for CSV / JSON / NDJSON, a schema dict for ``from_schema``,
+        or what ``view_arrow`` returns for ``from_view``.
+
+    Raises
+    ------
+    SchemaError
+        When ``from_arrow`` does not hold a complete Arrow IPC stream or file.
     """
     kind = message.WhichOneof("data")
     if kind is None and payload is not None:
