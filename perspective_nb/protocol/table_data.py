@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..engine.dtypes import parse_type_name
 from ..engine.ingest import is_schema, to_arrow_table
-from ..errors import ProtocolError, UpdateError
+from ..errors import ProtocolError, SchemaError, UpdateError
 from . import perspective_pb2 as pb
 from .column_types import schema_from_pairs, schema_to_pairs
 
@@ -33,6 +33,28 @@ def _ipc_bytes(table: pa.Table) -> bytes:
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+_ARROW_FILE_MAGIC = b"ARROW1"
+
+
+def _read_ipc(data: bytes) -> pa.Table:
+    """Read ``from_arrow`` bytes (an Arrow IPC stream or file) into a table.
+
+    Read here rather than in the engine so that every malformed payload
+    (truncated, corrupted, empty) becomes one clear error: pyarrow reports a
+    short read as ``OSError``, not ``ArrowInvalid``.
+    """
+    try:
+        buffer = pa.py_buffer(data)
+        if data[:6] == _ARROW_FILE_MAGIC:
+            return pa.ipc.open_file(buffer).read_all()
+        return pa.ipc.open_stream(buffer).read_all()
+    except (pa.ArrowException, OSError) as exc:
+        raise SchemaError(
+            f"from_arrow holds {len(data)} bytes that are not a valid Arrow IPC stream or "
+            f"file ({exc}); send the complete output of an Arrow IPC writer"
+        ) from exc
 
 
 def _classify_text(text: str) -> str:
@@ -107,12 +129,24 @@ def decode_table_data(
     payload
         Data an in-process client passed by reference; used when the
         message itself is empty.
+
+    Returns
+    -------
+    Any
+        A ``pyarrow.Table`` for Arrow IPC (read here, see ``_read_ipc``),
+        the text for CSV / JSON / NDJSON, a schema dict for ``from_schema``,
+        or what ``view_arrow`` returns for ``from_view``.
+
+    Raises
+    ------
+    SchemaError
+        When ``from_arrow`` does not hold a complete Arrow IPC stream or file.
     """
     kind = message.WhichOneof("data")
     if kind is None and payload is not None:
         return payload
     if kind == "from_arrow":
-        return message.from_arrow
+        return _read_ipc(message.from_arrow)
     if kind == "from_schema":
         return schema_from_pairs(message.from_schema)
     if kind in ("from_csv", "from_ndjson", "from_rows", "from_cols"):
@@ -153,19 +187,29 @@ def decode_keys(message: pb.MakeTableData, index: str | None = None) -> list[Any
             raise UpdateError(f"{kind} keys are not valid JSON ({exc}); send a JSON array") from exc
     else:
         data = decode_table_data(message)
-    if isinstance(data, (bytes, bytearray)):
-        table = pa.ipc.open_stream(pa.py_buffer(data)).read_all()
-        column = index if index in table.column_names else table.column_names[0]
-        return table.column(column).to_pylist()
     if isinstance(data, str):  # CSV
-        table = to_arrow_table(data)
-        column = index if index in table.column_names else table.column_names[0]
-        return table.column(column).to_pylist()
+        data = to_arrow_table(data)
+    if isinstance(data, pa.Table):
+        if not data.column_names:
+            return []
+        column = index if index in data.column_names else data.column_names[0]
+        return data.column(column).to_pylist()
     if isinstance(data, dict):
         column = index if index in data else next(iter(data), None)
-        return list(data.get(column, [])) if column is not None else []
+        keys = data.get(column, []) if column is not None else []
+        if not isinstance(keys, list):
+            raise UpdateError(
+                f"from_cols keys must be a JSON array under {column!r}, got {keys!r}; "
+                'send {"<index>": [key, ...]}'
+            )
+        return keys
     if isinstance(data, list):
         if data and isinstance(data[0], dict):
+            if not all(isinstance(row, dict) for row in data):
+                raise UpdateError(
+                    "rows of keys to remove mix objects and other values; send a JSON array "
+                    "of keys, or of row objects holding the index column"
+                )
             return [row.get(index) for row in data]
         return data
     raise UpdateError(f"cannot read primary keys from {type(data).__name__} data; send a list")

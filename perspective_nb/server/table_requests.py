@@ -16,6 +16,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from ..engine.arguments import check_remove_keys
 from ..engine.config_shape import check_config_shape
+from ..errors import UpdateError
 from ..protocol import pb
 from ..protocol.column_types import column_type_from_name, schema_to_pairs
 from ..protocol.table_data import decode_keys, decode_table_data
@@ -115,6 +116,13 @@ def table_remove(session: Session, request: pb.Request, response: pb.Response) -
     table = _table(session, request)
     keys = decode_keys(request.table_remove_req.data, table.get_index())
     check_remove_keys(keys, table.get_index())
+    if table.get_index() is None and None in keys:
+        # check_remove_keys lets nulls through, and the engine cannot use a
+        # null as a row number.
+        raise UpdateError(
+            "this table has no index, so remove takes row numbers (integers), got None; "
+            "pass row numbers, or create the table with index=<column> to remove by key"
+        )
     table.remove(keys)
     response.table_remove_resp.SetInParent()
     return True
