@@ -39,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .upsert import upsert
+from .upsert import key_order, upsert
 
 __all__ = ["Store"]
 
@@ -189,7 +189,7 @@ class Store:
         return self._without(slots)._maybe_compact(), self._rows_at(slots)
 
     def upsert(self, upd: pa.Table, present: set[str]) -> tuple[Store, pa.Table, pa.Table]:
-        """Upsert ``upd`` (unique keys sorted by key, storage types, every
+        """Upsert ``upd`` (unique keys in any order, storage types, every
         column); only the columns in ``present`` overwrite old values (the
         others are placeholders: a partial update keeps what it leaves out).
 
@@ -254,9 +254,10 @@ class Store:
         keep = np.ones(len(dkeys), bool)
         keep[dpos[dok]] = False
         rest_keys, rest_rows = dkeys[keep], drows[keep]
-        at = np.searchsorted(rest_keys, bk)
-        new_keys = np.insert(rest_keys, at, bk)
-        new_rows = np.insert(rest_rows, at, n_delta + np.arange(n))
+        order = np.argsort(bk, kind="stable")  # the batch need not come in key order
+        at = np.searchsorted(rest_keys, bk[order])
+        new_keys = np.insert(rest_keys, at, bk[order])
+        new_rows = np.insert(rest_rows, at, n_delta + order)
         store = Store(
             self.main,
             self.key,
@@ -294,6 +295,7 @@ class Store:
         """The full-rewrite upsert (keys binary search cannot order)."""
         data = self.table()
         partial = upd.select([c for c in upd.column_names if c in present])
+        partial = partial.take(key_order(partial.column(self.key)))
         new, changed, replaced = upsert(data, partial, self.key, data.schema)
         return Store(new, self.key), changed, replaced
 

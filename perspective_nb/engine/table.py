@@ -42,18 +42,16 @@ __all__ = ["Table"]
 _MAX_CHANGES = 64
 
 
-def _unique_key_order(keys: pa.ChunkedArray) -> np.ndarray | bool | None:
-    """For a batch of unique integer or temporal keys: True when already in
-    key order, else the order that sorts it; None for anything else (null or
-    repeated keys, other types: those take the general de-duplicate-and-sort)."""
+def _unique_keys(keys: pa.ChunkedArray) -> bool:
+    """True for a batch of distinct, non-null integer or temporal keys: one
+    that needs no de-duplication (the store sorts just the keys)."""
     if keys.null_count or not (pa.types.is_integer(keys.type) or pa.types.is_temporal(keys.type)):
-        return None
+        return False
     k = keys.to_numpy()
     if np.all(k[1:] > k[:-1]):
         return True
-    order = np.argsort(k, kind="stable")
-    k = k[order]
-    return order if np.all(k[1:] > k[:-1]) else None
+    k = np.sort(k)
+    return bool(np.all(k[1:] > k[:-1]))
 
 
 class Table:
@@ -340,12 +338,9 @@ class Table:
             return store.append(self._full_batch(n, cols), self._limit)
         key = self._index
         upd = pa.table(cols)
-        order = _unique_key_order(upd.column(key))
-        if order is None:
+        if not _unique_keys(upd.column(key)):
             upd = dedupe_last(upd, key)
             upd = upd.take(key_order(upd.column(key)))
-        elif order is not True:
-            upd = upd.take(pa.array(order))
         full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
         return store.upsert(full, set(cols))
 

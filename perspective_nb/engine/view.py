@@ -34,6 +34,7 @@ from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable
 from .pivot import LazyColumns, PivotFrame, arrange, compute_pivot, empty_total
+from .upsert import key_order
 
 if TYPE_CHECKING:
     from .table import Table
@@ -496,4 +497,8 @@ class View:
             c for c in self._config.columns if changed is not None and c in changed.column_names
         ]
         tbl = changed.select(cols) if changed is not None else pa.table({})
+        index = self._table.get_index()
+        if changed is not None and index is not None and changed.num_rows > 1:
+            # Upserts are stored in the order they came; deltas list rows by key.
+            tbl = tbl.take(key_order(changed.column(index)))
         return Window({c: tbl.column(c) for c in cols}).to_arrow()
