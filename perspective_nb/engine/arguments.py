@@ -208,6 +208,11 @@ def check_remove_keys(keys: list[Any], index: str | None) -> None:
             f"{_show(_first(keys, lambda k: isinstance(k, (list, tuple, dict))))}; "
             "pass a flat list such as [1, 2]"
         )
+    if index is None and arr.null_count:
+        raise UpdateError(
+            "this table has no index, so remove takes row numbers, got a null among "
+            f"{_show(keys)}; drop the nulls"
+        )
     if index is None and not (pa.types.is_integer(arr.type) or pa.types.is_null(arr.type)):
         raise UpdateError(
             f"this table has no index, so remove takes row numbers (integers), got "

@@ -142,8 +142,11 @@ def _from_ipc(buf: bytes) -> pa.Table:
         if buf[:6] == _ARROW_MAGIC_FILE:
             return pa.ipc.open_file(pa.BufferReader(buf)).read_all()
         return pa.ipc.open_stream(pa.BufferReader(buf)).read_all()
-    except pa.ArrowInvalid as exc:
-        raise SchemaError(f"bytes are not a valid Arrow IPC stream or file: {exc}") from exc
+    except (pa.ArrowInvalid, OSError) as exc:  # a short read is an OSError in pyarrow
+        raise SchemaError(
+            f"bytes are not a valid Arrow IPC stream or file: {exc}; send a whole Arrow "
+            "IPC stream (or file), e.g. from pyarrow.ipc.new_stream"
+        ) from exc
 
 
 def _from_pandas(df: Any) -> pa.Table:

@@ -139,3 +139,22 @@ def test_many_small_updates_stay_correct():
     assert cols["k"] == list(range(50))
     assert cols["v"][0] == 150
     assert cols["v"][49] == 199
+
+
+def test_truncated_arrow_bytes_and_null_row_numbers_are_clear_errors():
+    import io
+
+    import pyarrow as pa
+
+    from perspective_nb.errors import PerspectiveError
+
+    sink = io.BytesIO()
+    tbl = pa.table({"x": [1, 2, 3]})
+    with pa.ipc.new_stream(sink, tbl.schema) as w:
+        w.write_table(tbl)
+    with pytest.raises(PerspectiveError, match="Arrow IPC"):
+        Table(sink.getvalue()[:-9], name="t")
+    t = Table({"x": [1, 2, 3]}, name="t", limit=5)
+    with pytest.raises(PerspectiveError, match="null"):
+        t.remove([None, 1])
+    assert t.size() == 3
