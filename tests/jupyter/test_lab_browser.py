@@ -158,16 +158,21 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
         # kernel -> viewer
         await page.evaluate(KERNEL_STDOUT, "w.split_by = ['r']; w.plugin = 'Datagrid'")
         await page.wait_for_function(
-            f"(async () => {{ const c = await {VIEWER}.save();"
-            " return c.plugin === 'Datagrid' && c.split_by.length === 1; })()",
+            # The viewer may be mid-restore (not yet upgraded): poll until it answers.
+            f"(async () => {{ try {{ const c = await {VIEWER}.save();"
+            " return c.plugin === 'Datagrid' && c.split_by.length === 1; }"
+            " catch (e) { return false; } })()",
             timeout=WAIT_MS,
             polling=250,
         )
 
         # viewer -> kernel (a user edit in the viewer)
-        await page.evaluate(
-            f"(async () => {{ const v = {VIEWER}; await v.flush();"
-            " await v.restore({group_by: [], sort: [['v', 'desc']]}); })()"
+        await page.wait_for_function(
+            f"(async () => {{ try {{ const v = {VIEWER}; await v.flush();"
+            " await v.restore({group_by: [], sort: [['v', 'desc']]}); return true; }"
+            " catch (e) { return false; } })()",
+            timeout=WAIT_MS,
+            polling=250,
         )
         await page.wait_for_function(
             f"async (code) => (await ({KERNEL_STDOUT})(code)).trim() === 'True'",
@@ -182,7 +187,8 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
             "(args) => window.jupyterapp.commands.execute('apputils:change-theme', args)", dark
         )
         await page.wait_for_function(
-            f"(async () => (await {VIEWER}.save()).theme === 'Pro Dark')()",
+            f"(async () => {{ try {{ return (await {VIEWER}.save()).theme === 'Pro Dark'; }}"
+            " catch (e) { return false; } })()",
             timeout=WAIT_MS,
             polling=250,
         )
