@@ -101,12 +101,22 @@ class _Coder:
         self._index: dict | None = {} if self._hashable else None
         self._memo: dict[tuple, tuple[pa.Array, np.ndarray]] = {}
         self._ranked: tuple[np.ndarray, pa.Array] | None = None
+        self._boolean = pa.types.is_boolean(vt)
+        if self._boolean:
+            self._append(pa.array([False, True]))  # ids 1 and 2, mapped without lookups
 
     def ids(self, col: pa.ChunkedArray | pa.Array) -> np.ndarray:
         """The id of every value of ``col`` (O(len) + a lookup of its distinct values)."""
         chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
         out = []
         for chunk in chunks:  # a loop over chunks, not rows
+            if self._boolean:
+                truth = pc.fill_null(chunk, False).to_numpy(zero_copy_only=False)
+                ids = np.where(truth, 2, 1)
+                if chunk.null_count:
+                    ids[pc.is_null(chunk).to_numpy(zero_copy_only=False)] = 0
+                out.append(ids)
+                continue
             if not pa.types.is_dictionary(chunk.type):
                 chunk = pc.dictionary_encode(chunk)
             dict_ids = self._dictionary_ids(chunk.dictionary)

@@ -333,21 +333,25 @@ class Store:
 
 
 def _append(delta: pa.Table, rows: pa.Table) -> pa.Table:
-    """``delta`` with ``rows`` appended as chunks of geometrically falling size.
+    """``delta`` with ``rows`` appended, its chunks kept few by tiered merging.
 
-    Like a binary counter (or an LSM tree's levels), the newest chunk merges
-    into the one before it while that one is at most twice its size: a row
-    is copied O(log(delta / batch)) times and the delta holds O(log) chunks,
-    so reads and takes across it stay cheap without recombining it whole.
+    As an LSM tree's levels do: chunks fall in tiers by size (powers of 4),
+    and four chunks of one tier at the end merge into one of the next. A row
+    is copied O(log4(delta / batch)) times, the delta holds O(log) chunks,
+    and three appends in four copy nothing.
     """
     if rows.num_rows == 0:
         return delta
     batches = [b for b in delta.to_batches() if b.num_rows]
     batches += _combine(rows).to_batches()
-    while len(batches) >= 2 and batches[-2].num_rows <= 2 * batches[-1].num_rows:
-        pair = pa.Table.from_batches(batches[-2:]).unify_dictionaries().combine_chunks()
-        batches[-2:] = pair.to_batches()
+    while len(batches) >= 4 and len({_tier(b.num_rows) for b in batches[-4:]}) == 1:
+        merged = pa.Table.from_batches(batches[-4:]).unify_dictionaries().combine_chunks()
+        batches[-4:] = merged.to_batches()
     return pa.Table.from_batches(batches, schema=rows.schema)
+
+
+def _tier(n: int) -> int:
+    return (max(n, 1).bit_length() - 1) // 2  # floor(log4(n))
 
 
 def _concat(tables: list[pa.Table]) -> pa.Table:

@@ -16,6 +16,7 @@ from perspective_nb.engine.table import Table
 _keys = st.integers(0, 15)
 _groups = st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
 _nums = st.one_of(st.none(), st.integers(-20, 20))
+_bools = st.one_of(st.none(), st.booleans())
 
 
 @st.composite
@@ -27,6 +28,7 @@ def batches(draw, min_size=0):
             "g": pa.array(draw(st.lists(_groups, min_size=n, max_size=n)), pa.string()),
             "h": pa.array(draw(st.lists(_groups, min_size=n, max_size=n)), pa.string()),
             "v": pa.array(draw(st.lists(_nums, min_size=n, max_size=n)), pa.int64()),
+            "b": pa.array(draw(st.lists(_bools, min_size=n, max_size=n)), pa.bool_()),
             "f": pa.array(
                 [
                     None if x is None else x / 4
@@ -59,6 +61,8 @@ CONFIGS = [
     },
     {"group_by": ["h"], "split_by": ["g", "h"], "columns": ["f"], "filter": [["v", "<", 8]]},
     {"group_by": ["g", "h"], "columns": ["v"], "group_rollup_mode": "flat"},
+    {"group_by": ["b"], "split_by": ["g"], "columns": ["v"]},
+    {"group_by": ["g"], "split_by": ["b"], "columns": ["f", "v"], "aggregates": {"v": "count"}},
     {
         "group_by": ["g"],
         "columns": ["e", "f"],
@@ -90,7 +94,7 @@ def _assert_same(live, fresh, context):
 
 @pytest.mark.parametrize("cfg", CONFIGS)
 def test_configs_are_incremental(cfg):
-    t = Table({"k": [1], "g": ["a"], "h": ["a"], "v": [1], "f": [1.0]}, name="t")
+    t = Table({"k": [1], "g": ["a"], "h": ["a"], "v": [1], "f": [1.0], "b": [True]}, name="t")
     v = t.view(**cfg)
     v.to_columns()
     assert v._state is not None  # kept as partial sums, updated from row deltas
