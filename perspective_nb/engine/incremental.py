@@ -8,7 +8,7 @@ group holding partial sums (row count, value sum, non-null count, abs sum)
 in numpy arrays, and for split_by views one slot per (group, split values)
 cell as well.
 
-- Group values get stable integer ids (:class:`_Coder`: 0 is null, then
+- Group values get stable integer ids (:class:`.group_index.Coder`: 0 is null, then
   first-seen order), so a group is a (parent group slot, own id) pair packed
   into one int64; each level keeps those keys sorted, and finding the groups
   of a batch is a binary search (O(batch log groups)), never a rebuild.
@@ -33,8 +33,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
-from .dtypes import decoded, value_type
+from .dtypes import decoded
 from .encoding import Encoded
+from .group_index import Coder, Slots
 from .pivot import row_sort_specs
 
 __all__ = ["GroupState", "supports_incremental"]
@@ -51,8 +52,6 @@ _SUMMABLE = frozenset(
         "pct sum grand total",
     }
 )
-# Ids are packed with their parent slot into one int64: (parent << 32) | id.
-_ID_BITS = 32
 
 
 def _value_columns(config: ViewConfig) -> list[str]:
@@ -75,163 +74,6 @@ def supports_incremental(
     return True
 
 
-class _Coder:
-    """Stable ids for one column's values: 0 is null, 1.. in first-seen order.
-
-    Rows arrive dictionary-encoded, so ids are found for a chunk's distinct
-    values only and spread to its rows with one numpy ``take``. The
-    dictionary of a table's main part comes back with every write that
-    replaces its rows, so its ids are remembered (keyed by the buffers, which
-    the memo keeps alive, so an address cannot be reused).
-    """
-
-    _SMALL = 64  # distinct values looked up in a Python dict (cheaper than a hash kernel)
-    _MEMO = 8
-
-    def __init__(self, dtype: pa.DataType) -> None:
-        self.values = pa.array([], value_type(dtype))
-        vt = self.values.type
-        # Values whose Python objects compare as Arrow compares them (not floats: NaN).
-        self._hashable = (
-            pa.types.is_string(vt)
-            or pa.types.is_integer(vt)
-            or pa.types.is_boolean(vt)
-            or pa.types.is_date32(vt)
-        )
-        self._index: dict | None = {} if self._hashable else None
-        self._memo: dict[tuple, tuple[pa.Array, np.ndarray]] = {}
-        self._ranked: tuple[np.ndarray, pa.Array] | None = None
-        self._boolean = pa.types.is_boolean(vt)
-        if self._boolean:
-            self._append(pa.array([False, True]))  # ids 1 and 2, mapped without lookups
-
-    def ids(self, col: pa.ChunkedArray | pa.Array) -> np.ndarray:
-        """The id of every value of ``col`` (O(len) + a lookup of its distinct values)."""
-        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
-        out = []
-        for chunk in chunks:  # a loop over chunks, not rows
-            if self._boolean:
-                truth = pc.fill_null(chunk, False).to_numpy(zero_copy_only=False)
-                ids = np.where(truth, 2, 1)
-                if chunk.null_count:
-                    ids[pc.is_null(chunk).to_numpy(zero_copy_only=False)] = 0
-                out.append(ids)
-                continue
-            if not pa.types.is_dictionary(chunk.type):
-                chunk = pc.dictionary_encode(chunk)
-            dict_ids = self._dictionary_ids(chunk.dictionary)
-            idx = chunk.indices
-            if idx.null_count:
-                idx = pc.fill_null(idx, -1)  # index -1 (null) -> the appended 0
-            out.append(dict_ids[idx.to_numpy(zero_copy_only=False)])
-        if len(out) == 1:
-            return out[0]
-        return np.concatenate(out) if out else np.zeros(0, np.int64)
-
-    def _dictionary_ids(self, dictionary: pa.Array) -> np.ndarray:
-        if len(dictionary) <= self._SMALL:
-            return np.append(self._lookup(dictionary), 0)
-        key = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
-        hit = self._memo.get(key)
-        if hit is not None:
-            return hit[1]
-        ids = np.append(self._lookup(dictionary), 0)
-        if len(self._memo) >= self._MEMO:
-            self._memo.pop(next(iter(self._memo)))
-        self._memo[key] = (dictionary, ids)
-        return ids
-
-    def _lookup(self, values: pa.Array) -> np.ndarray:
-        values = values.cast(self.values.type)
-        if self._index is not None and len(values) <= self._SMALL:
-            # A loop over at most _SMALL distinct values of a delta, not over rows.
-            pylist = values.to_pylist()
-            missing = [v for v in dict.fromkeys(pylist) if v is not None and v not in self._index]
-            if missing:
-                self._append(pa.array(missing, self.values.type))
-            return np.array([0 if v is None else self._index[v] for v in pylist], np.int64)
-        pos = pc.index_in(values, value_set=self.values)
-        if pos.null_count > values.null_count:
-            self._append(pc.unique(values.filter(pc.and_(pc.is_null(pos), pc.is_valid(values)))))
-            pos = pc.index_in(values, value_set=self.values)
-        return pc.add(pc.fill_null(pos, -1), 1).to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def _append(self, new: pa.Array) -> None:
-        start = len(self.values)
-        self.values = pa.concat_arrays([self.values, new])
-        self._ranked = None
-        if self._index is not None:
-            self._index.update(
-                zip(new.to_pylist(), range(start + 1, start + 1 + len(new)), strict=True)
-            )
-
-    def ranked(self) -> tuple[np.ndarray, pa.Array]:
-        """``(code of each id, values in ascending order)``: codes as :mod:`.encoding` has them."""
-        if self._ranked is None:
-            order = pc.sort_indices(self.values).to_numpy()
-            code = np.zeros(len(self.values) + 1, np.int32)
-            code[order + 1] = np.arange(1, len(order) + 1, dtype=np.int32)
-            self._ranked = (code, self.values.take(pa.array(order)))
-        return self._ranked
-
-
-class _Slots:
-    """Groups keyed by (parent slot, own id), with their partial sums."""
-
-    def __init__(self, depth: int, parts: dict[str, np.dtype]) -> None:
-        self.keys = np.zeros(0, np.int64)  # sorted packed keys
-        self.slot_of_key = np.zeros(0, np.int64)
-        self.parent = np.zeros(0, np.int64)
-        self.path = np.zeros((0, depth), np.int64)  # ids from the top level down
-        self.parts = {name: np.zeros(0, dt) for name, dt in parts.items()}
-
-    @property
-    def size(self) -> int:
-        return len(self.parent)
-
-    def locate(
-        self, parent: np.ndarray, own: np.ndarray, parent_path: np.ndarray | None
-    ) -> np.ndarray:
-        """The slot of each (parent, own) pair, creating slots for new ones.
-
-        A new slot's path is its parent's path and its own id (just its own
-        id where ``parent_path`` is None).
-        """
-        packed = (parent << _ID_BITS) | own
-        pos = np.searchsorted(self.keys, packed)
-        found = pos < len(self.keys)
-        found[found] = self.keys[pos[found]] == packed[found]
-        if not found.all():
-            new, first = np.unique(packed[~found], return_index=True)
-            src = np.flatnonzero(~found)[first]
-            start = self.size
-            self.parent = np.concatenate([self.parent, parent[src]])
-            if parent_path is None:
-                own_path = own[src][:, None]
-            else:
-                own_path = np.column_stack([parent_path[parent[src]], own[src]])
-            self.path = np.concatenate([self.path, own_path])
-            for name, arr in self.parts.items():
-                self.parts[name] = np.concatenate([arr, np.zeros(len(src), arr.dtype)])
-            at = np.searchsorted(self.keys, new)
-            self.keys = np.insert(self.keys, at, new)
-            self.slot_of_key = np.insert(self.slot_of_key, at, start + np.arange(len(new)))
-            pos = np.searchsorted(self.keys, packed)
-        return self.slot_of_key[pos]
-
-    def add(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> bool:
-        """Add ``parts`` into ``slots``; True when a slot became empty or non-empty."""
-        rows = self.parts["#rows"]
-        before = rows[slots] != 0
-        for name, values in parts.items():
-            np.add.at(self.parts[name], slots, values)
-        return bool(np.any((rows[slots] != 0) != before))
-
-    def assign(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> None:
-        for name, values in parts.items():
-            self.parts[name][slots] = values
-
-
 class GroupState:
     """Partial sums of every group_by level (and split cell) of one view."""
 
@@ -242,8 +84,8 @@ class GroupState:
         self._values = [c for c in _value_columns(config) if self._aggs[c] != "count"]
         self._counts = [c for c in _value_columns(config) if self._aggs[c] == "count"]
         self._n = len(config.group_by)
-        self._coders = [_Coder(data.schema.field(c).type) for c in config.group_by]
-        self._split_coders = [_Coder(data.schema.field(c).type) for c in config.split_by]
+        self._coders = [Coder(data.schema.field(c).type) for c in config.group_by]
+        self._split_coders = [Coder(data.schema.field(c).type) for c in config.split_by]
         parts = {"#rows": np.dtype(np.int64)}
         for c in self._values:
             float_col = self._schema[c] == "float"
@@ -252,14 +94,14 @@ class GroupState:
             if self._aggs[c] == "sum abs":
                 parts[f"{c}#a"] = parts[f"{c}#s"]
         self._part_types = parts
-        self._levels = [_Slots(k, parts) for k in range(self._n + 1)]
+        self._levels = [Slots(k, parts) for k in range(self._n + 1)]
         total = self._levels[0]  # the grand total: one slot, always there
         total.keys, total.slot_of_key, total.parent = (np.zeros(1, np.int64) for _ in range(3))
         total.path = np.zeros((1, 0), np.int64)
         total.parts = {name: np.zeros(1, dt) for name, dt in parts.items()}
         # Split values chain like group levels; cells are (group slot, combo slot).
-        self._combos = [_Slots(j + 1, {}) for j in range(len(config.split_by))]
-        self._cells = [_Slots(1, parts) for _ in range(self._n + 1)] if config.split_by else []
+        self._combos = [Slots(j + 1, {}) for j in range(len(config.split_by))]
+        self._cells = [Slots(1, parts) for _ in range(self._n + 1)] if config.split_by else []
         # Bumped whenever a group or cell appears or empties: while it holds
         # still, the tree order of the groups (and a cached layout) is valid.
         self.shape = 0
@@ -280,19 +122,27 @@ class GroupState:
 
     def _slots(self, gids: list[np.ndarray], sids: list[np.ndarray], n: int):
         """Slots of ``n`` rows (or groups) at every level, and their cells."""
-        slots = [np.zeros(n, np.int64)]
-        for k in range(self._n):
-            lvl = self._levels[k + 1]
-            slots.append(lvl.locate(slots[k], gids[k], self._levels[k].path))
+        slots = self._group_slots(gids, n, self._n)
         cells = []
         if self._combos:
-            combo = np.zeros(n, np.int64)
-            root = np.zeros((1, 0), np.int64)
-            for j, lvl in enumerate(self._combos):
-                prev_path = self._combos[j - 1].path if j else root
-                combo = lvl.locate(combo, sids[j], prev_path)
+            combo = self._combo_slots(sids, n)
             cells = [self._cells[k].locate(slots[k], combo, None) for k in range(self._n + 1)]
         return slots, cells
+
+    def _group_slots(self, gids: list[np.ndarray], n: int, depth: int) -> list[np.ndarray]:
+        """Slots of ``n`` rows (or groups) at levels 0 .. ``depth``."""
+        slots = [np.zeros(n, np.int64)]
+        for k in range(depth):
+            slots.append(self._levels[k + 1].locate(slots[k], gids[k], self._levels[k].path))
+        return slots
+
+    def _combo_slots(self, sids: list[np.ndarray], n: int) -> np.ndarray:
+        """The split-values combination slot of each of ``n`` rows."""
+        combo = np.zeros(n, np.int64)
+        for j, lvl in enumerate(self._combos):
+            prev_path = self._combos[j - 1].path if j else np.zeros((1, 0), np.int64)
+            combo = lvl.locate(combo, sids[j], prev_path)
+        return combo
 
     def _parts(self, rows: pa.Table, sign: int | np.ndarray) -> dict[str, np.ndarray]:
         out = {"#rows": np.broadcast_to(np.asarray(sign, np.int64), (rows.num_rows,)).copy()}
@@ -350,28 +200,17 @@ class GroupState:
         n = out.num_rows
         gids = [out.column(g).to_numpy() for g in gkeys]
         sids = [out.column(s).to_numpy() for s in skeys]
-        slots, cells = self._slots_upto(gids, sids, n, len(gkeys))
+        k = len(gkeys)
+        slots = self._group_slots(gids, n, k)[k]
+        cells = self._cells[k].locate(slots, self._combo_slots(sids, n), None) if skeys else None
         parts = {
             p: pc.fill_null(out.column(f"{p}_sum"), 0).to_numpy().astype(dt)
             for p, dt in self._part_types.items()
         }
         if skeys:
-            self._cells[len(gkeys)].assign(cells, parts)
+            self._cells[k].assign(cells, parts)
         else:
-            self._levels[len(gkeys)].assign(slots, parts)
-
-    def _slots_upto(self, gids, sids, n, k):
-        slots = np.zeros(n, np.int64)
-        for i in range(k):
-            slots = self._levels[i + 1].locate(slots, gids[i], self._levels[i].path)
-        cells = None
-        if sids:
-            combo = np.zeros(n, np.int64)
-            root = np.zeros((1, 0), np.int64)
-            for j, lvl in enumerate(self._combos):
-                combo = lvl.locate(combo, sids[j], self._combos[j - 1].path if j else root)
-            cells = self._cells[k].locate(slots, combo, None)
-        return slots, cells
+            self._levels[k].assign(slots, parts)
 
     def is_empty(self) -> bool:
         """True when no rows are aggregated (the total row then shows Perspective's empties)."""
@@ -534,7 +373,7 @@ class GroupState:
             return np.zeros(1, np.int64)
         return self._shown_slots("levels", k, self._levels[k])
 
-    def _shown_slots(self, kind: str, k: int, slots: _Slots) -> np.ndarray:
+    def _shown_slots(self, kind: str, k: int, slots: Slots) -> np.ndarray:
         # Non-empty slots change only with the shape: remember them per shape.
         if self._shown_memo[0] != self.shape:
             self._shown_memo = (self.shape, {})
