@@ -35,7 +35,7 @@ import pyarrow as pa
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from bench_engine import VIEWPORT, make_table
+from bench_engine import STEPS, VIEWPORT, make_table
 
 from perspective_nb import Server
 
@@ -44,16 +44,11 @@ try:
 except ImportError:  # pragma: no cover - the bench still runs our side alone
     perspective = None
 
+# The view configs of bench_engine's steps, kept open while the table streams.
 VIEWS: dict[str, dict] = {
-    "group_by 1 level": {"group_by": ["region"], "columns": ["qty", "price"]},
-    "group_by 2 levels": {"group_by": ["region", "product"], "columns": ["qty", "price"]},
-    "group_by + split_by": {
-        "group_by": ["region"],
-        "split_by": ["flag"],
-        "columns": ["qty", "price"],
-    },
-    "flat": {},
-    "flat sorted by price desc": {"sort": [["price", "desc"]]},
+    **{k: STEPS[k] for k in ("group_by 1 level", "group_by 2 levels", "group_by + split_by")},
+    "flat": STEPS["flat"],
+    "flat sorted by price desc": STEPS["sort price desc"],
 }
 # Per batch size: the view kinds measured (Perspective's flat views cost
 # ~300 ms per update whatever the batch: a few updates are enough).
