@@ -300,29 +300,33 @@ class GroupState:
         """Output column ``c`` at shown rows given as (level, row among that
         level's shown groups), as :func:`~.pivot.arrange` lays them out:
         O(rows asked for), not O(groups)."""
-        a = self._aggs[c]
-        names = (
-            ["#rows"]
-            if c in self._counts
-            else [p for p in self._part_types if p.startswith(f"{c}#")]
-        )
-        pieces, order = [], []
+        agg = self._aggs[c]
+        names = self._part_names(c)
+        n = len(level)
+        parts = {p: np.zeros(n, self._part_types[p]) for p in names}
+        pct = agg in ("pct sum parent", "pct sum grand total")
+        base = np.zeros(n, np.float64)
+        root = np.zeros(n, bool)
         for k in np.unique(level):  # a loop over levels, not rows
             at = np.flatnonzero(level == k)
             lvl = self._levels[k]
             slots = self._shown(k)[row[at]]
-            values = self._output(c, {p: lvl.parts[p][slots] for p in names})
-            if a in ("pct sum parent", "pct sum grand total"):
-                values = self._percent(c, a, k, slots, values)
-            pieces.append(values)
-            order.append(at)
-        if not pieces:
-            return self._output(c, {p: np.zeros(0, self._part_types[p]) for p in names})
-        out = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
-        at = np.concatenate(order)
-        inverse = np.empty(len(at), np.int64)
-        inverse[at] = np.arange(len(at))
-        return out.take(pa.array(inverse))
+            for p in names:
+                parts[p][at] = lvl.parts[p][slots]
+            if not pct:
+                continue
+            if agg == "pct sum parent" and k == 0:
+                root[at] = True  # the root is all of itself
+            elif agg == "pct sum grand total" or k == 0:
+                base[at] = self._levels[0].parts[f"{c}#s"][0]
+            else:
+                base[at] = self._levels[k - 1].parts[f"{c}#s"][lvl.parent[slots]]
+        if not pct:
+            return self._output(c, parts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
+        values[root] = 100.0
+        return pa.array(values)
 
     def split_column_at(self, c: str, j: int, layout: tuple, rows: np.ndarray) -> pa.Array:
         """Split column (combination ``j``, value column ``c``) at output rows
@@ -342,22 +346,19 @@ class GroupState:
     def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
         """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""
         names = self._part_names(c)
+        parts = {n: np.zeros(len(p), self._part_types[n]) for n in names}
         ok = np.flatnonzero(p >= 0)
         which = np.searchsorted(offsets, p[ok], side="right") - 1
-        pieces, order = [], []
         for u in np.unique(which):  # a loop over levels, not rows
             at = ok[which == u]
             k = used[u]
             slots = self._shown_cells(k)[p[at] - offsets[u]]
-            pieces.append(self._output(c, {n: self._cells[k].parts[n][slots] for n in names}))
-            order.append(at)
-        if not pieces:
-            empty = self._output(c, {n: np.zeros(0, self._part_types[n]) for n in names})
-            return pa.nulls(len(p), empty.type)
-        found = pa.concat_arrays(pieces) if len(pieces) > 1 else pieces[0]
-        idx = np.full(len(p), -1, np.int64)
-        idx[np.concatenate(order)] = np.arange(len(found))
-        return found.take(pa.array(idx, mask=idx < 0))
+            for n in names:
+                parts[n][at] = self._cells[k].parts[n][slots]
+        values = self._output(c, parts)
+        if len(ok) == len(p):
+            return values
+        return pc.if_else(pa.array(p >= 0), values, pa.nulls(len(p), values.type))
 
     def _shown_cells(self, k: int) -> np.ndarray:
         return self._shown_slots("cells", k, self._cells[k])
@@ -381,14 +382,3 @@ class GroupState:
         if (kind, k) not in memo:
             memo[kind, k] = np.flatnonzero(slots.parts["#rows"] != 0)
         return memo[kind, k]
-
-    def _percent(self, c: str, agg: str, k: int, slots: np.ndarray, values: pa.Array) -> pa.Array:
-        if agg == "pct sum parent" and k == 0:
-            return pa.array(np.full(len(slots), 100.0))  # the root is all of itself
-        if agg == "pct sum grand total" or k == 0:
-            base = self._levels[0].parts[f"{c}#s"][np.zeros(len(slots), np.int64)]
-        else:
-            base = self._levels[k - 1].parts[f"{c}#s"][self._levels[k].parent[slots]]
-        return pc.multiply(
-            pc.divide(values.cast(pa.float64()), pa.array(base, pa.float64())), 100.0
-        )
