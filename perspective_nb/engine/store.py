@@ -193,8 +193,8 @@ class Store:
         column); only the columns in ``present`` overwrite old values (the
         others are placeholders: a partial update keeps what it leaves out).
 
-        Returns the new store, the new versions of the touched rows (key
-        order) and the old versions of the rows that were overwritten.
+        Returns the new store, the new versions of the touched rows (in the
+        batch's order) and the old versions of the rows that were overwritten.
         """
         bk = _sortable_keys(upd.column(self.key))
         main_keys = self._main_keys()
