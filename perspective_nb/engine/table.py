@@ -42,14 +42,17 @@ __all__ = ["Table"]
 _MAX_CHANGES = 64
 
 
-def _unique_keys(keys: pa.ChunkedArray) -> bool:
-    """True for a batch of distinct, non-null integer or temporal keys: one
-    that needs no de-duplication (the store sorts just the keys)."""
+def _unique_keys(keys: pa.ChunkedArray, in_order: bool = False) -> bool:
+    """True for distinct, non-null integer or temporal keys (already in key
+    order, with ``in_order``): rows that need no de-duplication (the store
+    sorts just the keys of a batch) or, in order, no sort at all."""
     if keys.null_count or not (pa.types.is_integer(keys.type) or pa.types.is_temporal(keys.type)):
         return False
     k = keys.to_numpy()
     if np.all(k[1:] > k[:-1]):
         return True
+    if in_order:
+        return False
     k = np.sort(k)
     return bool(np.all(k[1:] > k[:-1]))
 
@@ -324,6 +327,8 @@ class Table:
         null does not erase an earlier value (in updates, the last row wins).
         """
         if self._index is not None and rows.num_rows:
+            if _unique_keys(rows.column(self._index), in_order=True):
+                return Store(rows, self._index)  # already one row per key, in key order
             rows = dedupe_last(rows, self._index, keep_values=True)
             rows = rows.take(key_order(rows.column(self._index)))
         elif self._limit is not None and rows.num_rows > self._limit:
