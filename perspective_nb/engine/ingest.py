@@ -156,9 +156,10 @@ def _from_pandas(df: Any) -> pa.Table:
     df.columns = [str(c) for c in df.columns]
     check_column_names(list(df.columns), reserved=False)
     try:
-        return pa.Table.from_pandas(df, preserve_index=False)
+        table = pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise SchemaError(f"cannot convert DataFrame: {exc}") from exc
+    return pa.Table.from_arrays([_owned(c) for c in table.columns], names=table.column_names)
 
 
 def _from_columns(data: dict[str, Any]) -> pa.Table:
@@ -198,13 +199,29 @@ def _column_array(values: Any) -> pa.Array:
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values
     mod = type(values).__module__.split(".")[0]
-    if mod in ("numpy", "pandas", "polars"):
+    if mod in ("numpy", "pandas"):
+        return _owned(pa.array(values))
+    if mod == "polars":
         return pa.array(values)
     arr = pa.array(list(values), from_pandas=True)
     if pa.types.is_string(arr.type):
         # Python strings that all parse as dates or datetimes are inferred as such.
         arr = _maybe_temporal(pa.chunked_array([arr])).combine_chunks()
     return _narrow_int(arr)
+
+
+def _owned(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A copy of ``arr`` in memory of its own.
+
+    Arrow wraps numpy and pandas buffers without copying, and those stay
+    writable by their owner: a table must not change when the caller later
+    edits the array it was loaded from (Perspective copies on load too).
+    Arrow's own inputs are immutable and stay zero-copy.
+    """
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if not chunks:
+        return pa.array([], arr.type)
+    return pa.concat_arrays([*chunks, chunks[0].slice(0, 0)])  # concatenating always copies
 
 
 def _narrow_int(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

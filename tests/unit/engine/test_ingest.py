@@ -136,3 +136,19 @@ def test_datetimes_are_epoch_ms_whatever_the_local_zone(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_tables_do_not_follow_later_edits_of_numpy_or_pandas_inputs():
+    import numpy as np
+    import pandas as pd
+
+    from perspective_nb.engine.table import Table
+
+    values = np.arange(5)
+    frame = pd.DataFrame({"k": np.arange(5), "x": np.arange(5.0)})
+    from_numpy = Table({"k": np.arange(5), "v": values}, name="a", index="k")
+    from_pandas = Table(frame, name="b", index="k")
+    values[0] = 99
+    frame.loc[0, "x"] = 42.0
+    assert from_numpy.data.column("v").to_pylist()[0] == 0
+    assert from_pandas.data.column("x").to_pylist()[0] == 0.0
