@@ -243,7 +243,7 @@ class GroupState:
         genc = [Encoded(np.zeros(0, np.int32), values) for _, values in ranked]
         out, parents, shown_rows = [], [np.zeros(1, np.int64)], []
         for k, lvl in enumerate(self._levels):
-            keep = np.flatnonzero(lvl.parts["#rows"] != 0) if k else np.zeros(1, np.int64)
+            keep = self._shown(k)  # the rows a cached layout's lazy reads refer to
             shown_rows.append(keep)
             cols = {f"__g{i}": pa.array(ranked[i][0][lvl.path[keep, i]]) for i in range(k)}
             cols.update(self._outputs({p: a[keep] for p, a in lvl.parts.items()}))
@@ -264,7 +264,7 @@ class GroupState:
         combo_path = self._combos[-1].path
         out = []
         for k, cells in enumerate(self._cells):
-            keep = np.flatnonzero(cells.parts["#rows"] != 0)
+            keep = self._shown_cells(k)
             group = cells.parent[keep]
             combo = cells.path[keep, 0]
             cols = {
