@@ -19,6 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from .client import (
+    AsyncClient,
+    Client,
+    ProxySession,
+    Table,
+    View,
+    async_websocket,
+    websocket,
+)
 from .errors import (
     ArgumentError,
     ConfigError,
@@ -30,12 +39,14 @@ from .errors import (
     TableNotFoundError,
     UpdateError,
 )
-from .server import Client, Server, Table, View, async_websocket, websocket
+from .server import AsyncServer, Server
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ArgumentError",
+    "AsyncClient",
+    "AsyncServer",
     "Client",
     "ConfigError",
     "ConnectionClosedError",
@@ -44,6 +55,7 @@ __all__ = [
     "PerspectiveTornadoHandler",
     "PerspectiveWidget",
     "ProtocolError",
+    "ProxySession",
     "SchemaError",
     "Server",
     "Table",

@@ -19,7 +19,7 @@ import collections
 import itertools
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -32,9 +32,7 @@ from .ingest import is_schema, schema_to_empty_table, to_arrow_table
 from .storage import cast_batch, dedupe_last, to_storage
 from .store import Store
 from .upsert import key_order
-
-if TYPE_CHECKING:
-    from .view import View
+from .view import View
 
 __all__ = ["Table"]
 
@@ -263,8 +261,6 @@ class Table:
     # -- views -----------------------------------------------------------
     def view(self, **config: Any) -> View:
         """Create a :class:`~perspective_nb.engine.view.View` with a Perspective view config."""
-        from .view import View
-
         self._check_alive()
         v = View(self, config)
         with self._lock:
@@ -278,7 +274,8 @@ class Table:
         index_type = self._schema[self._index] if self._index else "integer"
         return validate_expressions(self.schema(), expressions, index_type=index_type)
 
-    def _release_view(self, view: View) -> None:
+    def release_view(self, view: View) -> None:
+        """Forget a deleted view: it gets no more update notifications."""
         with self._lock:
             if view in self._views:
                 self._views.remove(view)

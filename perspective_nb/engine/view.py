@@ -37,7 +37,7 @@ from .pivot import LazyColumns, PivotFrame, arrange, compute_pivot, empty_total
 from .upsert import key_order
 
 if TYPE_CHECKING:
-    from .table import Table
+    from .source import TableSource
 
 __all__ = ["View"]
 
@@ -59,7 +59,7 @@ class View:
     [6, 4, 2]
     """
 
-    def __init__(self, table: Table, config: dict[str, Any]) -> None:
+    def __init__(self, table: TableSource, config: dict[str, Any]) -> None:
         check_config_shape(config)  # before any work: bounded lists, no repeats
         self._table = table
         self._lock = threading.RLock()
@@ -474,7 +474,7 @@ class View:
             self._update_callbacks.clear()
             callbacks = list(self._delete_callbacks.values())
             self._delete_callbacks.clear()
-        self._table._release_view(self)
+        self._table.release_view(self)
         for cb in callbacks:
             call_safely(cb, what="on_delete of a view")
 

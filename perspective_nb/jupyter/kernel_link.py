@@ -19,7 +19,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import PerspectiveError, ProtocolError
 from ..protocol import pb
@@ -31,8 +31,28 @@ from .uplink_frames import (
     unpack_frame,
 )
 
-if TYPE_CHECKING:
-    from .hub import BrowserSession, Hub
+
+class BrowserSession(Protocol):
+    """A browser connection, as a kernel link sees it: a number and a way to reply."""
+
+    number: int
+
+    def send(self, data: bytes) -> None: ...
+
+
+class Hub(Protocol):
+    """What a kernel link needs of the hub (:class:`~.hub.Hub` implements it)."""
+
+    sessions: dict[int, Any]
+
+    def register(self, link: KernelLink, name: str, info: Any) -> None: ...
+
+    def unregister(self, link: KernelLink, name: str) -> None: ...
+
+    def release_view(self, view_id: str, session: int) -> None: ...
+
+    def detach_kernel(self, link: KernelLink) -> None: ...
+
 
 __all__ = ["KernelLink", "NameClashError", "UplinkViolation", "error_response"]
 

@@ -3,8 +3,6 @@
 get_features, get_hosted_tables (with ``subscribe``), remove_hosted_tables_update,
 make_table and server_system_info. Each handler fills the response and
 returns whether to send it now (False for subscriptions, answered later).
-
-Imports the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations

@@ -20,9 +20,6 @@ view read that follows it), on a worker pool shared by all connections:
   when it ends;
 - *cancelled on close*: requests not yet started are dropped, the running
   one's reply is discarded, and the session releases its views and callbacks.
-
-Imports only the standard library and the session; must not import handlers
-or jupyter.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """One client connection's state, and the decode -> dispatch -> encode loop.
 
 ``Session.handle_request(bytes)`` is the only transport seam: it decodes one
-``Request``, runs it against the engine through the handler registered for
-its type (see ``client_requests``, ``table_requests``, ``view_requests``) and
-passes the encoded ``Response`` to ``send``. Streaming replies (view
+``Request``, runs it against the engine through the handler its server gave
+it for that type (see :mod:`.dispatch`) and passes the encoded ``Response``
+to ``send``. Streaming replies (view
 ``on_update``, ``on_delete``, subscribed ``get_hosted_tables``) are sent
 later, from whatever thread triggers them, with the request's ``msg_id``.
 
@@ -11,9 +11,6 @@ A session remembers what it opened (views) and subscribed to (callbacks),
 and :meth:`Session.close` releases all of it, so nothing leaks when a client
 disconnects mid-stream. Every failure becomes a ``server_error`` reply and
 the session stays usable.
-
-Imports the protocol (and, through handlers, the engine); must not import
-handlers or jupyter.
 """
 
 from __future__ import annotations
@@ -21,28 +18,21 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from google.protobuf.message import DecodeError
 
-from ..errors import PerspectiveError, ProtocolError
+from ..errors import PerspectiveError
 from ..protocol import pb
-from . import client_requests, table_requests, view_requests
-
-if TYPE_CHECKING:
-    from .server import Server
+from .registry import Registry
 
 __all__ = ["Session"]
 
 log = logging.getLogger(__name__)
 
 # request field -> handler(session, request, response) -> bool (reply now?)
-_HANDLERS: dict[str, Callable[[Session, pb.Request, pb.Response], bool]] = {
-    **client_requests.HANDLERS,
-    **table_requests.HANDLERS,
-    **view_requests.HANDLERS,
-}
+Handlers = Mapping[str, Callable[["Session", pb.Request, pb.Response], bool]]
 
 
 # Table data an in-process client passed by reference with the request
@@ -68,13 +58,16 @@ class Session:
 
     def __init__(
         self,
-        server: Server,
+        server: Registry,
         send: Callable[..., None],
+        handlers: Handlers,
         generation: int | None = None,
         out_of_band: bool = False,
     ) -> None:
+        #: What the session's requests act on (the server's tables and views).
         self.server = server
         self._send = send
+        self._handlers = handlers
         # In-process clients take (message, payload) pairs: no encoding, and
         # large values passed by reference (see put_large).
         self._out_of_band = out_of_band
@@ -126,7 +119,7 @@ class Session:
 
     def _dispatch(self, request: pb.Request) -> None:
         kind = request.WhichOneof("client_req")
-        handler = _HANDLERS.get(kind) if kind else None
+        handler = self._handlers.get(kind) if kind else None
         if handler is None:
             self.send_error(
                 request.msg_id,
@@ -136,9 +129,16 @@ class Session:
             )
             return
         response = pb.Response(msg_id=request.msg_id, entity_id=request.entity_id)
+        if self._closed:
+            # Answered even though closed: a caller blocked on this reply
+            # (a client over a custom transport) must not wait forever.
+            response.server_error.message = "this session is closed; open a new connection"
+            try:
+                self._deliver(response, None)
+            except Exception:
+                log.debug("the transport of a closed session refused a reply", exc_info=True)
+            return
         try:
-            if self._closed:
-                raise ProtocolError("this session is closed; open a new connection")
             reply_now = handler(self, request, response)
         except Exception as exc:
             if not isinstance(exc, PerspectiveError):
@@ -159,6 +159,9 @@ class Session:
         payload = self._payloads.pop(id(message), None)
         if self._closed:
             return
+        self._deliver(message, payload)
+
+    def _deliver(self, message: Any, payload: Any) -> None:
         if self._out_of_band:
             self._send(message, payload)
         else:
@@ -226,6 +229,17 @@ class Session:
             for key in [k for k in self.subscriptions if k[0] == entity_id]:
                 del self.subscriptions[key]
 
+    def add_view(self, view_id: str) -> None:
+        """Remember a view this session opened (released by :meth:`close`)."""
+        with self._lock:
+            self.views.add(view_id)
+
+    def forget_entity(self, entity_id: str) -> None:
+        """Forget a deleted table or view: its subscriptions, and the view if ours."""
+        with self._lock:
+            self.views.discard(entity_id)
+        self.drop_subscriptions_of(entity_id)
+
     @property
     def closed(self) -> bool:
         """Whether :meth:`close` has run."""
@@ -242,7 +256,7 @@ class Session:
                 return
             self._closed = True
         self._release()
-        self.server._forget_session(self)
+        self.server.forget_session(self)
 
     def _release(self) -> None:
         with self._lock:

@@ -4,8 +4,6 @@ schema, size, make_port, make_view, validate_expr, update, remove, replace,
 delete, on_delete and remove_delete. Each handler fills the response and
 returns whether to send it now (False for ``on_delete``, answered when the
 table goes away, with the request's msg_id).
-
-Imports the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations
@@ -80,8 +78,6 @@ def table_make_view(session: Session, request: pb.Request, response: pb.Response
     except Exception:
         view.delete()
         raise
-    with session._lock:
-        session.views.add(req.view_id)
     response.table_make_view_resp.view_id = req.view_id
     return True
 
@@ -107,7 +103,8 @@ def table_validate_expr(session: Session, request: pb.Request, response: pb.Resp
 
 def table_update(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.table_update_req
-    _table(session, request).update(_data(session, req.data), port_id=req.port_id)
+    table, data, port_id = _table(session, request), _data(session, req.data), req.port_id
+    session.server.run_write(lambda: table.update(data, port_id=port_id))
     response.table_update_resp.SetInParent()
     return True
 
@@ -123,7 +120,7 @@ def table_remove(session: Session, request: pb.Request, response: pb.Response) -
             "this table has no index, so remove takes row numbers (integers), got None; "
             "pass row numbers, or create the table with index=<column> to remove by key"
         )
-    table.remove(keys)
+    session.server.run_write(lambda: table.remove(keys))
     response.table_remove_resp.SetInParent()
     return True
 
@@ -132,9 +129,9 @@ def table_replace(session: Session, request: pb.Request, response: pb.Response) 
     table = _table(session, request)
     data = _data(session, request.table_replace_req.data)
     if isinstance(data, str) and data.strip() == "[]":
-        table.clear()  # clients send ``replace([])`` to clear a table
+        session.server.run_write(table.clear)  # clients send ``replace([])`` to clear a table
     else:
-        table.replace(data)
+        session.server.run_write(lambda: table.replace(data))
     response.table_replace_resp.SetInParent()
     return True
 

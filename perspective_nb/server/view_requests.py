@@ -4,8 +4,6 @@ Metadata (schema, dimensions, config, column paths, min/max), serialisers
 (arrow, columns/rows JSON, NDJSON, CSV) over an optional viewport, tree
 state (expand, collapse, set_depth), and the streaming subscriptions
 (on_update with optional ROW deltas, on_delete) plus their removal.
-
-Imports the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations
@@ -220,14 +218,7 @@ def view_remove_delete(session: Session, request: pb.Request, response: pb.Respo
 
 
 def view_delete(session: Session, request: pb.Request, response: pb.Response) -> bool:
-    view_id = request.entity_id
-    view = _view(session, request)
-    view.delete()  # fires on_delete subscribers before we forget them
-    session.server.forget_view(view_id)
-    for other in session.server.sessions:
-        other.drop_subscriptions_of(view_id)
-        with other._lock:
-            other.views.discard(view_id)
+    session.server.delete_view(request.entity_id)
     response.view_delete_resp.SetInParent()
     return True
 

@@ -17,9 +17,10 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from perspective_nb.client import websocket
 from perspective_nb.handlers.tornado import PerspectiveTornadoHandler
 from perspective_nb.protocol import pb
-from perspective_nb.server import Server, websocket
+from perspective_nb.server import Server
 from perspective_nb.server.session import Session
 
 

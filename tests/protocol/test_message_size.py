@@ -9,10 +9,10 @@ import pyarrow as pa
 import pytest
 import tornado.websocket
 
+from perspective_nb.client import websocket
+from perspective_nb.client.remote import MAX_MESSAGE_SIZE
 from perspective_nb.errors import PerspectiveError
 from perspective_nb.protocol import pb
-from perspective_nb.server import websocket
-from perspective_nb.server.remote import MAX_MESSAGE_SIZE
 
 LIMIT = 1 << 20  # 1 MiB: cheap to exceed
 

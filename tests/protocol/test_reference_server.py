@@ -15,8 +15,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
+from perspective_nb.client import websocket
 from perspective_nb.errors import PerspectiveError
-from perspective_nb.server import websocket
 
 perspective = pytest.importorskip("perspective")
 reference_handlers = pytest.importorskip("perspective.handlers.tornado")

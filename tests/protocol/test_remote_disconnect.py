@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
+from perspective_nb.client import async_websocket, websocket
 from perspective_nb.errors import ConnectionClosedError, PerspectiveError
-from perspective_nb.server import async_websocket, websocket
 from perspective_nb.server.session import Session
 
 from .conftest import wait_until

@@ -168,5 +168,7 @@ def test_close_releases_views_and_callbacks(server, wire, table):
     assert len(wire.replies) == before  # nothing more is sent
     # the table itself survives its creator's session
     assert server.get_table(table).size() == 4
+    # A request after close is refused (a caller waiting on it must not hang).
     wire.session.handle_request(pb.Request(msg_id=1, table_size_req={}).SerializeToString())
-    assert len(wire.replies) == before
+    assert len(wire.replies) == before + 1
+    assert "closed" in wire.replies[-1].server_error.message

@@ -21,7 +21,7 @@ import time
 
 import numpy as np
 
-from perspective_nb.server import websocket
+from perspective_nb.client import websocket
 
 from .conftest import wait_until
 

@@ -11,8 +11,8 @@ import pytest
 import tornado.httpclient
 import tornado.websocket
 
+from perspective_nb.client import async_websocket, websocket
 from perspective_nb.protocol import pb
-from perspective_nb.server import async_websocket, websocket
 from perspective_nb.server.session import Session
 
 from .conftest import wait_until

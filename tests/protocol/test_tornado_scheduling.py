@@ -15,7 +15,7 @@ import pytest
 import tornado.websocket
 
 from perspective_nb.protocol import pb
-from perspective_nb.server import session as session_module
+from perspective_nb.server import dispatch as dispatch_module
 from perspective_nb.server.request_queue import Limits, peek_ids
 from perspective_nb.server.session import Session
 
@@ -183,7 +183,7 @@ def test_closing_cancels_queued_requests_and_releases_views(live, server, monkey
     server.make_table("t", {"a": [1, 2]}, index=None, limit=None)
     started, release, made = threading.Event(), threading.Event(), threading.Event()
     calls: list[int] = []
-    make_view = session_module._HANDLERS["table_make_view_req"]
+    make_view = dispatch_module.HANDLERS["table_make_view_req"]
     handle_request = Session.handle_request
 
     def stalled_make_view(session, request, response):
@@ -198,7 +198,7 @@ def test_closing_cancels_queued_requests_and_releases_views(live, server, monkey
         calls.append(pb.Request.FromString(data).msg_id)
         return handle_request(session, data)
 
-    monkeypatch.setitem(session_module._HANDLERS, "table_make_view_req", stalled_make_view)
+    monkeypatch.setitem(dispatch_module.HANDLERS, "table_make_view_req", stalled_make_view)
     monkeypatch.setattr(Session, "handle_request", counting)
 
     def view_request(msg_id: int) -> bytes:

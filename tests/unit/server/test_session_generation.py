@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from perspective_nb.client.replies import from_scalar_min_max as _from_scalar_min_max
+from perspective_nb.client.replies import parse_response as _parse_response
 from perspective_nb.protocol import pb
 from perspective_nb.server import Server
-from perspective_nb.server.client import _from_scalar_min_max, _parse_response
 
 
 def _min_max_reply(server: Server, generation=None, hint=None) -> bytes:
@@ -78,7 +79,7 @@ def test_local_client_reads_min_max_from_either_generation(server):
 def test_scalar_bytes_that_parse_as_text_are_recognised():
     # A float Scalar's bytes are often valid UTF-8, so a 3.x-shaped parse
     # succeeds and yields text that is not JSON; the client re-reads it.
-    from perspective_nb.server.view_proxy import _min_max_value
+    from perspective_nb.client.view_proxy import _min_max_value
 
     for value in (2.0, "x", True, None):
         scalar = pb.Scalar()

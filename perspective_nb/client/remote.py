@@ -12,8 +12,7 @@ unanswered), every waiting call and every later call raises
 :class:`~perspective_nb.errors.ConnectionClosedError` at once; reconnecting
 is explicit (a new client).
 
-Uses tornado's websocket client; imports the protocol; must not import
-handlers or jupyter.
+Uses tornado's websocket client.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-import inspect
 import logging
 import threading
 from collections.abc import Callable
@@ -31,6 +29,7 @@ from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, websocket_connect
 
 from ..errors import ConnectionClosedError
+from .async_client import AsyncClient
 from .client import Client
 
 __all__ = ["AsyncWebsocketClient", "WebsocketClient", "async_websocket", "websocket"]
@@ -47,21 +46,6 @@ PING_TIMEOUT = 30.0
 
 _CALLBACK_THREAD = "perspective-nb-callback"
 _TERMINATED = "this client was closed with terminate()"
-
-
-class _FutureWaiter:
-    __slots__ = ("future",)
-
-    def __init__(self) -> None:
-        self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-
-    def set(self, reply: Any) -> None:
-        if not self.future.done():
-            self.future.set_result(reply)
-
-    def fail(self, exc: BaseException) -> None:
-        if not self.future.done():
-            self.future.set_exception(exc)
 
 
 def _connect_kwargs(on_message: Callable[[str | bytes | None], Any]) -> dict[str, Any]:
@@ -81,7 +65,7 @@ def _widen_buffer(conn: WebSocketClientConnection) -> None:
         stream.max_buffer_size = max(stream.max_buffer_size or 0, MAX_MESSAGE_SIZE + (1 << 20))
 
 
-class _TornadoClient(Client):
+class _TornadoTransport:
     """What both websocket clients do with an incoming frame, and with a lost connection."""
 
     url: str
@@ -128,7 +112,7 @@ class _TornadoClient(Client):
             self._connection_lost()
 
 
-class WebsocketClient(_TornadoClient):
+class WebsocketClient(_TornadoTransport, Client):
     """A synchronous client over a websocket, with its own IO thread."""
 
     def __init__(self, url: str, connect_timeout: float | None = 30.0) -> None:
@@ -181,12 +165,6 @@ class WebsocketClient(_TornadoClient):
             self._connection_lost(_TERMINATED)
             raise self._closed_error() from exc
 
-    def _make_waiter(self) -> _FutureWaiter:
-        return _FutureWaiter()
-
-    def _finish(self, waiter: _FutureWaiter, decode: Callable[[Any], Any]) -> Any:
-        return decode(waiter.future.result())
-
     def _dispatch_callback(self, callback: Callable[..., Any], *args: Any) -> None:
         def run() -> None:
             try:
@@ -235,38 +213,22 @@ class WebsocketClient(_TornadoClient):
         self.terminate()
 
 
-class _AsyncWaiter:
-    __slots__ = ("future",)
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.future: asyncio.Future[Any] = loop.create_future()
-
-    def set(self, reply: Any) -> None:
-        if not self.future.done():
-            self.future.set_result(reply)
-
-    def fail(self, exc: BaseException) -> None:
-        if not self.future.done():
-            self.future.set_exception(exc)
-
-
-class AsyncWebsocketClient(_TornadoClient):
+class AsyncWebsocketClient(_TornadoTransport, AsyncClient):
     """An asyncio client over a websocket: every method returns an awaitable."""
-
-    is_async = True
 
     def __init__(self, url: str) -> None:
         super().__init__()
         self.url = url
         self._conn: WebSocketClientConnection | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._tasks: set[asyncio.Future[Any]] = set()
 
     async def _connect(self) -> AsyncWebsocketClient:
         self._loop = asyncio.get_running_loop()
         self._conn = await websocket_connect(self.url, **_connect_kwargs(self._on_message))
         _widen_buffer(self._conn)
         return self
+
+    def _send_request(self, request: Any) -> None:
+        self._send(request.SerializeToString())
 
     def _send(self, data: bytes) -> None:
         conn = self._conn
@@ -281,30 +243,6 @@ class AsyncWebsocketClient(_TornadoClient):
             self._connection_lost()
             raise self._closed_error() from exc
         future.add_done_callback(self._written)
-
-    def _make_waiter(self) -> _AsyncWaiter:
-        assert self._loop is not None
-        return _AsyncWaiter(self._loop)
-
-    def _finish(self, waiter: _AsyncWaiter, decode: Callable[[Any], Any]) -> Any:
-        async def result() -> Any:
-            return decode(await waiter.future)
-
-        return result()
-
-    def _immediate(self, value: Any) -> Any:
-        async def result() -> Any:
-            return value
-
-        return result()
-
-    def _dispatch_callback(self, callback: Callable[..., Any], *args: Any) -> None:
-        outcome = callback(*args)
-        if inspect.isawaitable(outcome):
-            task = asyncio.ensure_future(outcome)
-            # Keep a reference until done, or the task may be collected mid-way.
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
 
     def terminate(self) -> None:
         """Close the connection; waiting calls fail."""

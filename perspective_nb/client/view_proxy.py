@@ -4,8 +4,6 @@ Serialisers take perspective-python's window keywords (``start_row``,
 ``end_row``, ``start_col``, ``end_col``, ``id``, ``index``, ``leaves_only``);
 subscriptions (``on_update``, ``on_delete``) return ids for their removal.
 With an asynchronous client every method returns an awaitable.
-
-Imports the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations
@@ -21,15 +19,14 @@ from ..engine.arguments import (
     check_row_index,
     check_window_bound,
 )
-from ..errors import ConfigError
+from ..errors import ArgumentError, ConfigError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name
 from ..protocol.json_text import json_value
 from ..protocol.view_config import decode_scalar, decode_view_config
 
 if TYPE_CHECKING:
-    from .client import Client
-    from .table_proxy import Table
+    from .connection import Connection
 
 __all__ = ["View"]
 
@@ -50,12 +47,24 @@ def _read_arrow(data: bytes) -> Any:
 
 
 class View:
-    """A view opened on a server, seen through a :class:`~.client.Client`."""
+    """A view opened on a server, seen through a :class:`~.client.Client`.
 
-    def __init__(self, client: Client, view_id: str, table: Table | None = None) -> None:
+    Made by ``table.view(...)``, never by calling ``View(...)``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise ArgumentError(
+            "do not call View's constructor directly: open a view with table.view(...)"
+        )
+
+    @classmethod
+    def _bind(cls, client: Connection, view_id: str, table: Any = None) -> View:
+        """The proxy of the view ``view_id`` opened behind ``client`` (on proxy ``table``)."""
+        self = cls.__new__(cls)
         self._client = client
         self._id = view_id
-        self._table = table
+        self._table = table  # keeps the Table proxy alive as long as its views
+        return self
 
     def __repr__(self) -> str:
         return f"<View {self._id!r}>"

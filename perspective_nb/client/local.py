@@ -9,25 +9,33 @@ It is still the one request/response path every transport uses. Streaming
 replies (on_update, on_delete, hosted-table changes) arrive on whichever
 thread triggered them and run the callback there.
 
-Imports the protocol and the session; must not import handlers or jupyter.
+It knows its server only as something with ``new_session`` (:class:`SessionHost`),
+so the client package does not import the server package.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..engine.ingest import is_schema
 from ..errors import ProtocolError
 from ..protocol import pb
 from ..protocol.table_data import encode_table_data
-from .client import Client, Reply
-
-if TYPE_CHECKING:
-    from .server import Server
+from .client import Client
+from .replies import Reply
 
 __all__ = ["LocalClient"]
+
+
+class SessionHost(Protocol):
+    """What a local client needs of a server: a session for its requests."""
+
+    def new_session(
+        self, send: Callable[..., None], generation: int | None = ..., out_of_band: bool = ...
+    ) -> Any: ...
+
 
 _TEXT = (str, bytes, bytearray, memoryview)
 
@@ -49,14 +57,17 @@ class LocalClient(Client):
 
     Examples
     --------
-    >>> from perspective_nb.server import Server
+    >>> from perspective_nb import Server
     >>> client = Server().new_local_client()
     >>> client.get_hosted_table_names()
     []
     """
 
-    def __init__(self, server: Server) -> None:
+    def __init__(
+        self, server: SessionHost, loop_callback: Callable[..., Any] | None = None
+    ) -> None:
         super().__init__()
+        self._loop_callback = loop_callback
         self.server = server
         self._outgoing = threading.local()
         self.session = server.new_session(self._route, out_of_band=True)

@@ -3,8 +3,6 @@
 Every method builds one request, sends it through its :class:`~.client.Client`
 and decodes the reply, so local and remote clients share this code. With an
 asynchronous client the same methods return awaitables.
-
-Imports the protocol; must not import handlers or jupyter.
 """
 
 from __future__ import annotations
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.arguments import check_callback, check_keys_argument, check_port_id
 from ..engine.config_shape import check_config_shape
 from ..engine.expressions import normalize_expressions
+from ..errors import ArgumentError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs
 from ..protocol.table_data import encode_keys, encode_table_data
@@ -24,7 +23,7 @@ from ..protocol.view_config import encode_view_config
 from .view_proxy import View
 
 if TYPE_CHECKING:
-    from .client import Client
+    from .connection import Connection
 
 __all__ = ["Table"]
 
@@ -37,15 +36,29 @@ def _new_view_id() -> str:
 
 
 class Table:
-    """A table hosted by a server, seen through a :class:`~.client.Client`."""
+    """A table hosted by a server, seen through a :class:`~.client.Client`.
 
-    def __init__(
-        self, client: Client, name: str, index: str | None = None, limit: int | None = None
-    ) -> None:
+    Made by ``client.table(data)`` or ``client.open_table(name)``, never by
+    calling ``Table(...)``.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise ArgumentError(
+            "do not call Table's constructor directly: create a table with "
+            "client.table(data) or open a hosted one with client.open_table(name)"
+        )
+
+    @classmethod
+    def _bind(
+        cls, client: Connection, name: str, index: str | None = None, limit: int | None = None
+    ) -> Table:
+        """The proxy of the table ``name`` hosted behind ``client``."""
+        self = cls.__new__(cls)
         self._client = client
         self._name = name
         self._index = index
         self._limit = limit
+        return self
 
     def __repr__(self) -> str:
         return f"<Table {self._name!r}>"
@@ -65,7 +78,7 @@ class Table:
         """The row limit, if any."""
         return self._limit
 
-    def get_client(self) -> Client:
+    def get_client(self) -> Connection:
         """The client this proxy talks through."""
         return self._client
 
@@ -180,5 +193,5 @@ class Table:
             body.config.CopyFrom(message)
 
         return self._call(
-            "table_make_view_req", fill, lambda body: View(self._client, body.view_id, self)
+            "table_make_view_req", fill, lambda body: View._bind(self._client, body.view_id, self)
         )
