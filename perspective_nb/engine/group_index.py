@@ -91,7 +91,8 @@ class Coder:
         return ids
 
     def _lookup(self, values: pa.Array) -> np.ndarray:
-        values = values.cast(self.values.type)
+        if values.type != self.values.type:
+            values = values.cast(self.values.type)
         if self._index is not None and len(values) <= self._SMALL:
             # A loop over at most _SMALL distinct values of a delta, not over rows.
             pylist = values.to_pylist()

@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .live_mask import LiveMask
 from .upsert import key_order, upsert
 
 __all__ = ["Store"]
@@ -93,7 +94,7 @@ class Store:
         main: pa.Table,
         key: str | None,
         *,
-        main_live: np.ndarray | None = None,
+        main_live: LiveMask | None = None,
         delta: pa.Table | None = None,
         delta_live: np.ndarray | None = None,
         main_keys: np.ndarray | None = None,
@@ -110,7 +111,7 @@ class Store:
         self.delta_keys = delta_keys
         self.delta_rows = delta_rows
         if num_rows is None:
-            num_rows = main.num_rows if main_live is None else int(main_live.sum())
+            num_rows = main.num_rows if main_live is None else main_live.count
             num_rows += self.delta.num_rows if delta_live is None else int(delta_live.sum())
         self.num_rows = num_rows
         self._cache: pa.Table | None = None
@@ -130,7 +131,7 @@ class Store:
 
     def _materialise(self) -> pa.Table:
         n_main = self.main.num_rows
-        main_pos = np.flatnonzero(self.main_live) if self.main_live is not None else None
+        main_pos = np.flatnonzero(self.main_live.array()) if self.main_live is not None else None
         if self.key is None:
             if main_pos is None and self.delta_live is None:
                 return _concat([self.main, self.delta])  # appends only: zero-copy
@@ -205,7 +206,7 @@ class Store:
         ok = pos < n_main
         ok[ok] = main_keys[pos[ok]] == bk[ok]
         if self.main_live is not None:
-            ok[ok] = self.main_live[pos[ok]]
+            ok[ok] = self.main_live.gather(pos[ok])
         in_main = pos[ok]
         dkeys = self.delta_keys if self.delta_keys is not None else bk[:0]
         drows = self.delta_rows if self.delta_rows is not None else np.zeros(0, np.int64)
@@ -244,8 +245,8 @@ class Store:
 
         main_live = self.main_live
         if len(in_main):
-            main_live = np.ones(n_main, bool) if main_live is None else main_live.copy()
-            main_live[in_main] = False
+            # Copies only the mask pages these rows are on (see live_mask).
+            main_live = (LiveMask(n_main) if main_live is None else main_live).kill(in_main)
         n_delta = self.delta.num_rows
         delta_live = np.ones(n_delta, bool) if self.delta_live is None else self.delta_live
         delta_live = np.concatenate([delta_live, np.ones(n, bool)])
@@ -300,7 +301,9 @@ class Store:
         return Store(new, self.key), changed, replaced
 
     def _live_mask(self) -> np.ndarray:
-        main = np.ones(self.main.num_rows, bool) if self.main_live is None else self.main_live
+        main = (
+            np.ones(self.main.num_rows, bool) if self.main_live is None else self.main_live.array()
+        )
         delta = np.ones(self.delta.num_rows, bool) if self.delta_live is None else self.delta_live
         return np.concatenate([main, delta])
 
@@ -315,7 +318,7 @@ class Store:
         return Store(
             self.main,
             self.key,
-            main_live=live[:n_main],
+            main_live=LiveMask.from_array(live[:n_main]),
             delta=self.delta,
             delta_live=live[n_main:],
             num_rows=int(live.sum()),
