@@ -52,6 +52,15 @@ def from_columns(data: dict[Any, Any], schema: dict[str, str] | None) -> pa.Tabl
         try:
             arrays[name] = _column_array(values, infer=schema is None)
         except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            if schema is not None and schema[name] != "string":
+                # Mixed text and numbers ("3", 4) into a typed column: read every
+                # value as text and let the table parse it (one Python pass, on
+                # this fallback only).
+                try:
+                    arrays[name] = pa.array([_text(v) for v in values], pa.string())
+                    continue
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    pass
             raise SchemaError(
                 f"column {name!r} mixes types Perspective cannot hold together ({exc}); "
                 "give each column values of one type"
@@ -113,6 +122,14 @@ def _column_array(values: Any, infer: bool) -> pa.Array:
     if infer and pa.types.is_string(arr.type):
         arr = infer_strings(arr)
     return narrow_int(arr) if infer else arr
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):  # NaN
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def owned(arr: pa.Array | pa.ChunkedArray) -> pa.Array:

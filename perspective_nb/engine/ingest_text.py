@@ -13,6 +13,7 @@ Pure pyarrow.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 
@@ -23,7 +24,7 @@ import pyarrow.json as pajson
 
 from ..errors import SchemaError
 from .ingest_python import Unset, from_columns, from_rows, narrow_int
-from .parsing import infer_strings
+from .parsing import ParseError, infer_strings, parse_temporal
 
 __all__ = ["from_text"]
 
@@ -88,7 +89,15 @@ def _from_csv(text: str, schema: dict[str, str] | None) -> pa.Table:
     _check_names(tbl.column_names)
     if schema is not None:
         return tbl
-    return pa.Table.from_arrays([narrow_int(c) for c in tbl.columns], names=tbl.column_names)
+    cols = []
+    for col in tbl.columns:
+        if pa.types.is_string(col.type):
+            # Arrow reads ISO datetimes with and without an offset in one column
+            # as text; Perspective reads them as datetimes.
+            with contextlib.suppress(ParseError):
+                col = parse_temporal(col, "datetime", iso_only=True)[0]
+        cols.append(narrow_int(col))
+    return pa.Table.from_arrays(cols, names=tbl.column_names)
 
 
 def _check_names(names: list[str]) -> None:

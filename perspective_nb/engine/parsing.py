@@ -46,11 +46,11 @@ class ParseError(ValueError):
         self.ptype = ptype
 
 
-def _canonical(col: pa.Array) -> tuple[pa.Array, pa.Array]:
+def _canonical(col: pa.Array, iso_only: bool) -> tuple[pa.Array, pa.Array]:
     """Each string as ``YYYY-MM-DDTHH:MM:SS.mmm<zone>`` (null where no layout
     matches), and its zone as written (``""`` when none)."""
     texts, zones = [], []
-    for layout in _LAYOUTS:
+    for layout in _LAYOUTS[:1] if iso_only else _LAYOUTS:
         flat = pc.extract_regex(col, pattern=layout)
 
         def field(name: str, flat: pa.StructArray = flat) -> pa.Array:
@@ -84,8 +84,11 @@ def _canonical(col: pa.Array) -> tuple[pa.Array, pa.Array]:
     return pc.coalesce(*texts), pc.coalesce(*zones)
 
 
-def parse_temporal(col: pa.ChunkedArray | pa.Array, ptype: str) -> tuple[pa.Array, bool]:
-    """Read strings as ``ptype`` ("date" or "datetime").
+def parse_temporal(
+    col: pa.ChunkedArray | pa.Array, ptype: str, iso_only: bool = False
+) -> tuple[pa.Array, bool]:
+    """Read strings as ``ptype`` ("date" or "datetime"); with ``iso_only``,
+    only the ISO layout (``2021-02-03T04:05:06``, as CSV reads datetimes).
 
     Returns
     -------
@@ -102,7 +105,7 @@ def parse_temporal(col: pa.ChunkedArray | pa.Array, ptype: str) -> tuple[pa.Arra
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
         arr = arr.cast(pa.string())
-    text, zone = _canonical(arr)
+    text, zone = _canonical(arr, iso_only)
     bad = pc.and_(pc.is_valid(arr), pc.is_null(text))
     if ptype == "date":
         # A date has no offset to apply ("Z" is UTC already).

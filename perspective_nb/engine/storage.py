@@ -4,7 +4,8 @@ and how incoming batches are cast and merged into it.
 A table keeps the Arrow type its data arrived with when that type maps onto
 a Perspective type without loss (so loading Arrow is zero-copy); a few are
 widened to one storage type per Perspective type (float32 -> float64,
-large strings -> strings, date64 -> date32). Updates are cast to the
+large strings -> strings, date64 -> date32, timestamps of any unit ->
+milliseconds, Perspective's precision). Updates are cast to the
 stored types.
 
 Pure pyarrow: no I/O, no asyncio.
@@ -51,7 +52,8 @@ def storage_type(t: pa.DataType, is_key: bool = False) -> pa.DataType:
     if ptype == "date":
         return pa.date32()
     if ptype == "datetime":
-        return t if pa.types.is_timestamp(t) else pa.timestamp("ms")
+        # Perspective keeps milliseconds: finer units are truncated on load.
+        return pa.timestamp("ms", t.tz if pa.types.is_timestamp(t) else None)
     return pa.bool_()
 
 
@@ -71,6 +73,8 @@ def to_storage(tbl: pa.Table, key: str | None = None) -> pa.Table:
 def _cast(col: pa.ChunkedArray, target: pa.DataType, source: pa.DataType) -> pa.ChunkedArray:
     if pa.types.is_dictionary(target) and not pa.types.is_dictionary(source):
         return pc.dictionary_encode(col.cast(pa.string())).cast(target)
+    if pa.types.is_timestamp(target) and pa.types.is_timestamp(source):
+        return col.cast(target, safe=False)  # microseconds and nanoseconds truncated
     return col.cast(target)
 
 
@@ -148,13 +152,15 @@ def cast_column(col: pa.ChunkedArray, target: pa.DataType, ptype: str) -> pa.Chu
             # Epoch milliseconds (a float's fraction of a millisecond is dropped).
             col = _trunc(col).cast(pa.int64()).cast(pa.timestamp("ms"))
         if ptype == "date" and pa.types.is_timestamp(col.type):
-            col = col.cast(pa.timestamp("ms")).cast(pa.date32())
-        return col.cast(target)
+            col = col.cast(pa.timestamp("ms"), safe=False).cast(pa.date32())
+        return _cast(col, target, col.type)
     if ptype == "boolean":
         if text:
             return parse_bool(col)
         if pa.types.is_integer(source):
             return pc.not_equal(col, 0)
+        if pa.types.is_floating(source) and len(pc.drop_null(col)):
+            raise ParseError(pc.drop_null(col)[0].as_py(), "boolean")
         return col.cast(target)
     if ptype == "integer":
         if text:

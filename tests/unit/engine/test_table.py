@@ -68,7 +68,7 @@ def test_update_appends_with_missing_columns_as_null():
     ("update", "message"),
     [
         ({"a": ["not a number"]}, "cannot write"),
-        ({"a": [1, None, "x"]}, "mixes types"),
+        ({"a": [1, None, "x"]}, "cannot write string values into integer column"),
     ],
 )
 def test_failed_update_leaves_the_table_unchanged(update, message):
