@@ -96,7 +96,11 @@ def to_arrow_batch(
     """
     table, unset = _convert(data, schema)
     check_column_names(table.column_names, reserved=schema is None)
-    return _plain(table), unset
+    if schema is None:
+        # A new table's columns; an update's are unwrapped by the cast to the
+        # table's types, off the hot path of batches that already match.
+        table = _plain(table)
+    return table, unset
 
 
 def check_column_names(names: list[str], reserved: bool = True) -> None:

@@ -137,14 +137,16 @@ def cast_column(col: pa.ChunkedArray, target: pa.DataType, ptype: str) -> pa.Chu
     ParseError, pa.ArrowInvalid
         For values of another kind.
     """
+    if isinstance(col.type, pa.ExtensionType):  # e.g. pandas periods: their ordinals
+        col = pa.chunked_array([c.storage for c in col.chunks], col.type.storage_type)
+    if pa.types.is_dictionary(target):  # strings, the common case: first
+        return pc.dictionary_encode(col.cast(pa.string())).cast(target)
     source = value_type(col.type)
     if pa.types.is_dictionary(col.type):
         col = col.cast(source)
     if pa.types.is_large_string(source) or pa.types.is_string_view(source):
         col, source = col.cast(pa.string()), pa.string()
     text = pa.types.is_string(source)
-    if pa.types.is_dictionary(target):
-        return _cast(col.cast(pa.string()), target, pa.string())
     if ptype in ("date", "datetime"):
         if text:
             col = parse_temporal(col, ptype)[0]
