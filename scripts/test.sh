@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh machine, then run it.
-# Idempotent: re-running reuses .venv and node_modules.
+# Idempotent: re-running reuses .venv, .venv-oracle5 and node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[test]"
+
+# perspective-python 5.6.1, a second oracle (tests/oracle5), in a venv of its
+# own: it and 3.8.0 are both the `perspective` package.
+if [ ! -x .venv-oracle5/bin/python ]; then
+  "$PY" -m venv .venv-oracle5
+fi
+.venv-oracle5/bin/python -m pip install -q --upgrade pip
+.venv-oracle5/bin/python -m pip install -q "perspective-python==5.6.1" pyarrow pandas
 
 if [ -f package.json ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
@@ -29,7 +37,8 @@ fi
 # A pytest run, where "no tests collected" (exit 5) is a failure.
 run_pytest() {
   set +e
-  PERSPECTIVE_NB_REQUIRE_BROWSER=1 .venv/bin/python -m pytest "$@"
+  PERSPECTIVE_NB_REQUIRE_BROWSER=1 PERSPECTIVE_NB_REQUIRE_ORACLE5=1 \
+    .venv/bin/python -m pytest "$@"
   local status=$?
   set -e
   if [ "$status" -eq 5 ]; then

@@ -1,7 +1,8 @@
 """View filters: ``[column, op, value]`` terms compiled to one boolean mask.
 
-Comparison values are converted to the column's type first (``"2020-01-02"``
-or epoch milliseconds for dates and datetimes). Dictionary-encoded string
+Comparison values are converted to the column's type first: dates and
+datetimes take epoch milliseconds or text in every form a table reads
+(``"2020-01-02"``, ``"01/02/2020"``, ``"2020-01-02T03:04:05Z"``). Dictionary-encoded string
 columns are filtered on their dictionary and the answer gathered by index,
 so a filter costs O(distinct values) string work plus one O(N) take.
 A row whose value is null fails every op except ``is null``, ``!=`` and ``not in``.
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError
 from .dtypes import value_type
+from .parsing import ParseError, temporal_scalar
 
 __all__ = ["filter_mask"]
 
@@ -100,9 +102,9 @@ def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
     t = value_type(t)
     try:
         if ptype == "date":
-            return pa.scalar(_to_date(value), pa.date32())
+            return _scalar(_to_date(value), pa.date32())
         if ptype == "datetime":
-            return pa.scalar(_to_datetime(value), pa.timestamp("ms")).cast(t)
+            return _scalar(_to_datetime(value), pa.timestamp("ms")).cast(t)
         if ptype == "boolean" and isinstance(value, str):
             return pa.scalar(value.lower() == "true")
         if ptype == "integer" and isinstance(value, float) and not value.is_integer():
@@ -117,21 +119,33 @@ def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
         ) from exc
 
 
-def _to_date(value: Any) -> _dt.date:
+def _scalar(value: Any, t: pa.DataType) -> pa.Scalar:
+    return value.cast(t) if isinstance(value, pa.Scalar) else pa.scalar(value, t)
+
+
+def _to_date(value: Any) -> _dt.date | pa.Scalar:
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
     if isinstance(value, (int, float)):
         return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.timezone.utc).date()
-    return _dt.date.fromisoformat(str(value)[:10])
+    return _from_text(value, "date")
 
 
-def _to_datetime(value: Any) -> _dt.datetime:
+def _to_datetime(value: Any) -> _dt.datetime | pa.Scalar:
     if isinstance(value, _dt.datetime):
         return value
     if isinstance(value, _dt.date):
         return _dt.datetime(value.year, value.month, value.day)
     if isinstance(value, (int, float)):
         return _dt.datetime.fromtimestamp(value / 1000, tz=_dt.timezone.utc).replace(tzinfo=None)
-    return _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")).replace(tzinfo=None)
+    return _from_text(value, "datetime")
+
+
+def _from_text(value: Any, ptype: str) -> pa.Scalar:
+    """A filter value's text read as tables read it (``2021-02-03``, ``02/03/2021``...)."""
+    try:
+        return temporal_scalar(str(value), ptype)
+    except ParseError as exc:
+        raise ValueError(str(exc)) from exc

@@ -28,8 +28,8 @@ from ..errors import ConfigError, PerspectiveError, UpdateError
 from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
-from .ingest import is_schema, schema_to_empty_table, to_arrow_table
-from .storage import cast_batch, dedupe_last, to_storage
+from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
+from .storage import cast_batch, dedupe_last, dedupe_partial, to_storage
 from .store import Store
 from .upsert import key_order
 from .view import View
@@ -106,6 +106,11 @@ class Table:
             raise ConfigError(
                 f"index column {index!r} is not in the data; its columns are {list(self._schema)}"
             )
+        if index is not None and self._schema[index] == "boolean":
+            raise ConfigError(
+                f"index column {index!r} is boolean, which Perspective cannot key rows by; "
+                "index by an integer, float, string, date or datetime column"
+            )
         self._storage_schema = storage.schema
         # (version, Store), published as one reference: a reader takes both
         # together without locking.
@@ -154,27 +159,29 @@ class Table:
     def update(self, data: Any, port_id: int = 0) -> None:
         """Append rows, or upsert them by key on an indexed table.
 
-        Partial updates of an indexed table keep the columns not given;
-        an explicit null sets null. A failed update leaves the table unchanged.
+        As Perspective does: columns the table lacks are ignored; partial
+        updates of an indexed table keep the columns (and, for row dicts,
+        the cells) not given, while an explicit null sets null; rows without
+        the index column upsert the null key; values are cast to the
+        column types (:func:`~perspective_nb.engine.storage.cast_column`).
+        A failed update leaves the table unchanged.
 
         Raises
         ------
         UpdateError
-            For a column the table lacks, a value of the wrong type, or a
-            missing index column.
+            For a value that does not fit its column's type.
         """
         self._check_alive()
-        batch = to_arrow_table(data, self._schema)
+        batch, unset = to_arrow_batch(data, self._schema)
         if batch.num_rows == 0 and not batch.num_columns:
             return
         with self._lock:
             cols = cast_batch(batch, self._storage_schema, self._schema, self._name)
             if self._index is not None and self._index not in cols:
-                raise UpdateError(
-                    f"update to indexed table {self._name!r} lacks its index column "
-                    f"{self._index!r}; include it so rows can be matched"
-                )
-            store, added, removed = self._write(cols)
+                key_type = self._storage_schema.field(self._index).type
+                cols[self._index] = pa.chunked_array([pa.nulls(batch.num_rows, key_type)])
+            unset = {c: m for c, m in (unset or {}).items() if c in cols} or None
+            store, added, removed = self._write(cols, batch.num_rows, unset)
             self._swap(store, (added, removed))
         self._notify(port_id, added)
 
@@ -332,19 +339,53 @@ class Table:
             rows = rows.slice(rows.num_rows - self._limit)
         return Store(rows, self._index)
 
-    def _write(self, cols: dict[str, pa.ChunkedArray]) -> tuple[Store, pa.Table, pa.Table | None]:
-        """Apply an update's (cast) columns; returns (store, added rows, removed rows)."""
+    def _write(
+        self, cols: dict[str, pa.ChunkedArray], n: int, unset: dict[str, np.ndarray] | None
+    ) -> tuple[Store, pa.Table, pa.Table | None]:
+        """Apply an update's ``n`` rows of (cast) columns; returns (store,
+        added rows, removed rows). ``unset`` marks cells rows left out."""
         store = self._state[1]
         if self._index is None:
-            n = len(next(iter(cols.values()))) if cols else 0
+            # Left-out cells of appended rows are null.
             return store.append(self._full_batch(n, cols), self._limit)
         key = self._index
         upd = pa.table(cols)
+        if unset:
+            return self._write_partial(upd, unset)
         if not _unique_keys(upd.column(key)):
             upd = dedupe_last(upd, key)
             upd = upd.take(key_order(upd.column(key)))
         full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
         return store.upsert(full, set(cols))
+
+    def _write_partial(
+        self, upd: pa.Table, unset: dict[str, np.ndarray]
+    ) -> tuple[Store, pa.Table, pa.Table]:
+        """Upsert rows that leave some cells out: those keep their old values.
+
+        The rows (one per key) are grouped by which columns they give, and
+        each group is upserted as a partial update of those columns: keys
+        are distinct, so the groups' order does not matter. Usually one or
+        two groups; at most one per row.
+        """
+        key = self._index
+        assert key is not None
+        upd, unset = dedupe_partial(upd, key, unset)
+        names = list(unset)
+        given = ~np.stack([unset[c] for c in names], axis=1)
+        patterns, group = np.unique(given, axis=0, return_inverse=True)
+        store, added, removed = self._state[1], [], []
+        for g, pattern in enumerate(patterns):
+            rows = upd.take(pa.array(np.flatnonzero(group.ravel() == g)))
+            rows = rows.take(key_order(rows.column(key)))
+            left_out = {c for c, on in zip(names, pattern, strict=True) if not on}
+            present = set(upd.column_names) - left_out
+            given_cols = dict(zip(rows.column_names, rows.columns, strict=True))
+            full = self._full_batch(rows.num_rows, given_cols)
+            store, changed, replaced = store.upsert(full, present)
+            added.append(changed)
+            removed.append(replaced)
+        return store, pa.concat_tables(added), pa.concat_tables(removed)
 
     def _notify(self, port_id: int, changed: pa.Table | None) -> None:
         with self._lock:

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from perspective_nb.engine.table import Table
-from perspective_nb.errors import ConfigError, PerspectiveError, UpdateError
+from perspective_nb.errors import ConfigError, PerspectiveError
 
 
 def test_metadata():
@@ -67,23 +67,24 @@ def test_update_appends_with_missing_columns_as_null():
 @pytest.mark.parametrize(
     ("update", "message"),
     [
-        ({"nope": [1]}, "does not have"),
         ({"a": ["not a number"]}, "cannot write"),
+        ({"a": [1, None, "x"]}, "cannot write string values into integer column"),
     ],
 )
 def test_failed_update_leaves_the_table_unchanged(update, message):
     t = Table({"a": [1, 2]}, name="t")
     view = t.view()
-    with pytest.raises(UpdateError, match=message):
+    with pytest.raises(PerspectiveError, match=message):
         t.update(update)
     assert view.to_columns() == {"a": [1, 2]}
 
 
-def test_indexed_update_without_the_index_column_fails():
+def test_indexed_update_without_the_index_column_upserts_the_null_key():
+    # As Perspective does: the rows have no key, so they share the null key.
     t = Table({"k": [1], "v": [1]}, name="t", index="k")
-    with pytest.raises(UpdateError, match="lacks its index column 'k'"):
-        t.update({"v": [2]})
-    assert t.size() == 1
+    t.update({"v": [2]})
+    t.update({"v": [3]})
+    assert t.view().to_columns() == {"k": [None, 1], "v": [3, 1]}
 
 
 @pytest.mark.parametrize(
