@@ -16,6 +16,7 @@ __all__ = ["LiveMask"]
 
 _SHIFT = 14
 PAGE = 1 << _SHIFT  # rows per page
+_FEW = 32  # up to this many positions, a plain loop beats grouping them by page
 
 
 class LiveMask:
@@ -58,6 +59,8 @@ class LiveMask:
         """A new mask with the rows at ``positions`` dead (copies only their pages)."""
         if len(positions) == 0:
             return self
+        if len(positions) <= _FEW:
+            return self._kill_few(positions)
         positions = np.asarray(positions, np.int64)
         page_of = positions >> _SHIFT
         order = np.argsort(page_of, kind="stable")
@@ -75,11 +78,36 @@ class LiveMask:
             pages[p] = page
         return LiveMask(self.size, pages, self.count - died)
 
+    def _kill_few(self, positions: np.ndarray) -> LiveMask:
+        # A loop over at most _FEW positions (a tick of a live feed): a few
+        # microseconds, where the vectorised grouping by page costs ~50.
+        pages = list(self.pages)
+        copied: set[int] = set()
+        died = 0
+        for pos in positions.tolist():
+            p, offset = pos >> _SHIFT, pos & (PAGE - 1)
+            if p not in copied:
+                pages[p] = self._page(p).copy()
+                copied.add(p)
+            page = pages[p]
+            if page[offset]:
+                page[offset] = False
+                died += 1
+        return LiveMask(self.size, pages, self.count - died)
+
     def gather(self, positions: np.ndarray) -> np.ndarray:
         """Liveness of the rows at ``positions`` (O(len(positions)) plus touched pages)."""
         positions = np.asarray(positions, np.int64)
         out = np.ones(len(positions), bool)
         if len(positions) == 0 or self.count == self.size:
+            return out
+        if len(positions) <= _FEW:
+            # A loop over at most _FEW positions; see _kill_few.
+            pages = self.pages
+            for i, pos in enumerate(positions.tolist()):
+                page = pages[pos >> _SHIFT]
+                if page is not None:
+                    out[i] = page[pos & (PAGE - 1)]
             return out
         if len(positions) > self.size >> 6:
             return self.array()[positions]  # a large batch: one flat mask is cheaper

@@ -256,9 +256,7 @@ class Store:
         keep[dpos[dok]] = False
         rest_keys, rest_rows = dkeys[keep], drows[keep]
         order = np.argsort(bk, kind="stable")  # the batch need not come in key order
-        at = np.searchsorted(rest_keys, bk[order])
-        new_keys = np.insert(rest_keys, at, bk[order])
-        new_rows = np.insert(rest_rows, at, n_delta + order)
+        new_keys, new_rows = _merge_sorted(rest_keys, rest_rows, bk[order], n_delta + order)
         store = Store(
             self.main,
             self.key,
@@ -360,6 +358,20 @@ def _tier(n: int) -> int:
 def _concat(tables: list[pa.Table]) -> pa.Table:
     tables = [t for t in tables if t.num_rows] or tables[:1]
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+
+
+def _merge_sorted(
+    keys: np.ndarray, rows: np.ndarray, new_keys: np.ndarray, new_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Insert sorted ``new_keys`` (with their rows) into sorted ``keys``: one pass each."""
+    at = np.searchsorted(keys, new_keys) + np.arange(len(new_keys))
+    out_keys = np.empty(len(keys) + len(new_keys), keys.dtype if len(keys) else new_keys.dtype)
+    out_rows = np.empty(len(out_keys), np.int64)
+    old = np.ones(len(out_keys), bool)
+    old[at] = False
+    out_keys[old], out_keys[at] = keys, new_keys
+    out_rows[old], out_rows[at] = rows, new_rows
+    return out_keys, out_rows
 
 
 def _take(tbl: pa.Table, idx: np.ndarray) -> pa.Table:
