@@ -63,11 +63,62 @@ __all__ = [
     "UpdateError",
     "View",
     "async_websocket",
+    "get_hosted_table_names",
     "load_ipython_extension",
+    "num_cpus",
+    "open_table",
+    "set_num_cpus",
+    "system_info",
     "table",
     "unload_ipython_extension",
     "websocket",
 ]
+
+
+def open_table(name: str) -> Table:
+    """Open a table of this process's global server (see :func:`table`).
+
+    Examples
+    --------
+    >>> import perspective_nb
+    >>> _ = perspective_nb.table({"a": [1]}, name="opened")  # doctest: +SKIP
+    >>> perspective_nb.open_table("opened").size()  # doctest: +SKIP
+    1
+    """
+    from .jupyter.kernel_host import current_host
+
+    return current_host().client.open_table(name)
+
+
+def get_hosted_table_names() -> list[str]:
+    """Names of the tables of this process's global server (see :func:`table`)."""
+    from .jupyter.kernel_host import current_host
+
+    return current_host().client.get_hosted_table_names()
+
+
+def system_info() -> dict[str, Any]:
+    """Memory and CPU figures of this process (as ``Client.system_info``)."""
+    from .jupyter.kernel_host import current_host
+
+    return current_host().client.system_info()
+
+
+def num_cpus() -> int:
+    """Threads the engine's Arrow compute may use."""
+    import pyarrow as pa
+
+    return pa.cpu_count()
+
+
+def set_num_cpus(count: int) -> None:
+    """Limit the threads the engine's Arrow compute may use (at least 1)."""
+    import pyarrow as pa
+
+    from .engine.arguments import check_thread_count
+
+    pa.set_cpu_count(check_thread_count(count))
+
 
 # Names whose modules pull in tornado / Jupyter: imported on first use, so
 # the engine and server work without those packages.

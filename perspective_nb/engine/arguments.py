@@ -90,6 +90,16 @@ def check_limit(limit: Any) -> int | None:
     return int(limit)
 
 
+def check_thread_count(count: Any) -> int:
+    """A number of threads: a whole number from 1 to 1024."""
+    if not _is_int(count) or not 1 <= count <= 1024:
+        raise ArgumentError(
+            f"the thread count must be a whole number from 1 to 1024, got {_what(count)}; "
+            "pass e.g. set_num_cpus(4)"
+        )
+    return int(count)
+
+
 def _check_uint32(key: str, value: Any, fix: str) -> int:
     if not _is_int(value) or not 0 <= value <= UINT32_MAX:
         raise ArgumentError(

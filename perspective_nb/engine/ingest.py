@@ -17,10 +17,10 @@ from typing import Any
 import pyarrow as pa
 
 from ..errors import SchemaError
+from .column_names import check_column_names
 from .dtypes import PERSPECTIVE_TYPES, canonical_arrow_type, parse_type_name
 from .ingest_python import Unset, from_columns, from_rows, owned
 from .ingest_text import from_text
-from .outputs import RESERVED_COLUMN_NAMES
 
 __all__ = [
     "check_column_names",
@@ -101,33 +101,6 @@ def to_arrow_batch(
         # table's types, off the hot path of batches that already match.
         table = _plain(table)
     return table, unset
-
-
-def check_column_names(names: list[str], reserved: bool = True) -> None:
-    """Refuse repeated column names and (for a new table) names the outputs reserve.
-
-    A repeated CSV header or Arrow field would otherwise keep one of the
-    columns and drop the other silently.
-
-    Raises
-    ------
-    SchemaError
-        Naming the column and the fix.
-    """
-    if len(set(names)) != len(names):
-        seen: set[str] = set()
-        twice = next(n for n in names if n in seen or seen.add(n))
-        raise SchemaError(
-            f"column {twice!r} appears more than once in the data (a repeated CSV header, "
-            "Arrow field or DataFrame column); rename the copies so each name is unique"
-        )
-    if reserved:
-        for name in names:
-            if name in RESERVED_COLUMN_NAMES:
-                raise SchemaError(
-                    f"column name {name!r} is reserved: the outputs use it for row paths and "
-                    f"keys; rename the column (e.g. {name.strip('_')!r})"
-                )
 
 
 def _convert(data: Any, schema: dict[str, str] | None) -> tuple[pa.Table, Unset | None]:

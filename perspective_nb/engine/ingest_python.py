@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import SchemaError
+from .column_names import check_column_names
 from .dtypes import PERSPECTIVE_TYPES
 from .parsing import infer_strings
 
@@ -34,8 +35,6 @@ def from_columns(data: dict[Any, Any], schema: dict[str, str] | None) -> pa.Tabl
     names = [str(name) for name in data]
     if len(set(names)) != len(names):
         # Keys 1 and "1" would become one column "1".
-        from .ingest import check_column_names
-
         check_column_names(names, reserved=False)
     arrays = {}
     for name, values in data.items():

@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.json as pajson
 
 from ..errors import SchemaError
+from .column_names import check_column_names
 from .ingest_python import Unset, from_columns, from_rows, narrow_int
 from .parsing import ParseError, infer_strings, parse_temporal
 
@@ -101,8 +102,6 @@ def _from_csv(text: str, schema: dict[str, str] | None) -> pa.Table:
 
 
 def _check_names(names: list[str]) -> None:
-    from .ingest import check_column_names
-
     # A repeated CSV header or JSON key: refuse rather than keep one column.
     check_column_names(names, reserved=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyarrow as pa
+import pytest
 
 from perspective_nb.server import Server
 
@@ -46,3 +47,19 @@ def test_large_outputs_arrive_as_the_engine_made_them():
     assert view.to_columns() == engine_view.to_columns()
     view.delete()
     client.terminate()
+
+
+def test_module_level_functions_use_one_global_server():
+    import perspective_nb
+
+    perspective_nb.table({"a": [1, 2]}, name="module-level")
+    assert "module-level" in perspective_nb.get_hosted_table_names()
+    assert perspective_nb.open_table("module-level").size() == 2
+    assert perspective_nb.system_info()["heap_size"] > 0
+    before = perspective_nb.num_cpus()
+    perspective_nb.set_num_cpus(1)
+    assert perspective_nb.num_cpus() == 1
+    perspective_nb.set_num_cpus(before)
+    with pytest.raises(perspective_nb.ArgumentError, match="set_num_cpus"):
+        perspective_nb.set_num_cpus(0)
+    perspective_nb.open_table("module-level").delete()
