@@ -29,7 +29,7 @@ class LiveMask:
     ([True, False, True, False, True], 3)
     """
 
-    __slots__ = ("_array", "count", "pages", "size")
+    __slots__ = ("_array", "_cum", "count", "pages", "size")
 
     def __init__(self, size: int, pages: list | None = None, count: int | None = None) -> None:
         self.size = size
@@ -38,6 +38,7 @@ class LiveMask:
         )
         self.count = size if count is None else count
         self._array: np.ndarray | None = None
+        self._cum: np.ndarray | None = None
 
     @classmethod
     def from_array(cls, live: np.ndarray) -> LiveMask:
@@ -121,6 +122,46 @@ class LiveMask:
                 at = order[bounds[i] : bounds[i + 1]]
                 out[at] = page[positions[at] & (PAGE - 1)]
         return out
+
+    def _cumulative(self) -> np.ndarray:
+        """Live rows before each page (and in all, last): O(pages), once per mask."""
+        if self._cum is None:
+            counts = [PAGE if page is None else int(np.count_nonzero(page)) for page in self.pages]
+            if self.pages and self.pages[-1] is None:
+                counts[-1] = self.size - ((len(self.pages) - 1) << _SHIFT)
+            self._cum = np.concatenate([[0], np.cumsum(counts, dtype=np.int64)])
+        return self._cum
+
+    def rank(self, position: int) -> int:
+        """Live rows at positions before ``position``."""
+        p, offset = position >> _SHIFT, position & (PAGE - 1)
+        if p >= len(self.pages):
+            return self.count
+        page = self.pages[p]
+        within = offset if page is None else int(np.count_nonzero(page[:offset]))
+        return int(self._cumulative()[p]) + within
+
+    def select(self, start: int, end: int) -> np.ndarray:
+        """Positions of the live rows of ranks ``start`` to ``end`` (exclusive)."""
+        end = min(end, self.count)
+        if start >= end:
+            return np.zeros(0, np.int64)
+        cum = self._cumulative()
+        p = int(np.searchsorted(cum, start, side="right")) - 1
+        out, need, skip = [], end - start, start - int(cum[p])
+        while need > 0:  # a loop over the pages the window spans, not rows
+            page = self.pages[p]
+            base = p << _SHIFT
+            if page is None:
+                n = min(PAGE, self.size - base)
+                live = np.arange(base + skip, base + min(n, skip + need), dtype=np.int64)
+            else:
+                live = np.flatnonzero(page)[skip : skip + need] + base
+            out.append(live)
+            need -= len(live)
+            skip = 0
+            p += 1
+        return np.concatenate(out)
 
     def array(self) -> np.ndarray:
         """The whole mask as one bool array (made once per mask; do not modify it)."""
