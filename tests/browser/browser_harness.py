@@ -167,7 +167,9 @@ _READ_GRID = """() => {
     const table = (grid.shadowRoot || grid).querySelector("regular-table");
     if (!table) return null;
     const text = (el) => el.textContent.trim();
-    const head = [...table.querySelectorAll("thead tr")].map((tr) => [...tr.children].map(text));
+    // The settings panel adds a row of column "Edit" buttons under the titles.
+    const titles = table.querySelectorAll("thead tr:not(#psp-column-edit-buttons)");
+    const head = [...titles].map((tr) => [...tr.children].map(text));
     const rows = [...table.querySelectorAll("tbody tr")].map((tr) => ({
         labels: [...tr.querySelectorAll("th")].map(text).filter((t) => t !== ""),
         values: [...tr.querySelectorAll("td")].map(text),
