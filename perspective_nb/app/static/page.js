@@ -70,6 +70,9 @@ async function main() {
         await viewer.load(table);
         await viewer.restore(shown);
     }
+    // Opening the panel resizes the plugin: let it finish drawing before
+    // anything (a script, a test) scrolls or restores it again.
+    await viewer.flush();
     document.title = `${name} · perspective_nb`;
     status.textContent = `${name}: ${await table.size()} rows`;
     Object.assign(state, { client, table, viewer, name, ready: true });
