@@ -9,10 +9,10 @@ no network at run time.
 
 The hook copies, for every dependency in the root ``package.json``, what a
 browser loads with the ``dist/cdn`` builds (``dist/cdn/*.js``, which fetch
-``dist/wasm/*.wasm`` beside them; ``dist/css/themes.css``, every theme in one
-sheet; ``superstore.arrow``, the sample ``serve`` shows without a file) plus its ``package.json`` and licence.
-Source maps, ESM builds, per-theme sheets and TypeScript sources stay out
-(~100 MB of node_modules -> ~9 MB).
+``dist/wasm/*.wasm`` beside them; ``dist/css/themes.css``, every theme in
+one sheet; ``superstore.arrow``, the sample ``serve`` shows without a file)
+plus its ``package.json`` and licence. Source maps, ESM builds, per-theme
+sheets and TypeScript sources stay out (~100 MB of node_modules -> ~9 MB).
 When ``node_modules`` is absent or does not match ``package.json`` and no
 matching copy exists yet, it runs ``npm ci`` first, as the labextension's
 build does.

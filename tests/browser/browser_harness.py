@@ -250,6 +250,24 @@ class ViewerPage:
             config,
         )
 
+    def shown(self, *ids: str) -> dict[str, bool]:
+        """Whether each element of the viewer's shadow DOM with these ids is on screen."""
+        return self.page.evaluate(
+            """(ids) => {
+                const root = document.querySelector("perspective-viewer").shadowRoot;
+                return Object.fromEntries(ids.map((id) => {
+                    const el = root.getElementById(id);
+                    if (!el) return [id, false];
+                    const box = el.getBoundingClientRect();
+                    const style = getComputedStyle(el);
+                    const on = box.width > 0 && box.height > 0 && style.visibility !== "hidden"
+                        && style.display !== "none" && Number(style.opacity) > 0;
+                    return [id, on];
+                }));
+            }""",
+            list(ids),
+        )
+
     def grid(self) -> Grid | None:
         raw = self.page.evaluate(_READ_GRID)
         return None if raw is None else Grid(head=raw["head"], rows=raw["rows"])
