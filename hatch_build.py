@@ -81,6 +81,12 @@ def prepare_npm_assets(root: Path, log: Any = print) -> Path:
     if not is_complete(modules, packages):
         if is_complete(dest, packages):
             return dest  # e.g. a tree built before, without node_modules
+        if modules.is_symlink():
+            # npm ci would empty the directory the link points to.
+            raise RuntimeError(
+                f"{modules} links to {modules.resolve()}, which does not match package.json; "
+                "run scripts/setup-js.sh in the checkout it belongs to"
+            )
         npm = shutil.which("npm")
         if npm is None:
             raise RuntimeError(
