@@ -1,7 +1,7 @@
 """Wheel build hook: ship the standalone page's npm files inside the package.
 
 ``python -m perspective_nb serve`` serves Perspective's published browser
-builds (``dist/cdn`` modules, their ``.wasm`` and the theme stylesheets) and
+builds (``dist/cdn`` modules, their ``.wasm`` and the themes stylesheet) and
 the Superstore sample. In a source checkout they come from ``node_modules``
 (``scripts/setup-js.sh``); a wheel carries a pruned copy of that tree in
 ``perspective_nb/app/npm/``, so ``pip install`` is all ``serve`` needs, with
