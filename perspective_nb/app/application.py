@@ -84,7 +84,8 @@ class _PageHandler(tornado.web.RequestHandler):
             self.finish(
                 f"The {key} {generation.version} browser packages are missing from "
                 f"{self._node_modules}: {', '.join(missing)}.\n"
-                "Run scripts/setup-js.sh (npm ci) in the source checkout.\n"
+                "An installed perspective_nb ships them: reinstall it (pip install "
+                "perspective_nb). In a source checkout, run scripts/setup-js.sh (npm ci).\n"
             )
             return
         table = self.get_query_argument("table", self._table)
@@ -171,7 +172,8 @@ def make_app(
         without it the page opens the first hosted table.
     node_modules : path-like, optional
         Directory holding the npm packages of ``package.json``; defaults to
-        ``$PERSPECTIVE_NB_NODE_MODULES``, then the checkout's ``node_modules``.
+        ``$PERSPECTIVE_NB_NODE_MODULES``, then a source checkout's
+        ``node_modules``, then the browser files the installed package ships.
     websocket_path : str
         Route of the Perspective websocket.
     default_client : {"finos", "perspective-dev"}
@@ -209,7 +211,7 @@ def make_app(
     Raises
     ------
     AssetsNotFoundError
-        When the ``node_modules`` directory does not exist.
+        When no directory of browser files is found.
     ConfigError
         When ``default_client`` is not a known generation.
 

@@ -1,9 +1,12 @@
 """Where the browser side of the standalone page comes from.
 
 The page imports Perspective's published ``dist/cdn/*.js`` builds straight
-out of an npm ``node_modules`` directory (no CDN, no bundler). This module
-knows which files each supported client generation needs, finds the
-``node_modules`` directory, and checks that the files are there.
+out of an npm ``node_modules`` tree (no CDN, no bundler). An installed
+package carries a pruned copy of that tree in ``perspective_nb/app/npm/``
+(written by the wheel build, ``hatch_build.py``); a source checkout uses its
+``node_modules`` (``scripts/setup-js.sh``). This module knows which files
+each supported client generation needs, finds the directory, and checks
+that the files are there.
 
 It imports nothing from the engine, protocol or server layers.
 """
@@ -20,6 +23,7 @@ __all__ = [
     "DEFAULT_GENERATION",
     "GENERATIONS",
     "NODE_MODULES_ENV",
+    "PACKAGED_NODE_MODULES",
     "ClientGeneration",
     "find_node_modules",
     "missing_assets",
@@ -27,6 +31,9 @@ __all__ = [
 
 #: Environment variable naming the ``node_modules`` directory to serve from.
 NODE_MODULES_ENV = "PERSPECTIVE_NB_NODE_MODULES"
+
+#: The browser files an installed package ships (built into the wheel).
+PACKAGED_NODE_MODULES = Path(__file__).resolve().parent / "npm"
 
 
 @dataclass(frozen=True)
@@ -107,9 +114,13 @@ GENERATIONS: dict[str, ClientGeneration] = {
 DEFAULT_GENERATION = "finos"
 
 
-def _repo_root() -> Path:
-    # perspective_nb/app/assets.py -> the checkout (or site-packages) root.
-    return Path(__file__).resolve().parents[2]
+def _checkout_node_modules() -> Path | None:
+    # perspective_nb/app/assets.py -> the root of a source checkout, which
+    # holds package.json; an installed package's parent (site-packages) does not.
+    root = Path(__file__).resolve().parents[2]
+    if (root / "package.json").is_file() and (root / "node_modules").is_dir():
+        return root / "node_modules"
+    return None
 
 
 def find_node_modules(path: str | os.PathLike[str] | None = None) -> Path:
@@ -119,7 +130,9 @@ def find_node_modules(path: str | os.PathLike[str] | None = None) -> Path:
     ----------
     path : path-like, optional
         An explicit directory. Without it, ``$PERSPECTIVE_NB_NODE_MODULES``
-        is used, then ``node_modules`` at the root of the source checkout.
+        is used, then the source checkout's ``node_modules`` (when running
+        from one), then the copy an installed package ships
+        (:data:`PACKAGED_NODE_MODULES`).
 
     Returns
     -------
@@ -143,12 +156,17 @@ def find_node_modules(path: str | os.PathLike[str] | None = None) -> Path:
     elif os.environ.get(NODE_MODULES_ENV):
         where, origin = Path(os.environ[NODE_MODULES_ENV]), f"${NODE_MODULES_ENV}"
     else:
-        where, origin = _repo_root() / "node_modules", "the default location"
+        checkout = _checkout_node_modules()
+        if checkout is not None:
+            return checkout.resolve()
+        where, origin = PACKAGED_NODE_MODULES, "the installed package"
     if not where.is_dir():
         raise AssetsNotFoundError(
-            f"no node_modules directory at {where} ({origin}). Run scripts/setup-js.sh "
-            f"in the source checkout, or point ${NODE_MODULES_ENV} at a node_modules "
-            "holding the Perspective npm packages listed in package.json."
+            f"no browser files at {where} ({origin}). An installed perspective_nb "
+            "ships them: reinstall it from a wheel built with them (pip install "
+            "perspective_nb). In a source checkout, run scripts/setup-js.sh. Or point "
+            f"${NODE_MODULES_ENV} at a node_modules holding the Perspective npm "
+            "packages listed in package.json."
         )
     return where.resolve()
 

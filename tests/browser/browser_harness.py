@@ -6,6 +6,7 @@
 - :class:`AppThread` runs a tornado app on its own thread and event loop, on
   a free loopback port; :class:`ServerThread` is the standalone app
   (``perspective_nb.app``) run that way.
+- :class:`Serving` is a ``python -m perspective_nb serve`` process.
 - :class:`ViewerPage` drives ``<perspective-viewer>`` in a Playwright page
   and reads what the datagrid actually rendered (its shadow DOM).
 """
@@ -15,6 +16,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import queue
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -157,6 +163,76 @@ class ServerThread(AppThread):
         return self.call(self.client.table, data, **kwargs)
 
 
+class Serving:
+    """A ``python -m perspective_nb serve ...`` process and the URL it printed.
+
+    ``python`` is the interpreter to run it with (default: this one), ``env``
+    and ``cwd`` its environment and working directory. ``--port 0`` is added.
+    """
+
+    def __init__(
+        self,
+        args: list[str],
+        *,
+        python: str | Path = sys.executable,
+        env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
+        self.proc = subprocess.Popen(
+            [str(python), "-m", "perspective_nb", "serve", *args, "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=cwd,
+        )
+        lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+
+        def pump() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                self.output.append(line)
+                lines.put(line)
+            lines.put("")  # the process ended
+
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
+        try:
+            while True:
+                line = lines.get(timeout=TIMEOUT_S)
+                if not line:
+                    self.proc.wait()
+                    raise AssertionError(
+                        f"serve exited ({self.proc.returncode}): {''.join(self.output)}"
+                    )
+                match = re.search(r"at (http://\S+?)/?$", line.strip())
+                if match:
+                    self.url = match.group(1)
+                    self.banner = line.strip()
+                    break
+        except queue.Empty:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError(f"serve printed no URL: {''.join(self.output)}") from None
+
+    def stop(self) -> int:
+        """SIGTERM (a clean shutdown), then the exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(TIMEOUT_S)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.stop()
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._pump.join(TIMEOUT_S)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+
+
 # --- reading the page ------------------------------------------------------
 
 # Reads the datagrid's <regular-table> (inside the plugin's shadow root):
@@ -167,7 +243,9 @@ _READ_GRID = """() => {
     const table = (grid.shadowRoot || grid).querySelector("regular-table");
     if (!table) return null;
     const text = (el) => el.textContent.trim();
-    const head = [...table.querySelectorAll("thead tr")].map((tr) => [...tr.children].map(text));
+    // The settings panel adds a row of column "Edit" buttons under the titles.
+    const titles = table.querySelectorAll("thead tr:not(#psp-column-edit-buttons)");
+    const head = [...titles].map((tr) => [...tr.children].map(text));
     const rows = [...table.querySelectorAll("tbody tr")].map((tr) => ({
         labels: [...tr.querySelectorAll("th")].map(text).filter((t) => t !== ""),
         values: [...tr.querySelectorAll("td")].map(text),
@@ -246,6 +324,24 @@ class ViewerPage:
                 await viewer.flush();
             }""",
             config,
+        )
+
+    def shown(self, *ids: str) -> dict[str, bool]:
+        """Whether each element of the viewer's shadow DOM with these ids is on screen."""
+        return self.page.evaluate(
+            """(ids) => {
+                const root = document.querySelector("perspective-viewer").shadowRoot;
+                return Object.fromEntries(ids.map((id) => {
+                    const el = root.getElementById(id);
+                    if (!el) return [id, false];
+                    const box = el.getBoundingClientRect();
+                    const style = getComputedStyle(el);
+                    const on = box.width > 0 && box.height > 0 && style.visibility !== "hidden"
+                        && style.display !== "none" && Number(style.opacity) > 0;
+                    return [id, on];
+                }));
+            }""",
+            list(ids),
         )
 
     def grid(self) -> Grid | None:

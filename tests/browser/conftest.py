@@ -112,7 +112,7 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     pg = context.new_page()
     errors: list[str] = []
     console: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack}"))
     pg.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
     try:
         yield pg

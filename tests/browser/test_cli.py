@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import os
-import queue
-import re
-import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from browser_harness import SERVER_ENV, TIMEOUT_S, ViewerPage
+from browser_harness import SERVER_ENV, TIMEOUT_S, Serving, ViewerPage
 
 pytestmark = pytest.mark.skipif(
     os.environ.get(SERVER_ENV) == "reference",
@@ -23,65 +19,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class Serving:
-    """A ``python -m perspective_nb serve ...`` process and the URL it printed."""
-
-    def __init__(self, args: list[str], node_modules: Path) -> None:
-        env = {**os.environ, "PERSPECTIVE_NB_NODE_MODULES": str(node_modules)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "perspective_nb", "serve", *args, "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=Path(__file__).parents[2],
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        self.output: list[str] = []
-
-        def pump() -> None:
-            assert self.proc.stdout is not None
-            for line in self.proc.stdout:
-                self.output.append(line)
-                lines.put(line)
-
-        self._pump = threading.Thread(target=pump, daemon=True)
-        self._pump.start()
-        try:
-            while True:
-                line = lines.get(timeout=TIMEOUT_S)
-                match = re.search(r"at (http://\S+?)/?$", line.strip())
-                if match:
-                    self.url = match.group(1)
-                    self.banner = line.strip()
-                    break
-        except queue.Empty:
-            self.proc.kill()
-            raise AssertionError(f"serve printed no URL: {''.join(self.output)}") from None
-
-    def stop(self) -> int:
-        """SIGTERM (a clean shutdown), then the exit status."""
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(TIMEOUT_S)
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.stop()
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._pump.join(TIMEOUT_S)
-        assert self.proc.stdout is not None
-        self.proc.stdout.close()
-
-
 @pytest.fixture
 def serve(node_modules: Path) -> Iterator:
     started: list[Serving] = []
+    env = {**os.environ, "PERSPECTIVE_NB_NODE_MODULES": str(node_modules)}
 
     def start(*args: str) -> Serving:
-        started.append(Serving(list(args), node_modules))
+        started.append(Serving(list(args), env=env, cwd=Path(__file__).parents[2]))
         return started[-1]
 
     yield start

@@ -57,14 +57,22 @@ async function main() {
     showTables(names, name);
     const table = await client.open_table(name);
     const viewer = document.querySelector("perspective-viewer");
+    // Open as people know <perspective-viewer>: the settings panel open, and
+    // a title, without which 3.x hides the status bar and the settings
+    // toggle once the panel is closed.
+    const shown = { settings: true, title: name };
     if (config.load_by_name) {
         // 5.x viewers take the client and open the table by name;
         // load(table) still works there but is deprecated.
         await viewer.load(client);
-        await viewer.restore({ table: name });
+        await viewer.restore({ table: name, ...shown });
     } else {
         await viewer.load(table);
+        await viewer.restore(shown);
     }
+    // Opening the panel resizes the plugin: let it finish drawing before
+    // anything (a script, a test) scrolls or restores it again.
+    await viewer.flush();
     document.title = `${name} · perspective_nb`;
     status.textContent = `${name}: ${await table.size()} rows`;
     Object.assign(state, { client, table, viewer, name, ready: true });
