@@ -19,9 +19,8 @@ fi
 .venv-oracle5/bin/python -m pip install -q --upgrade pip
 .venv-oracle5/bin/python -m pip install -q "perspective-python==5.6.1" pyarrow pandas
 
-if [ -f package.json ]; then
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
-fi
+# npm packages (idempotent; never empties a node_modules linked from another checkout).
+bash scripts/setup-js.sh
 
 if [ -d tests/browser ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then
