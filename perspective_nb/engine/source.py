@@ -29,6 +29,10 @@ class TableSource(Protocol):
 
     def size(self) -> int: ...
 
+    def current(self) -> tuple[int, Any]:
+        """The current version and its :class:`~.store.Store`, read together."""
+        ...
+
     def snapshot(self) -> tuple[int, pa.Table]:
         """The current version and every row, read together."""
         ...

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from .store import Store, _concat, _take
 
-__all__ = ["window", "window_positions"]
+__all__ = ["RowNumbers", "StoreKeys", "StoreRows", "window", "window_positions"]
 
 
 def _main_rank(store: Store, position: int) -> int:
@@ -112,3 +112,46 @@ def window(store: Store, start: int, end: int) -> pa.Table:
     if len(order) and not np.array_equal(order, np.arange(len(order))):
         rows = rows.take(pa.array(order))
     return rows
+
+
+class StoreRows:
+    """The rows of one store version as a flat view's source: ``slice`` reads a window.
+
+    Remembers the last window, so a read's rows and its ids cost one lookup.
+    """
+
+    __slots__ = ("_last", "num_rows", "store")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.num_rows = store.num_rows
+        self._last: tuple[int, int, pa.Table] | None = None
+
+    def slice(self, start: int, length: int) -> pa.Table:
+        last = self._last
+        if last is not None and last[0] == start and last[1] == length:
+            return last[2]
+        rows = window(self.store, start, start + length)
+        self._last = (start, length, rows)
+        return rows
+
+
+class StoreKeys:
+    """The index column of a :class:`StoreRows`' windows (a flat view's ``__ID__``)."""
+
+    __slots__ = ("key", "rows")
+
+    def __init__(self, rows: StoreRows, key: str) -> None:
+        self.rows, self.key = rows, key
+
+    def slice(self, start: int, length: int) -> pa.ChunkedArray:
+        return self.rows.slice(start, length).column(self.key)
+
+
+class RowNumbers:
+    """Row numbers as a flat view's ids (unindexed tables)."""
+
+    __slots__ = ()
+
+    def slice(self, start: int, length: int) -> pa.Array:
+        return pa.array(np.arange(start, start + length, dtype=np.int64))

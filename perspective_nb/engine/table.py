@@ -298,6 +298,10 @@ class Table:
         self._changes.append((version, delta))
         self._state = (version, store)
 
+    def current(self) -> tuple[int, Store]:
+        """The current version and its store, read together (no lock taken)."""
+        return self._state
+
     def snapshot(self) -> tuple[int, pa.Table]:
         """The current version and every row, read together (no lock taken)."""
         version, store = self._state

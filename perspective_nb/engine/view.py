@@ -33,7 +33,15 @@ from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable
-from .pivot import LazyColumns, PivotFrame, arrange, compute_pivot, empty_total
+from .pivot import (
+    LazyColumns,
+    PivotFrame,
+    arrange,
+    compute_pivot,
+    empty_total,
+    row_sort_specs,
+)
+from .store_window import RowNumbers, StoreKeys, StoreRows
 from .upsert import key_order
 
 if TYPE_CHECKING:
@@ -82,6 +90,10 @@ class View:
         # (GroupState.shape, PivotFrame.layout) of the last arranged state.
         self._layout: tuple[int, tuple] | None = None
         self._value_sorts = any(d != "none" for _, d in self._config.sort)
+        cfg = self._config
+        self._plain_flat = not (
+            cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions or row_sort_specs(cfg)
+        )
         # Expressions that read only their own row can be computed for row
         # deltas; index(), vlookup() and the clock and random functions cannot.
         self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
@@ -114,6 +126,16 @@ class View:
                     frame = self._arrange_state()
                     self._cache = (version, frame)
                     return frame
+            if self._plain_flat:
+                # Rows in table order: a read takes its window from the store,
+                # so a write never makes the next read materialise every row.
+                version, store = self._table.current()
+                rows = StoreRows(store)
+                index = self._table.get_index()
+                ids = StoreKeys(rows, index) if index else RowNumbers()
+                frame = FlatFrame(rows, None, ids)  # type: ignore[arg-type]
+                self._cache = (version, frame)
+                return frame
             version, data = self._table.snapshot()
             frame = self._compute(data, version)
             self._cache = (version, frame)
