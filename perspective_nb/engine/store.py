@@ -202,7 +202,10 @@ class Store:
         if bk is None or main_keys is None or (len(main_keys) and bk.dtype != main_keys.dtype):
             return self._rewrite(upd, present)
         n_main = len(main_keys)
-        pos = np.searchsorted(main_keys, bk)
+        order = np.argsort(bk, kind="stable")  # the batch need not come in key order
+        # Sorted needles: numpy's binary search starts each from the last hit.
+        pos = np.empty(len(bk), np.int64)
+        pos[order] = np.searchsorted(main_keys, bk[order])
         ok = pos < n_main
         ok[ok] = main_keys[pos[ok]] == bk[ok]
         if self.main_live is not None:
@@ -224,10 +227,14 @@ class Store:
         # The old versions, main's first: replaced rows need no particular order.
         hits = np.flatnonzero(hit)
         from_main = old_src[hits] < n_main
-        hits = np.concatenate([hits[from_main], hits[~from_main]])
-        parts = [_take(self.main, old_src[hits[: from_main.sum()]])]
-        if not from_main.all():
-            parts.append(_take(self.delta, old_src[hits[from_main.sum() :]] - n_main))
+        # Each part in source order: a sorted gather needs no reordering.
+        hits_main, hits_delta = hits[from_main], hits[~from_main]
+        hits_main = hits_main[np.argsort(old_src[hits_main], kind="stable")]
+        hits_delta = hits_delta[np.argsort(old_src[hits_delta], kind="stable")]
+        hits = np.concatenate([hits_main, hits_delta])
+        parts = [_take(self.main, old_src[hits_main])]
+        if len(hits_delta):
+            parts.append(_take(self.delta, old_src[hits_delta] - n_main))
         replaced = _concat(parts)
 
         # New versions: the batch's columns, the old values of the others.
@@ -255,7 +262,6 @@ class Store:
         keep = np.ones(len(dkeys), bool)
         keep[dpos[dok]] = False
         rest_keys, rest_rows = dkeys[keep], drows[keep]
-        order = np.argsort(bk, kind="stable")  # the batch need not come in key order
         new_keys, new_rows = _merge_sorted(rest_keys, rest_rows, bk[order], n_delta + order)
         store = Store(
             self.main,
@@ -395,6 +401,8 @@ def _take(tbl: pa.Table, idx: np.ndarray) -> pa.Table:
         sel = order[lo:hi]
         parts.append(batches[b].take(pa.array(idx[sel] - offsets[b])))
     gathered = pa.Table.from_batches(parts, schema=tbl.schema)
+    if len(idx) < 2 or bool(np.all(idx[1:] >= idx[:-1])):
+        return gathered  # sorted indices: the chunks' parts are already in order
     inverse = np.empty(len(idx), np.int64)
     inverse[order] = np.arange(len(idx))
     return gathered.take(pa.array(inverse))
