@@ -78,11 +78,12 @@ class Coder:
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 
     def _dictionary_ids(self, dictionary: pa.Array) -> np.ndarray:
-        if len(dictionary) <= self._SMALL:
-            return np.append(self._lookup(dictionary), 0)
+        # Rows taken from the table share its dictionary (same buffers), so
+        # its ids are remembered; a batch's own small dictionary is new.
         key = (len(dictionary), *(b.address for b in dictionary.buffers() if b is not None))
-        hit = self._memo.get(key)
+        hit = self._memo.pop(key, None)
         if hit is not None:
+            self._memo[key] = hit  # most recently used last: evicted last
             return hit[1]
         ids = np.append(self._lookup(dictionary), 0)
         if len(self._memo) >= self._MEMO:

@@ -140,7 +140,10 @@ def cast_column(col: pa.ChunkedArray, target: pa.DataType, ptype: str) -> pa.Chu
     if isinstance(col.type, pa.ExtensionType):  # e.g. pandas periods: their ordinals
         col = pa.chunked_array([c.storage for c in col.chunks], col.type.storage_type)
     if pa.types.is_dictionary(target):  # strings, the common case: first
-        return pc.dictionary_encode(col.cast(pa.string())).cast(target)
+        if not pa.types.is_string(col.type):
+            col = col.cast(pa.string())
+        encoded = pc.dictionary_encode(col)
+        return encoded if encoded.type == target else encoded.cast(target)
     source = value_type(col.type)
     if pa.types.is_dictionary(col.type):
         col = col.cast(source)

@@ -176,9 +176,10 @@ class Store:
         )
         dropped = None
         if limit is not None and store.num_rows > limit:
-            # O(N) over the liveness mask: limit tables drop their oldest live rows.
+            # Limit tables drop their oldest live rows: found by rank in the
+            # paged live mask, O(dropped + pages + delta), not O(N).
             overflow = store.num_rows - limit
-            live = np.flatnonzero(store._live_mask())[:overflow]
+            live = store._first_live(overflow)
             dropped = store._rows_at(live)
             store = store._without(live)
         return store._maybe_compact(), rows, dropped
@@ -315,17 +316,42 @@ class Store:
         """Rows at ``slots`` (positions in main, then delta), in that order."""
         return _take(_concat([self.main, self.delta]), slots)
 
-    def _without(self, slots: np.ndarray) -> Store:
-        live = self._live_mask()
-        live[slots] = False
+    def _first_live(self, count: int) -> np.ndarray:
+        """Slots (main positions, then n_main + delta positions) of the first live rows."""
         n_main = self.main.num_rows
+        if self.main_live is None:
+            main_part = np.arange(min(count, n_main), dtype=np.int64)
+        else:
+            main_part = self.main_live.select(0, count)
+        rest = count - len(main_part)
+        if rest <= 0:
+            return main_part
+        live = self.delta_live
+        delta_part = np.arange(rest) if live is None else np.flatnonzero(live)[:rest]
+        return np.concatenate([main_part, n_main + delta_part.astype(np.int64)])
+
+    def _without(self, slots: np.ndarray) -> Store:
+        """This store with the rows at ``slots`` dead: O(len(slots) + touched pages + delta)."""
+        n_main = self.main.num_rows
+        slots = np.asarray(slots, np.int64)
+        in_main, in_delta = slots[slots < n_main], slots[slots >= n_main] - n_main
+        main_live = self.main_live
+        if len(in_main):
+            main_live = (LiveMask(n_main) if main_live is None else main_live).kill(in_main)
+        delta_live = self.delta_live
+        if len(in_delta):
+            n_delta = self.delta.num_rows
+            delta_live = np.ones(n_delta, bool) if delta_live is None else delta_live.copy()
+            delta_live[in_delta] = False
+        live_main = n_main if main_live is None else main_live.count
+        live_delta = self.delta.num_rows if delta_live is None else int(delta_live.sum())
         return Store(
             self.main,
             self.key,
-            main_live=LiveMask.from_array(live[:n_main]),
+            main_live=main_live,
             delta=self.delta,
-            delta_live=live[n_main:],
-            num_rows=int(live.sum()),
+            delta_live=delta_live,
+            num_rows=live_main + live_delta,
         )
 
     def _maybe_compact(self) -> Store:
