@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 
 from .dtypes import value_type
 
-__all__ = ["Coder", "Slots"]
+__all__ = ["Coder", "Slots", "part_identity"]
 
 # Ids are packed with their parent slot into one int64: (parent << 32) | id.
 _ID_BITS = 32
@@ -126,8 +126,27 @@ class Coder:
         return self._ranked
 
 
+def part_identity(name: str, dtype: np.dtype) -> object:
+    """What an empty slot holds for part ``name``: 0 for sums, the dtype's
+    lowest value for a running maximum (``#hi``), its highest for a minimum (``#lo``)."""
+    if name.endswith("#hi"):
+        return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+    if name.endswith("#lo"):
+        return np.inf if dtype.kind == "f" else np.iinfo(dtype).max
+    return 0
+
+
+def _combine(name: str) -> np.ufunc:
+    if name.endswith("#hi"):
+        return np.maximum
+    if name.endswith("#lo"):
+        return np.minimum
+    return np.add
+
+
 class Slots:
-    """Groups keyed by (parent slot, own id), with their partial sums."""
+    """Groups keyed by (parent slot, own id), with their partial sums
+    (and running maxima ``#hi`` / minima ``#lo``, see :func:`part_identity`)."""
 
     def __init__(self, depth: int, parts: dict[str, np.dtype]) -> None:
         self.keys = np.zeros(0, np.int64)  # sorted packed keys
@@ -163,7 +182,8 @@ class Slots:
                 own_path = np.column_stack([parent_path[parent[src]], own[src]])
             self.path = np.concatenate([self.path, own_path])
             for name, arr in self.parts.items():
-                self.parts[name] = np.concatenate([arr, np.zeros(len(src), arr.dtype)])
+                fill = np.full(len(src), part_identity(name, arr.dtype), arr.dtype)
+                self.parts[name] = np.concatenate([arr, fill])
             at = np.searchsorted(self.keys, new)
             self.keys = np.insert(self.keys, at, new)
             self.slot_of_key = np.insert(self.slot_of_key, at, start + np.arange(len(new)))
@@ -175,7 +195,7 @@ class Slots:
         rows = self.parts["#rows"]
         before = rows[slots] != 0
         for name, values in parts.items():
-            np.add.at(self.parts[name], slots, values)
+            _combine(name).at(self.parts[name], slots, values)
         return bool(np.any((rows[slots] != 0) != before))
 
     def assign(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> None:

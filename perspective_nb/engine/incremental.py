@@ -3,10 +3,13 @@
 A streaming table changes by a few rows per write; recomputing every group
 of a million-row table each time wastes the work done before. For views
 whose aggregates decompose into sums (sum, count, avg/mean, abs sums,
-percentages), :class:`GroupState` keeps, per group_by level, one slot per
-group holding partial sums (row count, value sum, non-null count, abs sum)
-in numpy arrays, and for split_by views one slot per (group, split values)
-cell as well.
+percentages) or running extremes (high, low, high minus low),
+:class:`GroupState` keeps, per group_by level, one slot per group holding
+partial sums (row count, value sum, non-null count, abs sum) and maxima /
+minima in numpy arrays, and for split_by views one slot per (group, split
+values) cell as well. An extreme cannot be "un-added": a write that removes
+the row holding a group's current high or low makes the view recompute
+(rare for a group of many rows; every write for groups of one row).
 
 - Group values get stable integer ids (:class:`.group_index.Coder`: 0 is null, then
   first-seen order), so a group is a (parent group slot, own id) pair packed
@@ -35,7 +38,7 @@ import pyarrow.compute as pc
 from .config import ViewConfig
 from .dtypes import decoded
 from .encoding import Encoded
-from .group_index import Coder, Slots
+from .group_index import Coder, Slots, part_identity
 from .pivot import row_sort_specs
 
 __all__ = ["GroupState", "supports_incremental"]
@@ -54,6 +57,14 @@ _SUMMABLE = frozenset(
 )
 
 
+# Running maxima / minima: added rows fold in with np.maximum / np.minimum;
+# removing a row that holds its group's extreme makes the view recompute.
+_EXTREMES = frozenset({"high", "low", "high minus low"})
+
+
+_FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
+
+
 def _value_columns(config: ViewConfig) -> list[str]:
     return list(dict.fromkeys([*config.columns, *(c for c, _ in row_sort_specs(config))]))
 
@@ -69,7 +80,7 @@ def supports_incremental(
     for c in _value_columns(config):
         if aggs[c] == "count":
             continue
-        if aggs[c] not in _SUMMABLE or schema[c] not in ("integer", "float"):
+        if aggs[c] not in _SUMMABLE | _EXTREMES or schema[c] not in ("integer", "float"):
             return False
     return True
 
@@ -93,12 +104,19 @@ class GroupState:
             parts[f"{c}#n"] = np.dtype(np.int64)
             if self._aggs[c] == "sum abs":
                 parts[f"{c}#a"] = parts[f"{c}#s"]
+            if self._aggs[c] in ("high", "high minus low"):
+                parts[f"{c}#hi"] = parts[f"{c}#s"]
+            if self._aggs[c] in ("low", "high minus low"):
+                parts[f"{c}#lo"] = parts[f"{c}#s"]
         self._part_types = parts
+        self._has_extremes = any(self._aggs[c] in _EXTREMES for c in self._values)
+        # Output types of high / low (a column's own type, as Arrow's max keeps it).
+        self._value_types = {c: decoded(data.column(c)).type for c in self._values}
         self._levels = [Slots(k, parts) for k in range(self._n + 1)]
         total = self._levels[0]  # the grand total: one slot, always there
         total.keys, total.slot_of_key, total.parent = (np.zeros(1, np.int64) for _ in range(3))
         total.path = np.zeros((1, 0), np.int64)
-        total.parts = {name: np.zeros(1, dt) for name, dt in parts.items()}
+        total.parts = {name: np.full(1, part_identity(name, dt), dt) for name, dt in parts.items()}
         # Split values chain like group levels; cells are (group slot, combo slot).
         self._combos = [Slots(j + 1, {}) for j in range(len(config.split_by))]
         self._cells = [Slots(1, parts) for _ in range(self._n + 1)] if config.split_by else []
@@ -159,7 +177,41 @@ class GroupState:
             out[f"{c}#n"] = valid * sign
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = np.abs(filled) * sign
+            for p in (f"{c}#hi", f"{c}#lo"):
+                if p in self._part_types:
+                    # Removed rows (and, for high minus low, nulls) leave extremes alone.
+                    ignore = np.asarray(sign) < 0
+                    if self._aggs[c] == "high minus low":
+                        ignore = ignore | (valid == 0)
+                    out[p] = np.where(ignore, part_identity(p, filled.dtype), filled)
         return out
+
+    def _removes_an_extreme(self, rows: pa.Table, sign: np.ndarray, slots, cells) -> bool:
+        """True when a removed row holds its group's (or cell's) current extreme."""
+        gone = np.flatnonzero(np.asarray(sign) < 0)
+        if not len(gone):
+            return False
+        for c in self._values:
+            if self._aggs[c] not in _EXTREMES:
+                continue
+            v = decoded(rows.column(c)).take(pa.array(gone))
+            if self._aggs[c] == "high minus low":
+                keep = pc.is_valid(v).to_numpy(zero_copy_only=False)
+                v = pc.drop_null(v)
+                gone_c = gone[keep]
+            else:
+                v, gone_c = pc.fill_null(v, 0), gone  # high / low count a null as 0
+            values = v.to_numpy(zero_copy_only=False)
+            for p, beyond in ((f"{c}#hi", np.greater_equal), (f"{c}#lo", np.less_equal)):
+                if p not in self._part_types:
+                    continue
+                for k in range(self._n + 1):  # a loop over levels, not rows
+                    held = self._levels[k].parts[p][slots[k][gone_c]]
+                    if np.any(beyond(values, held)):
+                        return True
+                    if cells and np.any(beyond(values, self._cells[k].parts[p][cells[k][gone_c]])):
+                        return True
+        return False
 
     def _build(self, data: pa.Table) -> None:
         # One pass of Arrow's hash aggregation over the rows gives the finest
@@ -178,6 +230,10 @@ class GroupState:
             if self._aggs[c] == "sum abs":
                 cols[f"a{i}"] = pc.abs(v)
                 aggs.append((f"a{i}", "sum"))
+            if self._aggs[c] in _EXTREMES:
+                # high / low count a null as 0; high minus low skips nulls.
+                cols[f"x{i}"] = v if self._aggs[c] == "high minus low" else pc.fill_null(v, 0)
+                aggs += [(f"x{i}", "max"), (f"x{i}", "min")]
         finest = pa.table(cols).group_by(keys, use_threads=False).aggregate(aggs)
         out = {k: finest.column(k) for k in keys}
         out["#rows"] = finest.column("count_all")
@@ -187,6 +243,10 @@ class GroupState:
             out[f"{c}#n"] = finest.column(f"v{i}_count").cast(pa.int64())
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = pc.fill_null(finest.column(f"a{i}_sum"), 0).cast(dt)
+            for p, fn in ((f"{c}#hi", "max"), (f"{c}#lo", "min")):
+                if p in self._part_types:
+                    empty = part_identity(p, self._part_types[p])
+                    out[p] = pc.fill_null(finest.column(f"x{i}_{fn}").cast(dt), empty)
         work = pa.table(out)
         for k in range(self._n + 1):
             gkeys = [f"g{i}" for i in range(k)]
@@ -196,7 +256,12 @@ class GroupState:
 
     def _place(self, work: pa.Table, gkeys: list[str], skeys: list[str]) -> None:
         names = list(self._part_types)
-        out = work.group_by(gkeys + skeys, use_threads=False).aggregate([(p, "sum") for p in names])
+        fns = {
+            p: "max" if p.endswith("#hi") else "min" if p.endswith("#lo") else "sum" for p in names
+        }
+        out = work.group_by(gkeys + skeys, use_threads=False).aggregate(
+            [(p, fns[p]) for p in names]
+        )
         n = out.num_rows
         gids = [out.column(g).to_numpy() for g in gkeys]
         sids = [out.column(s).to_numpy() for s in skeys]
@@ -204,7 +269,11 @@ class GroupState:
         slots = self._group_slots(gids, n, k)[k]
         cells = self._cells[k].locate(slots, self._combo_slots(sids, n), None) if skeys else None
         parts = {
-            p: pc.fill_null(out.column(f"{p}_sum"), 0).to_numpy().astype(dt)
+            p: pc.fill_null(
+                out.column(f"{p}_{fns[p]}").cast(pa.from_numpy_dtype(dt)), part_identity(p, dt)
+            )
+            .to_numpy()
+            .astype(dt)
             for p, dt in self._part_types.items()
         }
         if skeys:
@@ -217,16 +286,26 @@ class GroupState:
         return int(self._levels[0].parts["#rows"][0]) == 0
 
     # -- deltas --------------------------------------------------------------
-    def apply(self, added: pa.Table | None, removed: pa.Table | None) -> None:
-        """Add rows added to and subtract rows removed from the (filtered) table."""
+    def apply(self, added: pa.Table | None, removed: pa.Table | None) -> bool:
+        """Add rows added to and subtract rows removed from the (filtered) table.
+
+        Returns False, changing nothing, when a removed row held its group's
+        current high or low: the view then recomputes (the state cannot
+        know the next extreme without the group's rows).
+        """
         batches = [(r, s) for r, s in ((added, 1), (removed, -1)) if r is not None and r.num_rows]
         if len(batches) == 2 and added.schema == removed.schema:
             # One pass over both: half the lookups (an upsert removes and adds).
             sign = np.repeat(np.array([1, -1], np.int64), [added.num_rows, removed.num_rows])
             batches = [(pa.concat_tables([added, removed]), sign)]
+        located = []
         for rows, sign in batches:
             gids, sids = self._ids(rows)
             slots, cells = self._slots(gids, sids, rows.num_rows)
+            if self._has_extremes and self._removes_an_extreme(rows, sign, slots, cells):
+                return False
+            located.append((rows, sign, slots, cells))
+        for rows, sign, slots, cells in located:
             parts = self._parts(rows, sign)
             changed = False
             for k in range(self._n + 1):
@@ -234,6 +313,7 @@ class GroupState:
                 if cells:
                     changed |= self._cells[k].add(cells[k], parts)
             self.shape += changed
+        return True
 
     # -- output ----------------------------------------------------------------
     def levels(self) -> tuple[list[pa.Table], list[Encoded], list[np.ndarray]]:
@@ -285,6 +365,15 @@ class GroupState:
             return pa.array(parts["#rows"])
         a = self._aggs[c]
         total = parts[f"{c}#s"]
+        if a in ("high", "low"):
+            return pa.array(parts[f"{c}#hi" if a == "high" else f"{c}#lo"]).cast(
+                self._value_types[c]
+            )
+        if a == "high minus low":
+            # Null where a group holds a null (or no value), as the recomputed path says.
+            missing = (parts["#rows"] != parts[f"{c}#n"]) | (parts[f"{c}#n"] == 0)
+            diff = parts[f"{c}#hi"] - parts[f"{c}#lo"]
+            return pa.array(np.where(missing, 0, diff), mask=missing).cast(self._value_types[c])
         if a in ("avg", "mean"):
             n = parts[f"{c}#n"]
             # A group with no non-null values has no mean (null), as in Arrow's mean.
@@ -366,7 +455,10 @@ class GroupState:
     def _part_names(self, c: str) -> list[str]:
         if c in self._counts:
             return ["#rows"]
-        return [p for p in self._part_types if p.startswith(f"{c}#")]
+        names = [p for p in self._part_types if p.startswith(f"{c}#")]
+        if self._aggs[c] == "high minus low":
+            names.append("#rows")  # a group holding a null shows null
+        return names
 
     def _shown(self, k: int) -> np.ndarray:
         """Slots of level k's shown (non-empty) groups, in slot order."""

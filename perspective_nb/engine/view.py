@@ -117,15 +117,21 @@ class View:
                 if changes is not None:
                     # Apply just the rows written since the last read.
                     version, deltas = changes
+                    applied = True
                     for added, removed in deltas:
                         # Expressions are computed for the delta rows only.
                         added = self._filtered(self._with_expressions(added))
                         removed = self._filtered(self._with_expressions(removed))
-                        self._state[1].apply(added, removed)
-                    self._state = (version, self._state[1])
-                    frame = self._arrange_state()
-                    self._cache = (version, frame)
-                    return frame
+                        # False: a removed row held a group's high or low, which
+                        # only the group's rows can replace: recompute below.
+                        applied = self._state[1].apply(added, removed)
+                        if not applied:
+                            break
+                    if applied:
+                        self._state = (version, self._state[1])
+                        frame = self._arrange_state()
+                        self._cache = (version, frame)
+                        return frame
             if self._plain_flat:
                 # Rows in table order: a read takes its window from the store,
                 # so a write never makes the next read materialise every row.

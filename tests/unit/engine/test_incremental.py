@@ -75,6 +75,20 @@ CONFIGS = [
         "columns": ["v"],
         "expressions": {"gh": 'concat("g", \'-\', "h")'},
     },
+    {"group_by": ["g"], "columns": ["v", "f"], "aggregates": {"v": "high", "f": "low"}},
+    {
+        "group_by": ["g", "h"],
+        "split_by": ["b"],
+        "columns": ["v", "f"],
+        "aggregates": {"v": "high minus low", "f": "high"},
+        "sort": [["v", "desc"]],
+    },
+    {
+        "group_by": ["h"],
+        "columns": ["f", "v"],
+        "aggregates": {"f": "high minus low", "v": "low"},
+        "filter": [["v", ">", -5]],
+    },
 ]
 
 
@@ -175,3 +189,21 @@ def test_ticks_that_keep_the_groups_read_only_the_rows_shown(cfg):
             _assert_same(window, full.to_columns(start_row=1, end_row=4), (cfg, i))
             _assert_same(live.to_columns(), full.to_columns(), (cfg, i))
             full.delete()
+
+
+def test_high_and_low_keep_the_column_type_and_recompute_when_an_extreme_goes():
+    t = Table(
+        pa.table({"k": [1, 2, 3], "g": ["a", "a", "b"], "v": pa.array([5, 9, 7], pa.int32())}),
+        name="t",
+        index="k",
+    )
+    view = t.view(group_by=["g"], columns=["v"], aggregates={"v": "high"})
+    assert view.to_columns()["v"] == [9, 9, 7]
+    state = view._state[1]
+    t.update({"k": [1], "g": ["a"], "v": [6]})  # not the extreme: folded in
+    assert view.to_columns()["v"] == [9, 9, 7]
+    assert view._state[1] is state
+    t.update({"k": [2], "g": ["a"], "v": [1]})  # the extreme goes: recomputed
+    assert view.to_columns()["v"] == [7, 6, 7]
+    assert view._state[1] is not state
+    assert pa.ipc.open_stream(view.to_arrow()).read_all().schema.field("v").type == pa.int32()
