@@ -19,6 +19,8 @@ Pure pyarrow + numpy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 
@@ -120,11 +122,12 @@ class StoreRows:
     Remembers the last window, so a read's rows and its ids cost one lookup.
     """
 
-    __slots__ = ("_last", "num_rows", "store")
+    __slots__ = ("_extend", "_last", "num_rows", "store")
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, extend: Callable[[pa.Table], pa.Table] | None = None) -> None:
         self.store = store
         self.num_rows = store.num_rows
+        self._extend = extend  # adds a view's expression columns to a window's rows
         self._last: tuple[int, int, pa.Table] | None = None
 
     def slice(self, start: int, length: int) -> pa.Table:
@@ -132,6 +135,8 @@ class StoreRows:
         if last is not None and last[0] == start and last[1] == length:
             return last[2]
         rows = window(self.store, start, start + length)
+        if self._extend is not None:
+            rows = self._extend(rows)
         self._last = (start, length, rows)
         return rows
 

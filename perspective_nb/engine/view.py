@@ -90,13 +90,19 @@ class View:
         # (GroupState.shape, PivotFrame.layout) of the last arranged state.
         self._layout: tuple[int, tuple] | None = None
         self._value_sorts = any(d != "none" for _, d in self._config.sort)
-        cfg = self._config
-        self._plain_flat = not (
-            cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions or row_sort_specs(cfg)
-        )
         # Expressions that read only their own row can be computed for row
         # deltas; index(), vlookup() and the clock and random functions cannot.
         self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
+        cfg = self._config
+        # Rows shown in the table's own order: read straight from the store
+        # (expressions that read only their row are computed for the window).
+        self._plain_flat = not (
+            cfg.group_by
+            or cfg.split_by
+            or cfg.filter
+            or (cfg.expressions and not self._row_local)
+            or row_sort_specs(cfg)
+        )
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
         self._depth: int | None = self._config.group_by_depth
@@ -136,7 +142,7 @@ class View:
                 # Rows in table order: a read takes its window from the store,
                 # so a write never makes the next read materialise every row.
                 version, store = self._table.current()
-                rows = StoreRows(store)
+                rows = StoreRows(store, self._with_expressions)
                 index = self._table.get_index()
                 ids = StoreKeys(rows, index) if index else RowNumbers()
                 frame = FlatFrame(rows, None, ids)  # type: ignore[arg-type]
