@@ -24,9 +24,16 @@ from collections.abc import Callable
 import numpy as np
 import pyarrow as pa
 
-from .store import Store, _concat, _take
+from .store import Store, _concat, _sortable_keys, _take
 
-__all__ = ["RowNumbers", "StoreKeys", "StoreRows", "window", "window_positions"]
+__all__ = [
+    "RowNumbers",
+    "StoreKeys",
+    "StoreRows",
+    "rows_for_keys",
+    "window",
+    "window_positions",
+]
 
 
 def _main_rank(store: Store, position: int) -> int:
@@ -160,3 +167,39 @@ class RowNumbers:
 
     def slice(self, start: int, length: int) -> pa.Array:
         return pa.array(np.arange(start, start + length, dtype=np.int64))
+
+
+def rows_for_keys(store: Store, keys: pa.Array) -> pa.Table | None:
+    """The live rows holding ``keys`` (each present once), in the order given.
+
+    Binary search in main's sorted keys and in the delta's key index:
+    O(len(keys) log N). None when the keys cannot be searched (see
+    ``store._sortable_keys``).
+    """
+    main_keys = store._main_keys()
+    wanted = _sortable_keys(keys)
+    if main_keys is None or wanted is None:
+        return None
+    n = len(wanted)
+    if n == 0:
+        return store.main.schema.empty_table()
+    n_main = len(main_keys)
+    pos = np.searchsorted(main_keys, wanted)
+    in_main = pos < n_main
+    in_main[in_main] = main_keys[pos[in_main]] == wanted[in_main]
+    if store.main_live is not None and in_main.any():
+        in_main[in_main] = store.main_live.gather(pos[in_main])
+    dkeys = store.delta_keys if store.delta_keys is not None else wanted[:0]
+    dpos = np.searchsorted(dkeys, wanted)
+    in_delta = dpos < len(dkeys)
+    in_delta[in_delta] = dkeys[dpos[in_delta]] == wanted[in_delta]
+    if not (in_main | in_delta).all():
+        return None  # a key not in the table (a stale order): the caller recomputes
+    from_main, from_delta = np.flatnonzero(in_main), np.flatnonzero(~in_main)
+    parts = [_take(store.main, pos[from_main])]
+    if len(from_delta):
+        parts.append(_take(store.delta, store.delta_rows[dpos[from_delta]]))
+    rows = _concat(parts)
+    order = np.empty(n, np.int64)
+    order[np.concatenate([from_main, from_delta])] = np.arange(n)
+    return rows.take(pa.array(order))

@@ -31,6 +31,7 @@ from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
+from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable
 from .pivot import (
@@ -103,6 +104,13 @@ class View:
             or (cfg.expressions and not self._row_local)
             or row_sort_specs(cfg)
         )
+        # Sorted flat views of indexed tables keep their top rows (flat_topk).
+        self._sorted_flat = bool(
+            table.get_index()
+            and row_sort_specs(cfg)
+            and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions)
+        )
+        self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
         self._depth: int | None = self._config.group_by_depth
@@ -148,10 +156,50 @@ class View:
                 frame = FlatFrame(rows, None, ids)  # type: ignore[arg-type]
                 self._cache = (version, frame)
                 return frame
+            if self._sorted_flat:
+                frame = self._top_frame()
+                if frame is not None:
+                    return frame
             version, data = self._table.snapshot()
             frame = self._compute(data, version)
             self._cache = (version, frame)
             return frame
+
+    def _top_frame(self) -> FlatFrame | None:
+        """A sorted flat view's frame from its maintained top rows (see flat_topk).
+
+        None when the table's keys cannot be searched (the general path then).
+        """
+        version, store = self._table.current()
+        if store._main_keys() is None:
+            return None
+        index = self._table.get_index()
+        assert index is not None
+        top = self._top[1] if self._top is not None else None
+        fresh = top is None
+        if top is not None and self._top[0] != version:
+            changes = self._table.changes_since(self._top[0])
+            if changes is None or changes[0] != version:
+                fresh = True  # an unknown write, or one newer than ``store``
+            else:
+                for added, removed in changes[1]:
+                    if not top.apply(added, removed, store.num_rows):
+                        fresh = True
+                        break
+        if fresh:
+            top = TopK(row_sort_specs(self._config), index)
+            top.rebuild(store.table())
+        self._top = (version, top)
+        full: list[FlatFrame] = []
+
+        def fallback() -> FlatFrame:  # reads past the kept rows: the full order, once
+            if not full:
+                full.append(self._compute(store.table(), version))
+            return full[0]
+
+        frame = FlatFrame(KeyedRows(store, index), TopKOrder(top, fallback), KeyIds())  # type: ignore[arg-type]
+        self._cache = (version, frame)
+        return frame
 
     def _filtered(self, rows: pa.Table | None) -> pa.Table | None:
         if rows is None or not self._config.filter:

@@ -1,0 +1,168 @@
+"""The top rows of a sorted flat view, maintained from row deltas.
+
+A grid sorted by a column shows its first hundred rows; recomputing the
+order of a million rows for every ten-row tick (materialise, then a top-k
+selection: O(N)) is what made sorted flat views cost ~60 ms a tick.
+:class:`TopK` keeps the sort values and keys of the first ``m`` rows of the
+view's order (``m`` up to ``CAP``) for an indexed table. A write's delta
+(new versions added, old versions removed) changes it in O(delta + m):
+
+- rows whose key was removed (or overwritten) leave;
+- the added rows and the remaining top rows are sorted together, with the
+  old last top row ``B`` as a boundary: every row outside the top set ranks
+  after ``B``, so the rows sorted before ``B`` are exactly the first rows of
+  the new order, and they become the new top set.
+
+When that leaves fewer than ``FLOOR`` rows (many top rows removed) while the
+table has more, the caller rebuilds from all rows (one O(N) selection).
+The order is the view's sort keys, then the key ascending: a stable sort of
+an indexed table's rows (which are in key order), as Perspective shows it.
+
+Pure pyarrow + numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .dtypes import decoded
+from .store import Store
+from .store_window import rows_for_keys
+
+__all__ = ["KeyIds", "KeyedRows", "TopK", "TopKOrder"]
+
+_KEY = "__key"
+
+
+class TopK:
+    """The first rows (sort values and keys) of a sorted flat view over an indexed table."""
+
+    CAP = 8192  # rows kept
+    FLOOR = 2048  # fewer than this (with more rows in the table): rebuild
+
+    def __init__(self, sorts: list[tuple[str, str]], key: str) -> None:
+        self._sorts = sorts
+        self._key = key
+        self._top: pa.Table | None = None  # sort columns k0.. and __key, in view order
+        self._complete = False  # the top set holds every row of the table
+
+    # -- ordering ----------------------------------------------------------
+    def _keyed(self, rows: pa.Table) -> pa.Table:
+        """The sort columns as they order (abs, decoded strings) and the key."""
+        cols = {}
+        for i, (c, d) in enumerate(self._sorts):
+            col = decoded(rows.column(c))
+            if d.endswith("abs"):
+                col = pc.fill_null(pc.abs(col), 0)  # abs sorts count a null as 0
+            cols[f"k{i}"] = col
+        cols[_KEY] = decoded(rows.column(self._key))
+        return pa.table(cols)
+
+    def _sort_keys(self) -> list[tuple[str, str, str]]:
+        keys = []
+        for i, (_, d) in enumerate(self._sorts):
+            desc = d.startswith("desc")
+            keys.append(
+                (f"k{i}", "descending" if desc else "ascending", "at_end" if desc else "at_start")
+            )
+        keys.append((_KEY, "ascending", "at_end"))
+        return keys
+
+    # -- state ---------------------------------------------------------------
+    def rebuild(self, rows: pa.Table) -> None:
+        """Take the top rows from every row of the table (O(N))."""
+        keyed = self._keyed(rows)
+        n = keyed.num_rows
+        if n > self.CAP and not any(c.null_count for c in keyed.columns):
+            # select_k cannot place nulls first; without nulls it is O(N).
+            spec = [(k, o) for k, o, _ in self._sort_keys()]
+            idx = pc.select_k_unstable(keyed, k=self.CAP, sort_keys=spec)
+        else:
+            idx = pc.sort_indices(keyed, sort_keys=self._sort_keys())[: self.CAP]
+        self._top = keyed.take(idx).combine_chunks()
+        self._complete = n <= self.CAP
+
+    def apply(self, added: pa.Table | None, removed: pa.Table | None, size: int) -> bool:
+        """Fold in a write's row delta; False when the caller must :meth:`rebuild`.
+
+        ``size`` is the table's row count after the write.
+        """
+        top = self._top
+        if top is None:
+            return False
+        boundary = None if self._complete or top.num_rows == 0 else top.slice(top.num_rows - 1)
+        gone = []
+        if removed is not None and removed.num_rows:
+            gone.append(decoded(removed.column(self._key)))
+        if added is not None and added.num_rows:
+            gone.append(decoded(added.column(self._key)))  # upserted keys: old versions go
+        if gone:
+            keys = pa.chunked_array(gone).combine_chunks()
+            top = top.filter(pc.invert(pc.is_in(top.column(_KEY), value_set=keys)))
+        parts = [top]
+        if added is not None and added.num_rows:
+            parts.append(self._keyed(added).cast(top.schema))
+        if boundary is not None:
+            parts.append(boundary)  # last, so it sorts after rows equal to it
+        merged = pa.concat_tables(parts).combine_chunks()
+        order = pc.sort_indices(merged, sort_keys=self._sort_keys()).to_numpy()
+        if boundary is not None:
+            at = int(np.flatnonzero(order == merged.num_rows - 1)[0])
+            order = order[:at]  # rows ranked before the boundary: the true first rows
+        self._top = merged.take(pa.array(order[: self.CAP])).combine_chunks()
+        if boundary is None:
+            self._complete = self._top.num_rows == size
+        # Too few rows left to serve a grid's window: rebuild from all rows.
+        return self._complete or self._top.num_rows >= min(self.FLOOR, size)
+
+    def covers(self, end: int) -> bool:
+        """Whether rows up to ``end`` (exclusive) are known."""
+        return self._top is not None and (self._complete or end <= self._top.num_rows)
+
+    def keys(self, start: int, end: int) -> pa.Array:
+        """Keys of the rows of ranks ``start`` to ``end`` (see :meth:`covers`)."""
+        assert self._top is not None
+        return self._top.column(_KEY).slice(start, max(end - start, 0)).combine_chunks()
+
+
+class KeyedRows:
+    """A flat view's rows of one store version, fetched by key (``take(keys)``)."""
+
+    def __init__(self, store: Store, key: str) -> None:
+        self.store, self.key = store, key
+        self.num_rows = store.num_rows
+
+    def take(self, keys: pa.Array) -> pa.Table:
+        rows = rows_for_keys(self.store, keys)
+        if rows is None:  # keys binary search cannot order: find them in all rows (O(N))
+            data = self.store.table()
+            at = pc.index_in(keys, value_set=decoded(data.column(self.key)))
+            rows = data.take(at)
+        return rows
+
+
+class KeyIds:
+    """A flat view's ids when its order yields keys: the keys themselves."""
+
+    def take(self, keys: pa.Array) -> pa.Array:
+        return keys
+
+
+class TopKOrder:
+    """A sorted flat view's order as keys: from the :class:`TopK` while it
+    covers the window, else from ``fallback()``, the view's full order."""
+
+    def __init__(self, topk: TopK, fallback: Callable[[], Any]) -> None:
+        self._topk = topk
+        self._fallback = fallback
+
+    def window(self, start: int, end: int) -> pa.Array:
+        if self._topk.covers(end):
+            return self._topk.keys(start, end)
+        full = self._fallback()  # reading past the kept rows: the full sort (cached)
+        return full.ids.take(full.order.window(start, end))
