@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ConfigError
 from .config_shape import as_names, check_config_shape, short_repr
 from .features import (
+    AGGREGATE_ALIASES,
     AGGREGATES_BY_TYPE,
     DEFAULT_AGGREGATE,
     FILTER_OPS_BY_TYPE,
@@ -181,7 +182,7 @@ def normalize_config(
                 f"aggregate {name!r} is not available for {schema[c]} column {c!r}; "
                 f"choose one of {AGGREGATES_BY_TYPE[schema[c]]}"
             )
-        aggregates[c] = name
+        aggregates[c] = AGGREGATE_ALIASES.get(name, name)
     for c in user_aggs:
         _check_column(c, schema, "aggregates")
 
