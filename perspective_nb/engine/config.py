@@ -25,7 +25,7 @@ from .features import (
     SORT_DIRECTIONS,
     SPLIT_ROLLUP_MODES,
 )
-from .outputs import RESERVED_COLUMN_NAMES, group_by_column_name
+from .outputs import RESERVED_COLUMN_NAMES
 
 __all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "check_config_shape", "normalize_config"]
 
@@ -99,29 +99,13 @@ def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
         )
 
 
-def _check_outputas_names(
-    columns: tuple[str, ...],
-    group_by: tuple[str, ...],
-    split_by: tuple[str, ...],
-    expressions: dict[str, str],
-) -> None:
-    """Refuse names the outputs would overwrite (never lose a column silently)."""
+def _check_reserved_names(expressions: dict[str, str]) -> None:
+    """Refuse expression names the JSON outputs would overwrite (never lose a column)."""
     for alias in expressions:
         if alias in RESERVED_COLUMN_NAMES:
             raise ConfigError(
                 f"expression name {alias!r} is reserved for the row paths / keys of the "
                 "outputs; give the expression another name"
-            )
-    if split_by:
-        return  # split columns are named "<split value>|<column>": no clash
-    shown = set(columns)
-    for level, column in enumerate(group_by):
-        name = group_by_column_name(column, level)
-        if name in shown:
-            raise ConfigError(
-                f"group_by {column!r} is named {name!r} in Arrow and CSV output, and the view "
-                f"already shows a column of that name; rename that column or leave it out "
-                "of columns"
             )
 
 
@@ -233,7 +217,7 @@ def normalize_config(
     if srm not in SPLIT_ROLLUP_MODES:
         raise ConfigError(f"split_rollup_mode {srm!r} is unknown; use one of {SPLIT_ROLLUP_MODES}")
 
-    _check_outputas_names(columns, group_by, split_by, expressions)
+    _check_reserved_names(expressions)
 
     return ViewConfig(
         columns=columns,

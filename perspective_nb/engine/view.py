@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
+from .arguments import check_window_bound
 from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
@@ -44,6 +45,12 @@ __all__ = ["View"]
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
+
+
+def _bound(kw: dict[str, Any], key: str, default: int) -> int:
+    """A window bound: fractional starts floor and ends ceil, negatives are 0."""
+    value = check_window_bound(key, kw.get(key))
+    return default if value is None else value
 
 
 class View:
@@ -340,19 +347,21 @@ class View:
 
     # -- reads -------------------------------------------------------------
     def _window(self, kw: dict[str, Any]) -> Window:
-        frame = self._frame()
+        return self._window_of(self._frame(), kw)
+
+    def _window_of(self, frame: FlatFrame | PivotFrame, kw: dict[str, Any]) -> Window:
         n = frame.num_rows
-        start = max(int(kw.get("start_row") or 0), 0)
-        end = kw.get("end_row")
-        end = n if end is None else min(max(int(end), start), n)
+        start = _bound(kw, "start_row", 0)
+        end = _bound(kw, "end_row", n)
+        end = min(max(end, start), n)
         start = min(start, end)
         names = (
             list(frame.columns)
             if isinstance(frame, PivotFrame)
             else (frame.split_cols if self._config.split_by else list(self._config.columns))
         )
-        c0 = max(int(kw.get("start_col") or 0), 0)
-        c1 = len(names) if kw.get("end_col") is None else int(kw["end_col"])
+        c0 = _bound(kw, "start_col", 0)
+        c1 = max(_bound(kw, "end_col", len(names)), c0)
         names = names[c0:c1]
         want_id, want_index = bool(kw.get("id")), bool(kw.get("index"))
         if isinstance(frame, PivotFrame):
@@ -372,6 +381,8 @@ class View:
                 frame.depth[rows],
                 want_id=want_id,
                 want_index=want_index,
+                aggregates=self._config.aggregate_map,
+                legacy_names=bool(kw.get("legacy_group_names")),
             )
         if frame.order is None:
             part = frame.source.slice(start, end - start)
@@ -410,11 +421,18 @@ class View:
         return self._window(window).to_ndjson()
 
     def to_csv(self, **window: Any) -> str:
-        """CSV text with a quoted header row."""
+        """CSV text with a quoted header row.
+
+        A grouped view's row path comes first, one column per group-by level
+        named as its column (Perspective 5.x); an aggregate of a group-by
+        column is then named ``"<col> (<aggregate>)"``. With
+        ``legacy_group_names=True`` the levels are named as Perspective 3.x
+        names them, ``"<col> (Group by N)"``, and aggregates keep their names.
+        """
         return self._window(window).to_csv()
 
     def to_arrow(self, **window: Any) -> bytes:
-        """Arrow IPC stream bytes."""
+        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them)."""
         return self._window(window).to_arrow()
 
     def to_table(self, **window: Any) -> pa.Table:

@@ -40,6 +40,11 @@ def viewport_kwargs(viewport: pb.ViewPort) -> dict[str, int]:
     }
 
 
+def _names(session: Session) -> dict[str, bool]:
+    # 3.x clients name group-by columns "<col> (Group by N)" in Arrow / CSV.
+    return {"legacy_group_names": True} if session.generation == 3 else {}
+
+
 def _flags(req: Any) -> dict[str, bool]:
     # ``formatted`` has no meaning for us: values are always raw.
     flags = {}
@@ -123,7 +128,7 @@ def view_get_min_max(session: Session, request: pb.Request, response: pb.Respons
 
 def view_to_arrow(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_arrow_req
-    arrow = _view(session, request).to_arrow(**viewport_kwargs(req.viewport))
+    arrow = _view(session, request).to_arrow(**viewport_kwargs(req.viewport), **_names(session))
     session.put_large(response, response.view_to_arrow_resp, "arrow", arrow)
     return True
 
@@ -154,7 +159,7 @@ def view_to_ndjson_string(session: Session, request: pb.Request, response: pb.Re
 
 def view_to_csv(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_csv_req
-    text = _view(session, request).to_csv(**viewport_kwargs(req.viewport))
+    text = _view(session, request).to_csv(**viewport_kwargs(req.viewport), **_names(session))
     session.put_large(response, response.view_to_csv_resp, "csv", text)
     return True
 
