@@ -31,11 +31,11 @@ from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
 from .filters import filter_mask
+from .deltas import row_delta
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable
 from .pivot import LazyColumns, PivotFrame, arrange, compute_pivot, empty_total
-from .upsert import key_order
 
 if TYPE_CHECKING:
     from .table import Table
@@ -368,22 +368,7 @@ class View:
             rows = np.arange(start, end)
             if kw.get("leaves_only"):
                 rows = rows[frame.depth[rows] == len(self._config.group_by)]
-            idx = pa.array(rows)
-            return Window(
-                {
-                    c: frame.columns.take(c, rows)
-                    if isinstance(frame.columns, LazyColumns)
-                    else frame.columns[c].take(idx)
-                    for c in names
-                },
-                self._config.group_by,
-                [p.take(idx) for p in frame.paths],
-                frame.depth[rows],
-                want_id=want_id,
-                want_index=want_index,
-                aggregates=self._config.aggregate_map,
-                legacy_names=bool(kw.get("legacy_group_names")),
-            )
+            return self._pivot_window(frame, rows, names, kw)
         if frame.order is None:
             part = frame.source.slice(start, end - start)
             ids = frame.ids.slice(start, end - start)
@@ -397,6 +382,27 @@ class View:
         else:
             cols = {c: part.column(c) for c in names}
         return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+
+    def _pivot_window(
+        self, frame: PivotFrame, rows: np.ndarray, names: list[str], kw: dict[str, Any]
+    ) -> Window:
+        """The given rows (positions in ``frame``) of a pivoted view."""
+        idx = pa.array(rows, pa.int64())
+        return Window(
+            {
+                c: frame.columns.take(c, rows)
+                if isinstance(frame.columns, LazyColumns)
+                else frame.columns[c].take(idx)
+                for c in names
+            },
+            self._config.group_by,
+            [p.take(idx) for p in frame.paths],
+            frame.depth[rows],
+            want_id=bool(kw.get("id")),
+            want_index=bool(kw.get("index")),
+            aggregates=self._config.aggregate_map,
+            legacy_names=bool(kw.get("legacy_group_names")),
+        )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:
         """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
@@ -500,23 +506,18 @@ class View:
         if self._deleted:
             raise PerspectiveError("this view has been deleted; create a new one with table.view()")
 
-    def _table_updated(self, port_id: int, changed: pa.Table | None) -> None:
+    def _table_updated(
+        self,
+        port_id: int,
+        added: pa.Table | None,
+        removed: pa.Table | None,
+        reset: bool = False,
+    ) -> None:
         with self._lock:
             callbacks = list(self._update_callbacks.values())
         delta = None
         if any(mode == "row" for _, mode in callbacks):
-            delta = self._delta(changed)
+            delta = row_delta(self, added, removed, reset)
         what = f"on_update of a view on table {self._table.get_name()!r}"
         for cb, mode in callbacks:
             call_safely(cb, port_id, delta if mode == "row" else None, what=what)
-
-    def _delta(self, changed: pa.Table | None) -> bytes:
-        cols = [
-            c for c in self._config.columns if changed is not None and c in changed.column_names
-        ]
-        tbl = changed.select(cols) if changed is not None else pa.table({})
-        index = self._table.get_index()
-        if changed is not None and index is not None and changed.num_rows > 1:
-            # Upserts are stored in the order they came; deltas list rows by key.
-            tbl = tbl.take(key_order(changed.column(index)))
-        return Window({c: tbl.column(c) for c in cols}).to_arrow()
