@@ -30,8 +30,8 @@ from .arguments import check_window_bound
 from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
-from .filters import filter_mask
 from .deltas import row_delta
+from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, jsonable

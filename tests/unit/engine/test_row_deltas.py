@@ -27,9 +27,7 @@ class Recorder:
         view.on_update(lambda port, delta: self.seen[name].append((port, delta)), mode="row")
 
     def take(self) -> dict[str, list]:
-        out = {
-            name: [(port, _decode(d)) for port, d in calls] for name, calls in self.seen.items()
-        }
+        out = {name: [(port, _decode(d)) for port, d in calls] for name, calls in self.seen.items()}
         for calls in self.seen.values():
             calls.clear()
         return out
