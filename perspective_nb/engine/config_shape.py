@@ -57,12 +57,19 @@ def short_repr(value: Any, limit: int = 80) -> str:
 
 
 def as_names(value: Any, key: str) -> tuple[str, ...]:
-    """A ``columns`` / ``group_by`` / ``split_by`` value as a tuple (a string is one name)."""
+    """A ``columns`` / ``group_by`` / ``split_by`` value as a tuple of names.
+
+    A bare string is refused: Perspective reads it as a sequence of
+    one-character column names (``group_by="region"`` asks for a column
+    ``"r"``), which is never what is meant.
+    """
     if value is None:
         return ()
     if isinstance(value, str):
-        # perspective-python takes one column name for a one-column list.
-        return (value,)
+        raise ConfigError(
+            f"{key} must be a list of column names, got the string {short_repr(value)}; "
+            f"write {key}=[{value!r}]"
+        )
     if not isinstance(value, (list, tuple)):
         raise ConfigError(
             f"{key} must be a list of column names, got {type(value).__name__} "
