@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from ..errors import ConfigError, PerspectiveError
 from .arguments import check_window_bound
 from .callbacks import call_safely
+from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
 from .deltas import row_delta
@@ -240,6 +241,19 @@ class View:
         if self._config.split_by:
             return list(frame.split_cols)
         return list(self._config.columns)
+
+    def column_path_levels(self) -> list[list[Any]]:
+        """Column paths as Perspective 5.x returns them: one typed level per
+        ``split_by`` column, then the column names (see :mod:`.column_paths`)."""
+        cfg = self._config
+        if not cfg.split_by:
+            return [self.column_paths()]
+        frame = self._frame()
+        if isinstance(frame, PivotFrame):
+            pairs = [(values, c) for values in frame.split_values for c in cfg.columns]
+        else:
+            pairs = frame.split_paths
+        return column_path_levels(pairs, [self._schema_all[c] for c in cfg.split_by])
 
     def num_rows(self) -> int:
         """Rows in the view (a grouped view counts its total row)."""

@@ -103,11 +103,17 @@ def view_get_config(session: Session, request: pb.Request, response: pb.Response
 
 def view_column_paths(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_column_paths_req
-    paths = list(_view(session, request).column_paths())
+    view = _view(session, request)
     start = req.start_col if req.HasField("start_col") else None
     end = req.end_col if req.HasField("end_col") else None
-    response.view_column_paths_resp.SetInParent()
-    response.view_column_paths_resp.paths.extend(paths[start:end])
+    reply = response.view_column_paths_resp
+    reply.SetInParent()
+    # Joined names for 3.x and 5.x clients up to 5.5, typed levels for later ones.
+    reply.paths.extend(list(view.column_paths())[start:end])
+    for values in view.column_path_levels():
+        level = reply.levels.add()
+        for value in values[start:end]:
+            encode_scalar(value, level.values.add())
     return True
 
 
