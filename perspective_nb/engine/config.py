@@ -149,7 +149,8 @@ def normalize_config(
         for c in columns:
             if c is not None:
                 _check_column(c, schema, "columns")
-        columns = tuple(c for c in columns if c is not None)
+        # Empty slots dropped; a repeated column shows once (Perspective keeps the first).
+        columns = tuple(dict.fromkeys(c for c in columns if c is not None))
     group_by = as_names(config.get("group_by"), "group_by")
     split_by = as_names(config.get("split_by"), "split_by")
     for key, names in (("group_by", group_by), ("split_by", split_by)):
@@ -194,6 +195,15 @@ def normalize_config(
             raise ConfigError(
                 f"filter op {op!r} is not available for {schema[col]} column {col!r}; "
                 f"use one of {ops}"
+            )
+        if schema[col] == "string" and any(
+            isinstance(v, (int, float)) and not isinstance(v, bool)
+            for v in (value if isinstance(value, (list, tuple, set, frozenset)) else [value])
+        ):
+            # Perspective refuses a number for a string column too.
+            raise ConfigError(
+                f"filter {short_repr(list(item))}: column {col!r} holds strings but the value "
+                "is a number; compare with text, e.g. '1'"
             )
         if isinstance(value, (list, tuple, set, frozenset)):
             if op not in _LIST_OPS:

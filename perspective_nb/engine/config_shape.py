@@ -97,7 +97,7 @@ def _check_names(key: str, value: Any, limit: int) -> None:
                 f"{key} entries must be column names (strings), got {type(name).__name__} "
                 f'{short_repr(name)}; write e.g. {key}=["region"]'
             )
-        if name in seen:
+        if name in seen and key != "columns":  # a repeated column shows once, as in Perspective
             raise ConfigError(f"{key} names column {name!r} more than once; list each column once")
         seen.add(name)
 

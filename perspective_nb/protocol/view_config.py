@@ -158,14 +158,14 @@ def _flatten_aggregate(name: str, value: Any) -> list[str]:
 
 
 def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
-    if not isinstance(term, (list, tuple)) or not 1 <= len(term) <= 2:
+    if not isinstance(term, (list, tuple)) or len(term) != 2:
         raise ConfigError(
             f'sort {term!r} must be [column, direction]; write e.g. sort=[["price", "desc"]]'
         )
-    column, direction = term[0], term[1] if len(term) > 1 else "asc"
+    column, direction = term
     try:
-        op = SORT_OPS[str(direction).lower()]
-    except KeyError:
+        op = SORT_OPS[direction]
+    except (KeyError, TypeError):
         raise ConfigError(
             f"unknown sort direction {direction!r} for column {column!r}; "
             f"use one of {', '.join(SORT_OPS)}"
@@ -176,6 +176,11 @@ def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
 def _encode_filter(term: Any, into: pb.ViewConfig) -> None:
     if not isinstance(term, (list, tuple)) or len(term) < 2:
         raise ConfigError(f"filter {term!r} must be [column, op] or [column, op, value]")
+    if len(term) < 3 and term[1] not in ("is null", "is not null"):
+        raise ConfigError(
+            f"filter {term!r} compares with a value but gives none; "
+            f"write e.g. [{term[0]!r}, {term[1]!r}, 10]"
+        )
     message = into.filter.add(column=term[0], op=term[1])
     if len(term) < 3:
         return
@@ -236,9 +241,9 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
             for term in value:
                 _encode_filter(term, message)
         elif key == "filter_op":
-            if not isinstance(value, str) or value.lower() not in ("and", "or"):
+            if value not in ("and", "or"):
                 raise ConfigError(f"filter_op must be 'and' or 'or', got {value!r}")
-            is_or = value.lower() == "or"
+            is_or = value == "or"
             message.filter_op = pb.ViewConfig.OR if is_or else pb.ViewConfig.AND
         elif key == "expressions":
             message.expressions.update(normalize_expressions(value))

@@ -29,10 +29,15 @@ def test_limits_are_the_documented_values():
     ) == (10_000, 64, 64, 1_000, 1_000, 100_000, 1_000)
 
 
-@pytest.mark.parametrize("key", ["group_by", "split_by", "columns"])
+@pytest.mark.parametrize("key", ["group_by", "split_by"])
 def test_a_repeated_column_is_refused(key):
     with pytest.raises(ConfigError, match=f"{key} names column 'g' more than once; list each"):
         normalize(**{key: ["g", "h", "g"]})
+
+
+def test_a_repeated_column_in_columns_shows_once():
+    # as perspective-python 5.6.1 answers (it refuses a repeated group_by)
+    assert normalize(columns=["g", "h", "g"]).columns == ("g", "h")
 
 
 def test_empty_column_slots_may_repeat():
@@ -129,12 +134,17 @@ def test_client_refuses_a_bare_string(table):
     ("config", "message"),
     [
         ({"filter_op": "xor"}, "filter_op must be 'and' or 'or', got 'xor'"),
+        ({"filter_op": "OR"}, "filter_op must be 'and' or 'or', got 'OR'"),
         ({"sort": ["x"]}, r"sort 'x' must be \[column, direction\]"),
+        ({"sort": [["x"]]}, r"sort \['x'\] must be \[column, direction\]"),
+        ({"sort": [["x", "DESC"]]}, "unknown sort direction 'DESC'"),
+        ({"filter": [["x", "=="]]}, "compares with a value but gives none"),
+        ({"filter": [["g", "==", 1]]}, "holds strings but the value is a number"),
     ],
 )
 def test_client_refuses_what_perspective_refuses(table, config, message):
-    # perspective-python 5.6.1 raises on both too
-    with pytest.raises(ConfigError, match=message):
+    # perspective-python 5.6.1 raises on each too
+    with pytest.raises(PerspectiveError, match=message):
         table.view(**config)
 
 

@@ -198,3 +198,37 @@ def test_arrow_and_csv_name_group_by_columns_as_perspective_5():
     assert table.view(group_by=["y", "x"]).to_csv(end_row=2) == (
         '"y","x","x (sum)","y (count)","z"\n,,10,4,12\n"a",,1,1,1.5\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("term", "rows"),
+    [
+        (["x", "==", 2.5], [2]),
+        (["x", ">=", 1.5], [1, 2, 3]),
+        (["x", "<", 2.5], [1]),
+        (["x", "!=", 2.5], [1, 3]),
+        (["x", "in", [2.9]], [2]),
+        (["x", "in", [None, 1]], [1]),
+        (["x", "not in", [1]], [2, 3]),
+        (["x", "==", -1.5], []),
+    ],
+    ids=repr,
+)
+def test_float_filter_values_truncate_on_integer_columns(term, rows):
+    table = Table({"x": [1, 2, 3]}, name="f")
+    # as perspective-python 5.6.1 (and 3.8) answers
+    assert table.view(filter=[term]).to_columns()["x"] == rows
+
+
+def test_a_null_in_an_in_set_matches_nothing():
+    table = Table({"s": ["a", None, "c"]}, name="f")
+    # as perspective-python 5.6.1 answers
+    assert table.view(filter=[["s", "in", ["a", None]]]).to_columns()["s"] == ["a"]
+    assert table.view(filter=[["s", "in", []]]).to_columns()["s"] == []
+    assert table.view(filter=[["s", "not in", ["a", None]]]).to_columns()["s"] == [None, "c"]
+
+
+def test_a_repeated_column_shows_once():
+    table = Table({"x": [1, 2, 3]}, name="d")
+    # as perspective-python 5.6.1 answers
+    assert table.view(columns=["x", "x"]).to_columns() == {"x": [1, 2, 3]}
