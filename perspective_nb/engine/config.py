@@ -73,18 +73,29 @@ class ViewConfig:
         return bool(self.group_by) and self.group_rollup_mode != "flat"
 
     def to_dict(self) -> dict[str, Any]:
-        """The config as Perspective's ``view.get_config()`` reports it."""
-        return {
+        """The config as Perspective 5.x's ``view.get_config()`` reports it.
+
+        ``filter_op`` and ``group_by_depth`` appear when set; both rollup
+        modes always.
+        """
+        out: dict[str, Any] = {
             "group_by": list(self.group_by),
             "split_by": list(self.split_by),
             "sort": [list(s) for s in self.sort],
             "filter": [
                 list(f) if f[1] not in _VALUELESS_OPS else [f[0], f[1]] for f in self.filter
             ],
+            "group_rollup_mode": self.group_rollup_mode,
+            "split_rollup_mode": self.split_rollup_mode,
             "expressions": dict(self.expressions),
             "columns": list(self.columns),
             "aggregates": dict(self.user_aggregates),
         }
+        if self.filter_op != "and":
+            out["filter_op"] = self.filter_op
+        if self.group_by_depth is not None:
+            out["group_by_depth"] = self.group_by_depth
+        return out
 
 
 def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
