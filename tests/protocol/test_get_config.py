@@ -1,4 +1,4 @@
-"""get_config through the client keeps every option the view was made with (Perspective 5.x keys)."""
+"""get_config through the client keeps every option of the view (Perspective 5.x keys)."""
 
 from __future__ import annotations
 
