@@ -473,10 +473,11 @@ class View:
 
     # -- callbacks -----------------------------------------------------------
     def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:
-        """Call ``callback(port_id, delta)`` after every table update.
+        """Call ``callback(port_id, delta)`` after every table write.
 
-        ``delta`` is ``None``, or with ``mode="row"`` the changed rows as
-        Arrow IPC bytes (the view's columns).
+        ``delta`` is ``None``, or with ``mode="row"`` Arrow IPC bytes of the
+        view's columns for the view rows the write changed, in view order,
+        as Perspective 5.x reports them (see :mod:`.deltas`).
         """
         if mode not in (None, "row"):
             raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
