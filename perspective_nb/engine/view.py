@@ -95,7 +95,9 @@ class View:
         self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
-        self._depth: int | None = self._config.group_by_depth
+        # group_by_depth=0 shows every level, as in Perspective (3.8 and 5.x),
+        # which reads 0 as "not set"; set_depth(0) does collapse to the total.
+        self._depth: int | None = self._config.group_by_depth or None
         self._ids = itertools.count(1)
         self._update_callbacks: dict[int, tuple[Callable[..., None], str | None]] = {}
         self._delete_callbacks: dict[int, Callable[[], None]] = {}

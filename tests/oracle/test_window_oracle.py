@@ -28,7 +28,13 @@ WINDOWS = [
     {"start_row": 1.9999, "end_row": 2.0001, "start_col": 1.5},
 ]
 
-CONFIGS = [{}, {"group_by": ["y"]}, {"sort": [["z", "desc"]]}, {"columns": []}]
+CONFIGS = [
+    {},
+    {"group_by": ["y"]},
+    {"group_by": ["y", "x"], "group_by_depth": 0},
+    {"sort": [["z", "desc"]]},
+    {"columns": []},
+]
 
 
 @pytest.fixture

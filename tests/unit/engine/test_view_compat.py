@@ -232,3 +232,15 @@ def test_a_repeated_column_shows_once():
     table = Table({"x": [1, 2, 3]}, name="d")
     # as perspective-python 5.6.1 answers
     assert table.view(columns=["x", "x"]).to_columns() == {"x": [1, 2, 3]}
+
+
+def test_group_by_depth_zero_shows_every_level():
+    table = Table({"g": ["a", "b", "a"], "h": ["x", "y", "y"], "v": [10, 20, 30]}, name="d")
+    rows = [[], ["a"], ["a", "x"], ["a", "y"], ["b"], ["b", "y"]]
+    # as perspective-python 5.6.1 (and 3.8) answers: 0 reads as "not set"
+    view = table.view(group_by=["g", "h"], group_by_depth=0, columns=["v"])
+    assert view.to_columns()["__ROW_PATH__"] == rows
+    assert table.view(group_by=["g", "h"], group_by_depth=1).num_rows() == 3
+    # set_depth(0) is an explicit request: the total row alone
+    view.set_depth(0)
+    assert view.to_columns()["__ROW_PATH__"] == [[]]
