@@ -83,7 +83,8 @@ def _grouped_delta(
         # to report (the total row is not reported either).
         rows = np.arange(frame.num_rows if added is not None else 0)
     else:
-        touched = [_prepared(view, t) for t in (added, removed) if t is not None]
+        written = [t for t in (added, removed) if t is not None and t.num_rows]
+        touched = [_prepared(view, t) for t in written]
         touched = [t for t in touched if t.num_rows]
         if touched:
             rows = _touched_rows(frame, view.config.group_by, touched)
