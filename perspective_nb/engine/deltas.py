@@ -9,9 +9,11 @@ changed, in the view's order, as Arrow IPC bytes of the view's columns
   order when unsorted), with every split column the view has; a ``remove``
   reports no rows, a ``replace`` every new row that passes the filter;
 - a grouped view: every shown row whose group holds a written or removed
-  row (the total row and each touched ancestor), with its new aggregates;
-  a group the write emptied is gone from the view and not reported. After
-  a ``replace``, every shown row; after a ``clear``, none.
+  row (the total row and each touched ancestor) and whose shown values
+  changed (or that is new), with its new aggregates; a split cell that
+  became empty is not a change, and a group the write emptied is gone
+  from the view and not reported. After a ``replace``, every shown row;
+  after a ``clear``, none.
 
 Cost: a flat delta sorts only the written rows; a grouped delta reads the
 view (the read the client makes next anyway) and matches the touched group
@@ -76,21 +78,60 @@ def _flat_delta(view: View, added: pa.Table | None) -> bytes:
 def _grouped_delta(
     view: View, added: pa.Table | None, removed: pa.Table | None, reset: bool
 ) -> bytes:
+    group_by = view.config.group_by
+    touched: list[pa.Table] = []
+    if not reset:
+        written = [t for t in (added, removed) if t is not None and t.num_rows]
+        touched = [t for t in (_prepared(view, t) for t in written) if t.num_rows]
+    # The touched rows as the view showed them before the write, when it
+    # still holds that version (it does after a previous delta or read):
+    # read now, before the view applies the write.
+    before = None
+    cached = view._cache
+    if touched and cached is not None and cached[0] == view._table.version - 1:
+        old = cached[1]
+        if isinstance(old, PivotFrame):
+            old_rows = _touched_rows(old, group_by, touched)
+            before = view._pivot_window(old, old_rows, list(old.columns), {})
     frame = view._frame()
     names = list(frame.columns)
     if reset:
         # After a replace every shown row is new; after a clear none is left
         # to report (the total row is not reported either).
         rows = np.arange(frame.num_rows if added is not None else 0)
+    elif touched:
+        rows = _touched_rows(frame, group_by, touched)
+        if before is not None:
+            after = view._pivot_window(frame, rows, names, {})
+            rows = rows[_changed(after, before, bool(view.config.split_by))]
     else:
-        written = [t for t in (added, removed) if t is not None and t.num_rows]
-        touched = [_prepared(view, t) for t in written]
-        touched = [t for t in touched if t.num_rows]
-        if touched:
-            rows = _touched_rows(frame, view.config.group_by, touched)
-        else:
-            rows = np.zeros(0, np.int64)
+        rows = np.zeros(0, np.int64)
     return Window(view._pivot_window(frame, rows, names, {}).columns).to_arrow()
+
+
+def _changed(after: Window, before: Window, split: bool) -> np.ndarray:
+    """Which rows of ``after`` are new or show other values than in ``before``.
+
+    Perspective reports a touched group only if its shown values changed (a
+    row replaced by another of the same value changes nothing), and does not
+    count a split cell that became empty. One Python step per touched group
+    row (the write's groups and their ancestors), not per table row.
+    """
+    old = before.to_columns()
+    new = after.to_columns()
+    old_paths = old.pop("__ROW_PATH__")
+    new_paths = new.pop("__ROW_PATH__")
+    previous = {
+        tuple(path): {c: values[i] for c, values in old.items()} for i, path in enumerate(old_paths)
+    }
+    keep = np.ones(len(new_paths), dtype=bool)
+    for i, path in enumerate(new_paths):
+        shown = previous.get(tuple(path))
+        if shown is None:
+            continue  # a new group
+        now = {c: values[i] for c, values in new.items()}
+        keep[i] = any(shown.get(c) != v for c, v in now.items() if not (split and v is None))
+    return keep
 
 
 def _plain(values: pa.Array | pa.ChunkedArray) -> pa.Array:

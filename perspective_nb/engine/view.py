@@ -483,6 +483,10 @@ class View:
         """
         if mode not in (None, "row"):
             raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
+        if mode == "row" and self._config.group_by:
+            # Row deltas compare a group's values before and after a write;
+            # reading now gives the first write its "before".
+            self._frame()
         with self._lock:
             cid = next(self._ids)
             self._update_callbacks[cid] = (callback, mode)

@@ -191,3 +191,25 @@ def test_delta_arrow_types_are_the_views():
         ("g", "int64"),
         ("v", "double"),
     ]
+
+
+def test_a_group_whose_values_did_not_change_is_not_reported():
+    table = Table({"k": [0, 1], "g": ["a", "b"], "v": [51, 7]}, name="same", index="k")
+    rec = Recorder()
+    rec.watch("grouped", table.view(group_by=["g"], columns=["v"]))
+    # key 0 leaves "a" and key 5 joins it with the same value: "a" shows the same sum
+    table.update({"k": [0, 5], "g": ["c", "a"], "v": [37, 51]})
+    # as perspective-python 5.6.1 answers: the total and the new group "c"
+    assert rec.take() == {"grouped": [(0, {"v": [95, 37]})]}
+
+
+def test_a_split_cell_that_empties_is_not_a_change():
+    data = {"k": [1, 2, 3], "g": ["a", "c", "a"], "h": ["x", None, None], "v": [5, 57, 94]}
+    table = Table(data, name="cells", index="k")
+    rec = Recorder()
+    rec.watch("split", table.view(group_by=["h"], split_by=["g"], columns=["v"]))
+    # key 2 moves from h=None to h="x": the None row only loses its "c" cell
+    table.update({"k": [2], "h": ["x"]})
+    # as perspective-python 5.6.1 answers: the "x" row alone (the total row
+    # shows the same values as before)
+    assert rec.take() == {"split": [(0, {"a|v": [5], "c|v": [57]})]}
