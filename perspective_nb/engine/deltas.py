@@ -86,14 +86,17 @@ def _grouped_delta(
     # The touched rows as the view showed them before the write, when it
     # still holds that version (it does after a previous delta or read):
     # read now, before the view applies the write.
-    before = None
-    cached = view._cache
-    if touched and cached is not None and cached[0] == view._table.version - 1:
-        old = cached[1]
-        if isinstance(old, PivotFrame):
-            old_rows = _touched_rows(old, group_by, touched)
-            before = view._pivot_window(old, old_rows, list(old.columns), {})
-    frame = view._frame()
+    # Held across both reads: a concurrent reader must not apply the write
+    # to the view's group state in between (its lazy columns read that state).
+    with view._lock:
+        before = None
+        cached = view._cache
+        if touched and cached is not None and cached[0] == view._table.version - 1:
+            old = cached[1]
+            if isinstance(old, PivotFrame):
+                old_rows = _touched_rows(old, group_by, touched)
+                before = view._pivot_window(old, old_rows, list(old.columns), {})
+        frame = view._frame()
     names = list(frame.columns)
     if reset:
         # After a replace every shown row is new; after a clear none is left
