@@ -209,7 +209,11 @@ class View:
         return self._call("view_dimensions_req", None, lambda b: b.num_view_columns)
 
     def column_paths(self, start_col: int | None = None, end_col: int | None = None) -> Any:
-        """Column names (split columns as ``a|b|col``)."""
+        """The column paths as Perspective 5.x returns them: one list per
+        ``split_by`` column holding each column's split value (typed: numbers,
+        dates and datetimes as floats, epoch milliseconds for the latter),
+        then the list of column names. ``[["x", "y"]]`` without ``split_by``.
+        """
 
         def fill(body: pb.ViewColumnPathsReq) -> None:
             for name, value in (("start_col", start_col), ("end_col", end_col)):
@@ -217,7 +221,7 @@ class View:
                 if bound is not None:
                     setattr(body, name, bound)
 
-        return self._call("view_column_paths_req", fill, lambda b: list(b.paths))
+        return self._call("view_column_paths_req", fill, _column_path_levels)
 
     def get_config(self) -> Any:
         """The view's config, as the engine normalised it."""
@@ -307,3 +311,10 @@ class View:
     def delete(self) -> Any:
         """Delete the view on the server."""
         return self._call("view_delete_req", None, lambda _: self._client._drop_streams(self._id))
+
+
+def _column_path_levels(body: pb.ViewColumnPathsResp) -> list[list[Any]]:
+    if body.levels:
+        return [[decode_scalar(v) for v in level.values] for level in body.levels]
+    # A server that sends joined names only: one level of names.
+    return [list(body.paths)]

@@ -141,9 +141,16 @@ def _bounded(key: str, value: Any, fix: str) -> int:
 
 
 def check_window_bound(key: str, value: Any) -> int | None:
-    """A viewport bound (``start_row`` ...): None, or a number clamped to the protocol's range."""
+    """A viewport bound (``start_row`` ...): None, or a number clamped to the protocol's range.
+
+    A fractional start is floored and a fractional end ceiled, so the window
+    covers every row it touches (``start_row=0.5, end_row=2.5`` is rows 0-2),
+    as Perspective reads viewports.
+    """
     if value is None:
         return None
+    if isinstance(value, float) and math.isfinite(value):
+        value = math.ceil(value) if key.startswith("end") else math.floor(value)
     return _bounded(key, value, f"pass e.g. {key}=100")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ConfigError
 from .config_shape import as_names, check_config_shape, short_repr
 from .features import (
+    AGGREGATE_ALIASES,
     AGGREGATES_BY_TYPE,
     DEFAULT_AGGREGATE,
     FILTER_OPS_BY_TYPE,
@@ -24,7 +25,7 @@ from .features import (
     SORT_DIRECTIONS,
     SPLIT_ROLLUP_MODES,
 )
-from .outputs import RESERVED_COLUMN_NAMES, group_by_column_name
+from .outputs import RESERVED_COLUMN_NAMES
 
 __all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "check_config_shape", "normalize_config"]
 
@@ -72,18 +73,29 @@ class ViewConfig:
         return bool(self.group_by) and self.group_rollup_mode != "flat"
 
     def to_dict(self) -> dict[str, Any]:
-        """The config as Perspective's ``view.get_config()`` reports it."""
-        return {
+        """The config as Perspective 5.x's ``view.get_config()`` reports it.
+
+        ``filter_op`` and ``group_by_depth`` appear when set; both rollup
+        modes always.
+        """
+        out: dict[str, Any] = {
             "group_by": list(self.group_by),
             "split_by": list(self.split_by),
             "sort": [list(s) for s in self.sort],
             "filter": [
                 list(f) if f[1] not in _VALUELESS_OPS else [f[0], f[1]] for f in self.filter
             ],
+            "group_rollup_mode": self.group_rollup_mode,
+            "split_rollup_mode": self.split_rollup_mode,
             "expressions": dict(self.expressions),
             "columns": list(self.columns),
             "aggregates": dict(self.user_aggregates),
         }
+        if self.filter_op != "and":
+            out["filter_op"] = self.filter_op
+        if self.group_by_depth is not None:
+            out["group_by_depth"] = self.group_by_depth
+        return out
 
 
 def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
@@ -98,29 +110,13 @@ def _check_column(name: Any, schema: dict[str, str], key: str) -> None:
         )
 
 
-def _check_outputas_names(
-    columns: tuple[str, ...],
-    group_by: tuple[str, ...],
-    split_by: tuple[str, ...],
-    expressions: dict[str, str],
-) -> None:
-    """Refuse names the outputs would overwrite (never lose a column silently)."""
+def _check_reserved_names(expressions: dict[str, str]) -> None:
+    """Refuse expression names the JSON outputs would overwrite (never lose a column)."""
     for alias in expressions:
         if alias in RESERVED_COLUMN_NAMES:
             raise ConfigError(
                 f"expression name {alias!r} is reserved for the row paths / keys of the "
                 "outputs; give the expression another name"
-            )
-    if split_by:
-        return  # split columns are named "<split value>|<column>": no clash
-    shown = set(columns)
-    for level, column in enumerate(group_by):
-        name = group_by_column_name(column, level)
-        if name in shown:
-            raise ConfigError(
-                f"group_by {column!r} is named {name!r} in Arrow and CSV output, and the view "
-                f"already shows a column of that name; rename that column or leave it out "
-                "of columns"
             )
 
 
@@ -164,7 +160,8 @@ def normalize_config(
         for c in columns:
             if c is not None:
                 _check_column(c, schema, "columns")
-        columns = tuple(c for c in columns if c is not None)
+        # Empty slots dropped; a repeated column shows once (Perspective keeps the first).
+        columns = tuple(dict.fromkeys(c for c in columns if c is not None))
     group_by = as_names(config.get("group_by"), "group_by")
     split_by = as_names(config.get("split_by"), "split_by")
     for key, names in (("group_by", group_by), ("split_by", split_by)):
@@ -181,7 +178,7 @@ def normalize_config(
                 f"aggregate {name!r} is not available for {schema[c]} column {c!r}; "
                 f"choose one of {AGGREGATES_BY_TYPE[schema[c]]}"
             )
-        aggregates[c] = name
+        aggregates[c] = AGGREGATE_ALIASES.get(name, name)
     for c in user_aggs:
         _check_column(c, schema, "aggregates")
 
@@ -210,6 +207,15 @@ def normalize_config(
                 f"filter op {op!r} is not available for {schema[col]} column {col!r}; "
                 f"use one of {ops}"
             )
+        if schema[col] == "string" and any(
+            isinstance(v, (int, float)) and not isinstance(v, bool)
+            for v in (value if isinstance(value, (list, tuple, set, frozenset)) else [value])
+        ):
+            # Perspective refuses a number for a string column too.
+            raise ConfigError(
+                f"filter {short_repr(list(item))}: column {col!r} holds strings but the value "
+                "is a number; compare with text, e.g. '1'"
+            )
         if isinstance(value, (list, tuple, set, frozenset)):
             if op not in _LIST_OPS:
                 raise ConfigError(
@@ -232,7 +238,7 @@ def normalize_config(
     if srm not in SPLIT_ROLLUP_MODES:
         raise ConfigError(f"split_rollup_mode {srm!r} is unknown; use one of {SPLIT_ROLLUP_MODES}")
 
-    _check_outputas_names(columns, group_by, split_by, expressions)
+    _check_reserved_names(expressions)
 
     return ViewConfig(
         columns=columns,

@@ -57,12 +57,19 @@ def short_repr(value: Any, limit: int = 80) -> str:
 
 
 def as_names(value: Any, key: str) -> tuple[str, ...]:
-    """A ``columns`` / ``group_by`` / ``split_by`` value as a tuple (a string is one name)."""
+    """A ``columns`` / ``group_by`` / ``split_by`` value as a tuple of names.
+
+    A bare string is refused: Perspective reads it as a sequence of
+    one-character column names (``group_by="region"`` asks for a column
+    ``"r"``), which is never what is meant.
+    """
     if value is None:
         return ()
     if isinstance(value, str):
-        # perspective-python takes one column name for a one-column list.
-        return (value,)
+        raise ConfigError(
+            f"{key} must be a list of column names, got the string {short_repr(value)}; "
+            f"write {key}=[{value!r}]"
+        )
     if not isinstance(value, (list, tuple)):
         raise ConfigError(
             f"{key} must be a list of column names, got {type(value).__name__} "
@@ -90,7 +97,7 @@ def _check_names(key: str, value: Any, limit: int) -> None:
                 f"{key} entries must be column names (strings), got {type(name).__name__} "
                 f'{short_repr(name)}; write e.g. {key}=["region"]'
             )
-        if name in seen:
+        if name in seen and key != "columns":  # a repeated column shows once, as in Perspective
             raise ConfigError(f"{key} names column {name!r} more than once; list each column once")
         seen.add(name)
 

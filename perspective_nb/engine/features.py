@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AGGREGATES_BY_TYPE",
+    "AGGREGATE_ALIASES",
     "DEFAULT_AGGREGATE",
     "FILTER_OPS_BY_TYPE",
     "GROUP_ROLLUP_MODES",
@@ -16,16 +17,56 @@ __all__ = [
     "SPLIT_ROLLUP_MODES",
 ]
 
-_COMMON = [
+# Each type's aggregates in Perspective 5.x's order (its ``get_features``
+# reply); the viewer offers them in this order and a column added to a
+# grouped view takes the first one. Aggregates Perspective lists that the
+# engine does not compute are left out; those the engine computes that
+# Perspective does not list (older names, extras) follow.
+_NUMERIC = [
+    "sum",
+    "abs sum",
+    "any",
+    "avg",
     "count",
     "distinct count",
-    "any",
+    "dominant",
     "first",
+    "high",
+    "low",
+    "high minus low",
+    "last by index",
+    "last minus first",
+    "last",
+    "mean",
+    "median",
+    "q1",
+    "q3",
+    "pct sum parent",
+    "pct sum total",
+    "stddev",
+    "sum abs",
+    "unique",
+    "var",
+    # not listed by Perspective 5.x
+    "sum not null",
+    "pct sum grand total",
     "first by index",
+    "join",
+]
+_BOOLEAN = [
+    "count",
+    "any",
+    "distinct count",
+    "dominant",
+    "first",
     "last",
     "last by index",
-    "dominant",
     "unique",
+    # not listed by Perspective 5.x
+    "sum",
+    "avg",
+    "mean",
+    "first by index",
     "join",
     "high",
     "low",
@@ -33,56 +74,73 @@ _COMMON = [
     "q1",
     "q3",
 ]
-_NUMERIC = [
-    "sum",
-    "abs sum",
-    "sum abs",
-    "sum not null",
-    "avg",
-    "mean",
+_STRING = [
+    "count",
+    "any",
+    "distinct count",
+    "dominant",
+    "first",
+    "join",
+    "last",
+    "last by index",
+    "median",
+    "q1",
+    "q3",
+    "unique",
+    # not listed by Perspective 5.x
+    "first by index",
+    "high",
+    "low",
+]
+_TEMPORAL = [
+    "count",
+    "any",
+    "distinct count",
+    "dominant",
+    "first",
+    "high",
+    "low",
+    "last by index",
+    "last",
+    "median",
+    "q1",
+    "q3",
+    "unique",
+    # not listed by Perspective 5.x
     "high minus low",
     "last minus first",
-    "pct sum parent",
-    "pct sum grand total",
-    "stddev",
-    "var",
-    *_COMMON,
+    "first by index",
+    "join",
 ]
 
 AGGREGATES_BY_TYPE: dict[str, list[str]] = {
     "integer": _NUMERIC,
-    "float": _NUMERIC,
-    "boolean": ["sum", "avg", "mean", *_COMMON],
-    "string": list(_COMMON),
-    "date": ["high minus low", "last minus first", *_COMMON],
-    "datetime": ["high minus low", "last minus first", *_COMMON],
+    "float": list(_NUMERIC),
+    "boolean": _BOOLEAN,
+    "string": _STRING,
+    "date": _TEMPORAL,
+    "datetime": list(_TEMPORAL),
 }
 
-DEFAULT_AGGREGATE = {
-    "integer": "sum",
-    "float": "sum",
-    "boolean": "count",
-    "string": "count",
-    "date": "count",
-    "datetime": "count",
-}
+#: Names Perspective gives one aggregate -> the name the engine computes it by.
+AGGREGATE_ALIASES = {"pct sum total": "pct sum grand total"}
 
-_ORDERED = ["==", "!=", ">", ">=", "<", "<=", "is null", "is not null"]
+#: Perspective's default per type (documented: "sum" for numbers, "count"
+#: otherwise); always the first entry of the type's list above.
+DEFAULT_AGGREGATE = {ptype: names[0] for ptype, names in AGGREGATES_BY_TYPE.items()}
+
+# Filter operators in Perspective 5.x's order; "in" / "not in" on numbers
+# are extras the engine evaluates.
+_ORDERED = ["==", "!=", ">", ">=", "<", "<="]
+_NULLS = ["is not null", "is null"]
 
 FILTER_OPS_BY_TYPE: dict[str, list[str]] = {
-    "integer": [*_ORDERED, "in", "not in"],
-    "float": [*_ORDERED, "in", "not in"],
-    "boolean": ["==", "!=", "is null", "is not null"],
-    "string": [
-        *_ORDERED,
-        "begins with",
-        "contains",
-        "ends with",
-        "in",
-        "not in",
-    ],
-    "date": list(_ORDERED),
-    "datetime": list(_ORDERED),
+    "integer": [*_ORDERED, *_NULLS, "in", "not in"],
+    "float": [*_ORDERED, *_NULLS, "in", "not in"],
+    "boolean": ["==", "!=", *_NULLS],
+    "string": [*_ORDERED, "begins with", "contains", "ends with", "in", "not in", *_NULLS],
+    "date": [*_ORDERED, *_NULLS],
+    "datetime": [*_ORDERED, *_NULLS],
 }
 
 SORT_DIRECTIONS = (

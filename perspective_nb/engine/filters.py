@@ -2,7 +2,9 @@
 
 Comparison values are converted to the column's type first: dates and
 datetimes take epoch milliseconds or text in every form a table reads
-(``"2020-01-02"``, ``"01/02/2020"``, ``"2020-01-02T03:04:05Z"``). Dictionary-encoded string
+(``"2020-01-02"``, ``"01/02/2020"``, ``"2020-01-02T03:04:05Z"``); floats are
+truncated toward zero for integer columns, as Perspective does. A null in an
+``in`` set matches nothing. Dictionary-encoded string
 columns are filtered on their dictionary and the answer gathered by index,
 so a filter costs O(distinct values) string work plus one O(N) take.
 A row whose value is null fails every op except ``is null``, ``!=`` and ``not in``.
@@ -57,8 +59,17 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
         return pc.is_valid(col)
     if op in ("in", "not in"):
         values = value if isinstance(value, (list, tuple)) else [value]
-        vset = pa.array([_convert(v, col.type, ptype, name) for v in values], value_type(col.type))
-        hit = _apply(col, lambda a: pc.is_in(a, value_set=vset))
+        # A null in the set matches nothing (null rows are never "in"), as in Perspective.
+        py = [_convert(v, col.type, ptype, name).as_py() for v in values if v is not None]
+        as_type = None  # numbers compare in int64 (whole numbers) or float64
+        if ptype == "integer" and all(isinstance(v, int) for v in py):
+            as_type = pa.int64()
+        elif ptype in ("integer", "float"):
+            as_type = pa.float64()
+        vset = pa.array(py, as_type or value_type(col.type))
+        hit = _apply(
+            col, lambda a: pc.is_in(a if as_type is None else a.cast(as_type), value_set=vset)
+        )
         if op == "not in":
             # Like "!=", a null is "not in" every set.
             return pc.fill_null(pc.invert(hit), True)
@@ -107,8 +118,10 @@ def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
             return _scalar(_to_datetime(value), pa.timestamp("ms")).cast(t)
         if ptype == "boolean" and isinstance(value, str):
             return pa.scalar(value.lower() == "true")
-        if ptype == "integer" and isinstance(value, float) and not value.is_integer():
-            return pa.scalar(value, pa.float64())
+        if ptype == "integer" and isinstance(value, float):
+            # Perspective (3.8 and 5.x) truncates a float toward zero for an
+            # integer column: "x == 2.5" matches 2, "x < 2.5" is "x < 2".
+            return pa.scalar(int(value), pa.int64())
         if ptype == "string":
             return pa.scalar(str(value), pa.string())
         return pa.scalar(value).cast(t if ptype != "integer" else pa.int64())

@@ -4,8 +4,11 @@ A :class:`Window` is the rows and columns a caller asked for (already
 sliced); this module turns it into columns dicts, records, JSON, NDJSON,
 CSV and Arrow IPC exactly in Perspective's shapes: ``__ROW_PATH__`` first
 for grouped views, ``__ID__`` / ``__INDEX__`` when asked, dates and
-datetimes as epoch milliseconds in the JSON-like formats, group-by columns
-named ``"<col> (Group by N)"`` in Arrow and CSV.
+datetimes as epoch milliseconds in the JSON-like formats. In Arrow and CSV
+a grouped view's row path becomes one column per group-by level, named as
+Perspective 5.x names it: the column's own name, an aggregate of the same
+column then being ``"<col> (<aggregate>)"``; ``legacy_names`` gives 3.x's
+``"<col> (Group by N)"`` instead.
 
 Pure pyarrow.
 """
@@ -30,8 +33,19 @@ RESERVED_COLUMN_NAMES = ("__ROW_PATH__", "__ID__", "__INDEX__")
 
 
 def group_by_column_name(column: str, level: int) -> str:
-    """The Arrow / CSV name of group-by level ``level`` (0-based) of ``column``."""
+    """The 3.x Arrow / CSV name of group-by level ``level`` (0-based) of ``column``."""
     return f"{column} (Group by {level + 1})"
+
+
+def _arrow_names(
+    group_by: tuple[str, ...], columns: list[str], aggregates: dict[str, Any], legacy: bool
+) -> tuple[list[str], list[str]]:
+    """Arrow / CSV names of the group-by levels and of the columns."""
+    if legacy:
+        return [group_by_column_name(c, i) for i, c in enumerate(group_by)], list(columns)
+    grouped = set(group_by)
+    named = [f"{c} ({aggregates.get(c, 'count')})" if c in grouped else c for c in columns]
+    return list(group_by), named
 
 
 @dataclass
@@ -45,6 +59,8 @@ class Window:
     ids: pa.Array | None = None  # primary keys (flat views)
     want_id: bool = False
     want_index: bool = False
+    aggregates: dict[str, Any] | None = None  # column -> aggregate (grouped views)
+    legacy_names: bool = False  # 3.x group-by column names in Arrow / CSV
 
     @property
     def num_rows(self) -> int:
@@ -99,15 +115,21 @@ class Window:
 
     # -- Arrow / CSV -------------------------------------------------------
     def to_table(self) -> pa.Table:
-        cols: dict[str, pa.Array] = {}
+        names: list[str] = []
+        arrays: list[pa.Array] = []
+        column_names = list(self.columns)
         if self.paths is not None:
-            for i, (name, p) in enumerate(zip(self.group_by, self.paths, strict=False)):
+            group_names, column_names = _arrow_names(
+                self.group_by, column_names, self.aggregates or {}, self.legacy_names
+            )
+            for i, (name, p) in enumerate(zip(group_names, self.paths, strict=False)):
                 shown = pa.array(self.depth > i)
-                shown_path = pc.if_else(shown, p, pa.nulls(len(p), p.type))
-                cols[group_by_column_name(name, i)] = _arrow_out(shown_path)
-        for name, arr in self.columns.items():
-            cols[name] = _arrow_out(arr)
-        return pa.table(cols) if cols else pa.table({})
+                names.append(name)
+                arrays.append(_arrow_out(pc.if_else(shown, p, pa.nulls(len(p), p.type))))
+        for name, arr in zip(column_names, self.columns.values(), strict=True):
+            names.append(name)
+            arrays.append(_arrow_out(arr))
+        return pa.Table.from_arrays(arrays, names=names) if names else pa.table({})
 
     def to_arrow(self) -> bytes:
         tbl = self.to_table()

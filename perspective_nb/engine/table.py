@@ -183,7 +183,7 @@ class Table:
             unset = {c: m for c, m in (unset or {}).items() if c in cols} or None
             store, added, removed = self._write(cols, batch.num_rows, unset)
             self._swap(store, (added, removed))
-        self._notify(port_id, added)
+        self._notify(port_id, added, removed)
 
     def remove(self, keys: list[Any], port_id: int = 0) -> None:
         """Remove rows by key (indexed tables) or by row number (others)."""
@@ -209,7 +209,7 @@ class Table:
                 idx = np.unique(idx[(idx >= 0) & (idx < store.num_rows)])
                 new, removed = store.remove_positions(idx)
             self._swap(new, (None, removed))
-        self._notify(port_id, None)
+        self._notify(port_id, None, removed)
 
     def replace(self, data: Any) -> None:
         """Replace every row with ``data`` (same schema); on failure nothing changes.
@@ -222,14 +222,14 @@ class Table:
             cols = cast_batch(batch, self._storage_schema, self._schema, self._name)
             store = self._fresh_store(self._full_batch(batch.num_rows, cols))
             self._swap(store, None)
-        self._notify(0, None)
+        self._notify(0, store.table(), None, reset=True)
 
     def clear(self) -> None:
         """Remove every row, keeping the schema."""
         self._check_alive()
         with self._lock:
             self._swap(self._fresh_store(self._storage_schema.empty_table()), None)
-        self._notify(0, None)
+        self._notify(0, None, None, reset=True)
 
     def delete(self) -> None:
         """Delete the table; fails while views on it are open.
@@ -391,9 +391,18 @@ class Table:
             removed.append(replaced)
         return store, pa.concat_tables(added), pa.concat_tables(removed)
 
-    def _notify(self, port_id: int, changed: pa.Table | None) -> None:
+    def _notify(
+        self,
+        port_id: int,
+        added: pa.Table | None,
+        removed: pa.Table | None,
+        reset: bool = False,
+    ) -> None:
+        """Tell the views of a write: rows added (new versions), rows removed
+        (old versions), or ``reset`` when every row was replaced or cleared."""
         with self._lock:
             views = list(self._views)
+        what = f"update of table {self._name!r}"
         for v in views:
             # A view's own bookkeeping failing must not undo the write either.
-            call_safely(v._table_updated, port_id, changed, what=f"update of table {self._name!r}")
+            call_safely(v._table_updated, port_id, added, removed, reset, what=what)

@@ -26,9 +26,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
+from .arguments import check_window_bound
 from .callbacks import call_safely
+from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
+from .deltas import row_delta
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
@@ -43,7 +46,6 @@ from .pivot import (
     row_sort_specs,
 )
 from .store_window import RowNumbers, StoreKeys, StoreRows
-from .upsert import key_order
 
 if TYPE_CHECKING:
     from .source import TableSource
@@ -53,6 +55,12 @@ __all__ = ["View"]
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
+
+
+def _bound(kw: dict[str, Any], key: str, default: int) -> int:
+    """A window bound: fractional starts floor and ends ceil, negatives are 0."""
+    value = check_window_bound(key, kw.get(key))
+    return default if value is None else value
 
 
 class View:
@@ -113,7 +121,9 @@ class View:
         self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
         self._collapsed: set[tuple] = set()
-        self._depth: int | None = self._config.group_by_depth
+        # group_by_depth=0 shows every level, as in Perspective (3.8 and 5.x),
+        # which reads 0 as "not set"; set_depth(0) does collapse to the total.
+        self._depth: int | None = self._config.group_by_depth or None
         self._ids = itertools.count(1)
         self._update_callbacks: dict[int, tuple[Callable[..., None], str | None]] = {}
         self._delete_callbacks: dict[int, Callable[[], None]] = {}
@@ -316,6 +326,19 @@ class View:
             return list(frame.split_cols)
         return list(self._config.columns)
 
+    def column_path_levels(self) -> list[list[Any]]:
+        """Column paths as Perspective 5.x returns them: one typed level per
+        ``split_by`` column, then the column names (see :mod:`.column_paths`)."""
+        cfg = self._config
+        if not cfg.split_by:
+            return [self.column_paths()]
+        frame = self._frame()
+        if isinstance(frame, PivotFrame):
+            pairs = [(values, c) for values in frame.split_values for c in cfg.columns]
+        else:
+            pairs = frame.split_paths
+        return column_path_levels(pairs, [self._schema_all[c] for c in cfg.split_by])
+
     def num_rows(self) -> int:
         """Rows in the view (a grouped view counts its total row)."""
         return self._frame().num_rows
@@ -422,39 +445,28 @@ class View:
 
     # -- reads -------------------------------------------------------------
     def _window(self, kw: dict[str, Any]) -> Window:
-        frame = self._frame()
+        return self._window_of(self._frame(), kw)
+
+    def _window_of(self, frame: FlatFrame | PivotFrame, kw: dict[str, Any]) -> Window:
         n = frame.num_rows
-        start = max(int(kw.get("start_row") or 0), 0)
-        end = kw.get("end_row")
-        end = n if end is None else min(max(int(end), start), n)
+        start = _bound(kw, "start_row", 0)
+        end = _bound(kw, "end_row", n)
+        end = min(max(end, start), n)
         start = min(start, end)
         names = (
             list(frame.columns)
             if isinstance(frame, PivotFrame)
             else (frame.split_cols if self._config.split_by else list(self._config.columns))
         )
-        c0 = max(int(kw.get("start_col") or 0), 0)
-        c1 = len(names) if kw.get("end_col") is None else int(kw["end_col"])
+        c0 = _bound(kw, "start_col", 0)
+        c1 = max(_bound(kw, "end_col", len(names)), c0)
         names = names[c0:c1]
         want_id, want_index = bool(kw.get("id")), bool(kw.get("index"))
         if isinstance(frame, PivotFrame):
             rows = np.arange(start, end)
             if kw.get("leaves_only"):
                 rows = rows[frame.depth[rows] == len(self._config.group_by)]
-            idx = pa.array(rows)
-            return Window(
-                {
-                    c: frame.columns.take(c, rows)
-                    if isinstance(frame.columns, LazyColumns)
-                    else frame.columns[c].take(idx)
-                    for c in names
-                },
-                self._config.group_by,
-                [p.take(idx) for p in frame.paths],
-                frame.depth[rows],
-                want_id=want_id,
-                want_index=want_index,
-            )
+            return self._pivot_window(frame, rows, names, kw)
         if frame.order is None:
             part = frame.source.slice(start, end - start)
             ids = frame.ids.slice(start, end - start)
@@ -468,6 +480,27 @@ class View:
         else:
             cols = {c: part.column(c) for c in names}
         return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+
+    def _pivot_window(
+        self, frame: PivotFrame, rows: np.ndarray, names: list[str], kw: dict[str, Any]
+    ) -> Window:
+        """The given rows (positions in ``frame``) of a pivoted view."""
+        idx = pa.array(rows, pa.int64())
+        return Window(
+            {
+                c: frame.columns.take(c, rows)
+                if isinstance(frame.columns, LazyColumns)
+                else frame.columns[c].take(idx)
+                for c in names
+            },
+            self._config.group_by,
+            [p.take(idx) for p in frame.paths],
+            frame.depth[rows],
+            want_id=bool(kw.get("id")),
+            want_index=bool(kw.get("index")),
+            aggregates=self._config.aggregate_map,
+            legacy_names=bool(kw.get("legacy_group_names")),
+        )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:
         """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
@@ -492,11 +525,18 @@ class View:
         return self._window(window).to_ndjson()
 
     def to_csv(self, **window: Any) -> str:
-        """CSV text with a quoted header row."""
+        """CSV text with a quoted header row.
+
+        A grouped view's row path comes first, one column per group-by level
+        named as its column (Perspective 5.x); an aggregate of a group-by
+        column is then named ``"<col> (<aggregate>)"``. With
+        ``legacy_group_names=True`` the levels are named as Perspective 3.x
+        names them, ``"<col> (Group by N)"``, and aggregates keep their names.
+        """
         return self._window(window).to_csv()
 
     def to_arrow(self, **window: Any) -> bytes:
-        """Arrow IPC stream bytes."""
+        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them)."""
         return self._window(window).to_arrow()
 
     def to_table(self, **window: Any) -> pa.Table:
@@ -517,13 +557,18 @@ class View:
 
     # -- callbacks -----------------------------------------------------------
     def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:
-        """Call ``callback(port_id, delta)`` after every table update.
+        """Call ``callback(port_id, delta)`` after every table write.
 
-        ``delta`` is ``None``, or with ``mode="row"`` the changed rows as
-        Arrow IPC bytes (the view's columns).
+        ``delta`` is ``None``, or with ``mode="row"`` Arrow IPC bytes of the
+        view's columns for the view rows the write changed, in view order,
+        as Perspective 5.x reports them (see :mod:`.deltas`).
         """
         if mode not in (None, "row"):
             raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
+        if mode == "row" and self._config.group_by:
+            # Row deltas compare a group's values before and after a write;
+            # reading now gives the first write its "before".
+            self._frame()
         with self._lock:
             cid = next(self._ids)
             self._update_callbacks[cid] = (callback, mode)
@@ -564,23 +609,18 @@ class View:
         if self._deleted:
             raise PerspectiveError("this view has been deleted; create a new one with table.view()")
 
-    def _table_updated(self, port_id: int, changed: pa.Table | None) -> None:
+    def _table_updated(
+        self,
+        port_id: int,
+        added: pa.Table | None,
+        removed: pa.Table | None,
+        reset: bool = False,
+    ) -> None:
         with self._lock:
             callbacks = list(self._update_callbacks.values())
         delta = None
         if any(mode == "row" for _, mode in callbacks):
-            delta = self._delta(changed)
+            delta = row_delta(self, added, removed, reset)
         what = f"on_update of a view on table {self._table.get_name()!r}"
         for cb, mode in callbacks:
             call_safely(cb, port_id, delta if mode == "row" else None, what=what)
-
-    def _delta(self, changed: pa.Table | None) -> bytes:
-        cols = [
-            c for c in self._config.columns if changed is not None and c in changed.column_names
-        ]
-        tbl = changed.select(cols) if changed is not None else pa.table({})
-        index = self._table.get_index()
-        if changed is not None and index is not None and changed.num_rows > 1:
-            # Upserts are stored in the order they came; deltas list rows by key.
-            tbl = tbl.take(key_order(changed.column(index)))
-        return Window({c: tbl.column(c) for c in cols}).to_arrow()

@@ -720,10 +720,18 @@ class ViewColumnPathsReq(_message.Message):
     def __init__(self, start_col: _Optional[int] = ..., end_col: _Optional[int] = ...) -> None: ...
 
 class ViewColumnPathsResp(_message.Message):
-    __slots__ = ("paths",)
+    __slots__ = ("paths", "levels")
     PATHS_FIELD_NUMBER: _ClassVar[int]
+    LEVELS_FIELD_NUMBER: _ClassVar[int]
     paths: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, paths: _Optional[_Iterable[str]] = ...) -> None: ...
+    levels: _containers.RepeatedCompositeFieldContainer[ColumnPathLevel]
+    def __init__(self, paths: _Optional[_Iterable[str]] = ..., levels: _Optional[_Iterable[_Union[ColumnPathLevel, _Mapping]]] = ...) -> None: ...
+
+class ColumnPathLevel(_message.Message):
+    __slots__ = ("values",)
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.RepeatedCompositeFieldContainer[Scalar]
+    def __init__(self, values: _Optional[_Iterable[_Union[Scalar, _Mapping]]] = ...) -> None: ...
 
 class ViewToColumnsStringReq(_message.Message):
     __slots__ = ("viewport", "id", "index", "formatted", "leaves_only")

@@ -158,18 +158,14 @@ def _flatten_aggregate(name: str, value: Any) -> list[str]:
 
 
 def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
-    if isinstance(term, str):
-        column, direction = term, "asc"
-    elif not isinstance(term, (list, tuple)) or not 1 <= len(term) <= 2:
+    if not isinstance(term, (list, tuple)) or len(term) != 2:
         raise ConfigError(
-            f"sort {term!r} must be [column, direction] or a column name; "
-            'write e.g. sort=[["price", "desc"]]'
+            f'sort {term!r} must be [column, direction]; write e.g. sort=[["price", "desc"]]'
         )
-    else:
-        column, direction = term[0], term[1] if len(term) > 1 else "asc"
+    column, direction = term
     try:
-        op = SORT_OPS[str(direction).lower()]
-    except KeyError:
+        op = SORT_OPS[direction]
+    except (KeyError, TypeError):
         raise ConfigError(
             f"unknown sort direction {direction!r} for column {column!r}; "
             f"use one of {', '.join(SORT_OPS)}"
@@ -180,6 +176,11 @@ def _encode_sort(term: Any, into: pb.ViewConfig) -> None:
 def _encode_filter(term: Any, into: pb.ViewConfig) -> None:
     if not isinstance(term, (list, tuple)) or len(term) < 2:
         raise ConfigError(f"filter {term!r} must be [column, op] or [column, op, value]")
+    if len(term) < 3 and term[1] not in ("is null", "is not null"):
+        raise ConfigError(
+            f"filter {term!r} compares with a value but gives none; "
+            f"write e.g. [{term[0]!r}, {term[1]!r}, 10]"
+        )
     message = into.filter.add(column=term[0], op=term[1])
     if len(term) < 3:
         return
@@ -190,9 +191,14 @@ def _encode_filter(term: Any, into: pb.ViewConfig) -> None:
 
 
 def _encode_names(key: str, value: Any, into: pb.ViewConfig) -> None:
-    # One name stands for a one-column list, as in perspective-python; a
-    # bare string must not be spread into its characters.
-    names = [value] if isinstance(value, str) else value
+    # A bare string is refused rather than spread into one-character names
+    # (which is how perspective-python reads it).
+    if isinstance(value, str):
+        raise ConfigError(
+            f"{key} must be a list of column names, got the string {value!r}; "
+            f"write {key}=[{value!r}]"
+        )
+    names = value
     if not isinstance(names, (list, tuple)):
         raise ConfigError(
             f"{key} must be a list of column names, got {type(value).__name__} {value!r}; "
@@ -235,7 +241,9 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
             for term in value:
                 _encode_filter(term, message)
         elif key == "filter_op":
-            is_or = str(value).lower() == "or"
+            if value not in ("and", "or"):
+                raise ConfigError(f"filter_op must be 'and' or 'or', got {value!r}")
+            is_or = value == "or"
             message.filter_op = pb.ViewConfig.OR if is_or else pb.ViewConfig.AND
         elif key == "expressions":
             message.expressions.update(normalize_expressions(value))

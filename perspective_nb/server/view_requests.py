@@ -38,6 +38,11 @@ def viewport_kwargs(viewport: pb.ViewPort) -> dict[str, int]:
     }
 
 
+def _names(session: Session) -> dict[str, bool]:
+    # 3.x clients name group-by columns "<col> (Group by N)" in Arrow / CSV.
+    return {"legacy_group_names": True} if session.generation == 3 else {}
+
+
 def _flags(req: Any) -> dict[str, bool]:
     # ``formatted`` has no meaning for us: values are always raw.
     flags = {}
@@ -96,11 +101,17 @@ def view_get_config(session: Session, request: pb.Request, response: pb.Response
 
 def view_column_paths(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_column_paths_req
-    paths = list(_view(session, request).column_paths())
+    view = _view(session, request)
     start = req.start_col if req.HasField("start_col") else None
     end = req.end_col if req.HasField("end_col") else None
-    response.view_column_paths_resp.SetInParent()
-    response.view_column_paths_resp.paths.extend(paths[start:end])
+    reply = response.view_column_paths_resp
+    reply.SetInParent()
+    # Joined names for 3.x and 5.x clients up to 5.5, typed levels for later ones.
+    reply.paths.extend(list(view.column_paths())[start:end])
+    for values in view.column_path_levels():
+        level = reply.levels.add()
+        for value in values[start:end]:
+            encode_scalar(value, level.values.add())
     return True
 
 
@@ -121,7 +132,7 @@ def view_get_min_max(session: Session, request: pb.Request, response: pb.Respons
 
 def view_to_arrow(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_arrow_req
-    arrow = _view(session, request).to_arrow(**viewport_kwargs(req.viewport))
+    arrow = _view(session, request).to_arrow(**viewport_kwargs(req.viewport), **_names(session))
     session.put_large(response, response.view_to_arrow_resp, "arrow", arrow)
     return True
 
@@ -152,7 +163,7 @@ def view_to_ndjson_string(session: Session, request: pb.Request, response: pb.Re
 
 def view_to_csv(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_csv_req
-    text = _view(session, request).to_csv(**viewport_kwargs(req.viewport))
+    text = _view(session, request).to_csv(**viewport_kwargs(req.viewport), **_names(session))
     session.put_large(response, response.view_to_csv_resp, "csv", text)
     return True
 

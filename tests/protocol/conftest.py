@@ -147,6 +147,15 @@ class LiveServer:
                         },
                     ),
                     (
+                        r"/websocket-3",
+                        TrackedHandler,
+                        {
+                            "perspective_server": server,
+                            "check_origin": True,
+                            "client_generation": 3,
+                        },
+                    ),
+                    (
                         r"/websocket-5",
                         TrackedHandler,
                         {

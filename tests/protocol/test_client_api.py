@@ -98,7 +98,8 @@ def test_view_outputs(client):
     assert view.num_columns() == 1
     assert view.dimensions()["num_table_rows"] == 4
     assert view.schema() == {"qty": "float"}
-    assert view.column_paths() == ["qty"]
+    # as perspective-python 5.6.1 answers: levels, here the names alone
+    assert view.column_paths() == [["qty"]]
     assert view.get_min_max("qty") == (2.0, 4.0)
     config = view.get_config()
     assert config["group_by"] == ["region"]

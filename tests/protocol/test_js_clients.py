@@ -50,7 +50,7 @@ def trades(server):
     return server.get_table("trades")
 
 
-def check(result: dict) -> None:
+def check(result: dict, group_header: str = '"region","qty"') -> None:
     assert result["hosted"] == ["trades"]
     assert result["schema"] == {"id": "integer", "region": "string", "qty": "float"}
     assert result["size"] == 4
@@ -73,6 +73,10 @@ def check(result: dict) -> None:
     assert result["update"]["port_id"] == 0
     assert result["update"]["delta_bytes"] > 0
     assert result["validate"]["expression_schema"] == {"e": "float"}
+    # these clients read the joined names of the wire
+    assert result["column_paths"] == ["a|qty", "b|qty", "c|qty", "d|qty"]
+    # group-by columns are named as 5.x names them, or 3.x for a known 3.x client
+    assert result["grouped_csv_header"] == group_header
     assert result["made_size"] == 3
     assert result["arrow_bytes"] > 0
     assert result["csv"].split() == ['"x"', "1", "2", "3"]
@@ -85,6 +89,9 @@ def test_official_js_client(live, trades, generation):
     _require(package)
     if generation == "3.8":
         check(run_scenario(package, live.url))
+        trades.remove([5])
+        legacy = run_scenario(package, live.url.replace("/websocket", "/websocket-3"))
+        check(legacy, group_header='"region (Group by 1)","qty"')
     else:
         # A 5.x client is recognised from its hosted-tables subscription ...
         check(run_scenario(package, live.url, "subscribe"))

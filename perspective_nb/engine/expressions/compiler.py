@@ -15,6 +15,7 @@ Must not import the server, protocol or jupyter layers, nor do I/O.
 from __future__ import annotations
 
 import difflib
+import math
 
 import pyarrow as pa
 
@@ -33,6 +34,10 @@ from .statements import Statements, unify
 from .values import Val, load_column, null_of, scalar_val
 
 __all__ = ["Context", "unify"]
+
+# ExprTK's named constants (Perspective reads ``inf`` as infinity, shown as
+# null in JSON outputs like any non-finite value; ``epsilon`` is ExprTK's 1e-10).
+_CONSTANTS = {"pi": math.pi, "epsilon": 1e-10, "inf": math.inf}
 
 _BARE_VARIADIC = {
     "min": "float",
@@ -153,6 +158,8 @@ class Context(Statements):
         if spec is not None and spec.min_args == 0:
             # ExprTK lets functions without parameters drop the parentheses.
             return self._eval_call(n.Call(node.line, node.column, node.name, ()))
+        if node.name in _CONSTANTS:
+            return scalar_val(_CONSTANTS[node.name], "float")
         if node.name in _BARE_VARIADIC:
             # A bare variadic name is a call with no inputs: null of its type.
             return Val(null_of(_BARE_VARIADIC[node.name]), _BARE_VARIADIC[node.name])

@@ -1,6 +1,8 @@
 """Date and datetime functions of the expression language, including ``bucket``.
 
-Calendar parts are computed in local wall-clock time (see :mod:`.clock`).
+Calendar parts are computed in UTC, whatever the local time zone, as
+Perspective 5.x computes them (3.x used the process's local zone): naive
+datetimes are stored as UTC instants, so their calendar is their own.
 ``bucket(x, unit)`` takes ``'s'``, ``'m'``, ``'h'`` (optionally with one of
 Perspective's multiples, e.g. ``'5m'``: floored within the enclosing
 minute/hour/day) which keep a datetime, and ``'D'``, ``'W'`` (weeks start on
@@ -9,7 +11,8 @@ within the year / to a multiple of the year number) which give a date.
 ``bucket`` on numbers floors to a multiple.
 
 Instants before 1970 are floored (1969-12-31 23:59 is in the day
-1969-12-31); Perspective 3.8 truncates them toward 1970 instead.
+1969-12-31); Perspective truncates sub-day buckets of them toward 1970
+instead (3.8 also day buckets).
 
 Pure pyarrow/numpy.
 """
@@ -23,7 +26,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .clock import from_wall_clock, to_wall_clock
 from .functions_numeric import numeric_bucket, require_numeric
 from .registry import CallSite, function
 from .values import Val, to_numpy_float
@@ -81,12 +83,12 @@ def _temporal(site: CallSite, args: list[Val]) -> None:
 
 
 def _as_date(val: Val) -> object:
-    """Calendar date of a date/datetime value (datetimes in local time)."""
+    """Calendar date of a date/datetime value (datetimes in UTC)."""
     if val.ptype == "date":
         return val.data
     if val.ptype == "null":
         return pa.scalar(None, pa.date32())
-    return pc.cast(to_wall_clock(val.data), pa.date32())
+    return pc.cast(val.data, pa.date32())
 
 
 def _label(names: pa.Array, positions: object) -> object:
@@ -98,7 +100,9 @@ def _label(names: pa.Array, positions: object) -> object:
 
 @function("today", min_args=0)
 def _today(site: CallSite, args: list[Val]) -> Val:
-    return Val(pa.scalar(_dt.date.today(), pa.date32()), "date")
+    # The UTC date, as Perspective 5.x gives it (not the local one).
+    today = _dt.datetime.now(_dt.timezone.utc).date()
+    return Val(pa.scalar(today, pa.date32()), "date")
 
 
 @function("now", min_args=0)
@@ -145,7 +149,7 @@ def _hour_of_day(site: CallSite, args: list[Val]) -> Val:
     arg = args[0]
     if arg.ptype != "datetime":
         return Val(pc.if_else(pc.is_valid(arg.data), 0.0, pa.scalar(None, pa.float64())), "float")
-    return Val(pc.cast(pc.hour(to_wall_clock(arg.data)), pa.float64()), "float")
+    return Val(pc.cast(pc.hour(arg.data), pa.float64()), "float")
 
 
 @function("day_of_week", min_args=1)
@@ -189,14 +193,14 @@ def _array(data: object) -> pa.Array:
 
 def _bucket_sub_day(data: object, multiple: int, unit: str) -> object:
     scalar = isinstance(data, pa.Scalar)
-    wall = _array(to_wall_clock(pa.array([data]) if scalar else data))
+    wall = _array(pa.array([data]) if scalar else data)
     valid = wall.is_valid().to_numpy(zero_copy_only=False)
     raw = pc.fill_null(wall.cast(pa.int64()), 0).to_numpy()
     step, wrap = _SUB_DAY[unit]
     floored = raw - np.mod(raw, step)
     # Multiples floor within the enclosing unit (e.g. '5m' within the hour).
     floored -= (np.mod(floored // step, wrap) % multiple) * step
-    out = from_wall_clock(_from_numpy(floored, valid, pa.timestamp("ms")))
+    out = _from_numpy(floored, valid, pa.timestamp("ms"))
     return out[0] if scalar else out
 
 

@@ -19,6 +19,8 @@ Must not import pyarrow or numpy.
 
 from __future__ import annotations
 
+import math
+
 from ...errors import ExpressionError
 from . import nodes as n
 from .lexer import Token, tokenize
@@ -304,6 +306,13 @@ class _Parser:
                 value = float(tok.value)
             except ValueError:
                 raise self.error(tok, f"Invalid numeric token {tok.value!r}") from None
+            if math.isinf(value) or (value == 0.0 and _has_nonzero_digit(tok.value)):
+                # Out of a double's range (1e309, 1e-400): refused, as Perspective does.
+                raise self.error(
+                    tok,
+                    f"Invalid numeric token: {tok.value!r} is out of the range of a "
+                    "64-bit float (about 2.2e-308 to 1.8e308 in magnitude)",
+                )
             return n.NumberLit(tok.line, tok.column, value)
         if tok.kind == "string":
             return n.StringLit(tok.line, tok.column, tok.value)
@@ -445,3 +454,9 @@ def parse(text: str) -> n.Node:
     """
     parser = _Parser(text)
     return parser.program()
+
+
+def _has_nonzero_digit(text: str) -> bool:
+    """Whether the mantissa of a numeric token has a digit other than 0."""
+    mantissa = text.lower().split("e", 1)[0]
+    return any(c in "123456789" for c in mantissa)

@@ -32,6 +32,12 @@ const updated = new Promise((resolve) => {
 await table.update([{id: 5, region: "d", qty: 5.0}]);
 out.update = await updated;
 out.validate = await table.validate_expressions({e: '"qty" * 2'});
+const split = await table.view({split_by: ["region"], columns: ["qty"]});
+out.column_paths = await split.column_paths();
+await split.delete();
+const grouped = await table.view({group_by: ["region"], columns: ["qty"]});
+out.grouped_csv_header = (await grouped.to_csv()).split("\n")[0];
+await grouped.delete();
 const made = await client.table({x: [1, 2, 3]}, {name: "made_by_js", index: "x"});
 out.made_size = await made.size();
 const flat = await made.view();

@@ -29,19 +29,29 @@ def test_limits_are_the_documented_values():
     ) == (10_000, 64, 64, 1_000, 1_000, 100_000, 1_000)
 
 
-@pytest.mark.parametrize("key", ["group_by", "split_by", "columns"])
+@pytest.mark.parametrize("key", ["group_by", "split_by"])
 def test_a_repeated_column_is_refused(key):
     with pytest.raises(ConfigError, match=f"{key} names column 'g' more than once; list each"):
         normalize(**{key: ["g", "h", "g"]})
+
+
+def test_a_repeated_column_in_columns_shows_once():
+    # as perspective-python 5.6.1 answers (it refuses a repeated group_by)
+    assert normalize(columns=["g", "h", "g"]).columns == ("g", "h")
 
 
 def test_empty_column_slots_may_repeat():
     assert normalize(columns=[None, "a", None]).columns == ("a",)
 
 
-def test_one_column_name_is_a_one_column_list():
-    # perspective-python accepts group_by="g" as ["g"]; never spread it into characters.
-    assert normalize(group_by="g").group_by == ("g",)
+@pytest.mark.parametrize("key", ["group_by", "split_by", "columns"])
+def test_a_bare_string_must_be_a_list(key):
+    # perspective-python 5.6.1 spreads "region" into columns "r", "e", ...
+    # and fails on "r"; we say what is wrong instead.
+    with pytest.raises(
+        ConfigError, match=rf"{key} must be a list of column names.*{key}=\['region'\]"
+    ):
+        normalize(**{key: "region"})
 
 
 @pytest.mark.parametrize(
@@ -115,12 +125,27 @@ def test_a_huge_repeated_group_by_is_refused_through_a_client(table):
         table.view(group_by=["g", "g"])
 
 
-def test_client_sends_one_name_as_one_column(table):
-    view = table.view(group_by="g")
-    try:
-        assert view.to_columns()["__ROW_PATH__"] == [[], ["x"], ["y"]]
-    finally:
-        view.delete()
+def test_client_refuses_a_bare_string(table):
+    with pytest.raises(ConfigError, match=r"group_by must be a list of column names.*\['g'\]"):
+        table.view(group_by="g")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"filter_op": "xor"}, "filter_op must be 'and' or 'or', got 'xor'"),
+        ({"filter_op": "OR"}, "filter_op must be 'and' or 'or', got 'OR'"),
+        ({"sort": ["x"]}, r"sort 'x' must be \[column, direction\]"),
+        ({"sort": [["x"]]}, r"sort \['x'\] must be \[column, direction\]"),
+        ({"sort": [["x", "DESC"]]}, "unknown sort direction 'DESC'"),
+        ({"filter": [["x", "=="]]}, "compares with a value but gives none"),
+        ({"filter": [["g", "==", 1]]}, "holds strings but the value is a number"),
+    ],
+)
+def test_client_refuses_what_perspective_refuses(table, config, message):
+    # perspective-python 5.6.1 raises on each too
+    with pytest.raises(PerspectiveError, match=message):
+        table.view(**config)
 
 
 def test_client_names_a_non_string_column(table):

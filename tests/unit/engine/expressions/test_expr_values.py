@@ -6,7 +6,6 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from perspective_nb.engine.expressions.clock import from_wall_clock, local_zone, to_wall_clock
 from perspective_nb.engine.expressions.values import (
     Val,
     broadcast,
@@ -61,24 +60,3 @@ def test_load_column_normalises_units_and_zones():
         dt.datetime(1970, 1, 1, 0, 0, 1, 500_000)
     ]
     assert load_column(pa.array([1], pa.uint8()), "integer").data.type == pa.int64()
-
-
-def test_local_zone_reads_tz(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Tokyo")
-    assert local_zone() == "Asia/Tokyo"
-    monkeypatch.setenv("TZ", ":UTC0")
-    assert local_zone() == "UTC"
-
-
-def test_wall_clock_round_trip(monkeypatch):
-    monkeypatch.setenv("TZ", "America/New_York")
-    instants = pa.array([0, 1_700_000_000_000, None], pa.timestamp("ms"))
-    wall = to_wall_clock(instants)
-    assert wall.to_pylist()[0] == dt.datetime(1969, 12, 31, 19)
-    assert from_wall_clock(wall).to_pylist() == instants.to_pylist()
-
-
-def test_unknown_zone_falls_back_to_utc(monkeypatch):
-    monkeypatch.setenv("TZ", "Not/AZone")
-    instants = pa.array([0], pa.timestamp("ms"))
-    assert to_wall_clock(instants).to_pylist() == instants.to_pylist()
