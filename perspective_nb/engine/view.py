@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
+from .arrow_ipc import check_compression, compress_stream
 from .callbacks import call_safely
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
@@ -413,9 +414,10 @@ class View:
         """CSV text with a quoted header row."""
         return self._window(window).to_csv()
 
-    def to_arrow(self, **window: Any) -> bytes:
-        """Arrow IPC stream bytes."""
-        return self._window(window).to_arrow()
+    def to_arrow(self, compression: str | None = None, **window: Any) -> bytes:
+        """Arrow IPC stream bytes; ``compression``: ``"lz4"``, ``"zstd"`` or None."""
+        check_compression(compression)
+        return compress_stream(self._window(window).to_arrow(), compression)
 
     def to_table(self, **window: Any) -> pa.Table:
         """The window as a ``pa.Table`` (what ``to_arrow`` serialises)."""
