@@ -19,13 +19,28 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.arguments import check_callback, check_index, check_limit, check_table_name
-from ..errors import PerspectiveError, TableNotFoundError
+from ..engine.join import check_join_type
+from ..errors import ArgumentError, PerspectiveError, TableNotFoundError
 from ..protocol import pb
 from .connection import Connection
 from .table_proxy import Table
 from .view_proxy import View
 
 __all__ = ["Client"]
+
+_JOIN_TYPES = {"inner": pb.INNER, "left": pb.LEFT, "outer": pb.OUTER}
+
+
+def _table_name(table: Any, side: str) -> str:
+    """The hosted name of a join source (a Table proxy or a name)."""
+    if isinstance(table, Table):
+        return table.get_name()
+    if isinstance(table, str):
+        return table
+    raise ArgumentError(
+        f"the {side} table of a join must be a Table or a hosted table's name (str), "
+        f"got {type(table).__name__}"
+    )
 
 
 class Client(Connection):
@@ -155,6 +170,66 @@ class Client(Connection):
             "make_table_req",
             fill,
             lambda _: Table._bind(self, name, index=index, limit=limit),
+        )
+
+    def join(
+        self,
+        left: Any,
+        right: Any,
+        on: str,
+        join_type: str | None = None,
+        name: str | None = None,
+        right_on: str | None = None,
+    ) -> Any:
+        """Host a read-only table joining ``left`` and ``right`` on a key column.
+
+        The join follows its sources: every update, remove, replace or clear
+        of either recomputes it, and views of it fire ``on_update``. Its
+        columns are the key (named ``on``), the left table's other columns,
+        then the right table's other columns; rows keep the left table's
+        order (each followed by its matches in the right table's order), an
+        outer join's unmatched right rows last.
+
+        Parameters
+        ----------
+        left, right
+            Tables of this client (proxies) or the names of hosted tables.
+        on
+            The key column of ``left`` (and of ``right`` unless ``right_on``).
+        join_type : {"inner", "left", "outer"}, optional
+            Default ``"inner"``.
+        name
+            The name to host the join under (default: a random id).
+        right_on
+            The key column of ``right``, when named differently.
+
+        Raises
+        ------
+        PerspectiveError
+            For a key column a table lacks, key columns of different types,
+            a non-key column name both tables have, or an unknown table.
+
+        Examples
+        --------
+        >>> joined = client.join(orders, products, "product_id", "left")  # doctest: +SKIP
+        """
+        kind = check_join_type(join_type)
+        left_name, right_name = _table_name(left, "left"), _table_name(right, "right")
+        for arg, value in (("on", on), ("right_on", right_on)):
+            if value is not None and not isinstance(value, str):
+                raise ArgumentError(f"{arg} must be a column name (str), got {value!r}")
+        name = str(uuid.uuid4()) if name is None else check_table_name(name)
+
+        def fill(body: pb.MakeJoinTableReq) -> None:
+            body.left_table_id = left_name
+            body.right_table_id = right_name
+            body.on_column = on
+            body.join_type = _JOIN_TYPES[kind]
+            if right_on is not None:
+                body.right_on_column = right_on
+
+        return self._call(
+            name, "make_join_table_req", fill, lambda _: Table._bind(self, name, index=on)
         )
 
     def open_table(self, name: str) -> Any:

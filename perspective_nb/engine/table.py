@@ -93,6 +93,8 @@ class Table:
         self._callback_ids = itertools.count(1)
         self._delete_callbacks: dict[int, Callable[[], None]] = {}
         self._views: list[View] = []
+        # Tables derived from this one (joins): name and what to call on a write.
+        self._dependents: dict[int, tuple[str, Callable[[], None]]] = {}
         self._deleted = False
         # Recent writes as (version, added rows, removed rows); None for a
         # write that is not a row delta (replace, clear). Views use it to
@@ -242,6 +244,12 @@ class Table:
         with self._lock:
             if self._deleted:
                 return
+            if self._dependents:
+                names = sorted({name for name, _ in self._dependents.values()})
+                raise PerspectiveError(
+                    f"cannot delete table {self._name!r}: it is a source of join table(s) "
+                    f"{names}; delete those first"
+                )
             if self._views:
                 raise PerspectiveError(
                     f"cannot delete table {self._name!r}: {len(self._views)} view(s) are still "
@@ -264,6 +272,24 @@ class Table:
         """Unregister an ``on_delete`` callback."""
         with self._lock:
             self._delete_callbacks.pop(callback_id, None)
+
+    # -- derived tables --------------------------------------------------
+    def add_dependent(self, name: str, on_change: Callable[[], None]) -> int:
+        """Call ``on_change()`` after every write, for the derived table ``name``.
+
+        The table cannot be deleted while it has dependents. Returns an id for
+        :meth:`remove_dependent`.
+        """
+        self._check_alive()
+        with self._lock:
+            cid = next(self._callback_ids)
+            self._dependents[cid] = (name, on_change)
+            return cid
+
+    def remove_dependent(self, dependent_id: int) -> None:
+        """Stop notifying a dependent registered with :meth:`add_dependent`."""
+        with self._lock:
+            self._dependents.pop(dependent_id, None)
 
     # -- views -----------------------------------------------------------
     def view(self, **config: Any) -> View:
@@ -393,3 +419,7 @@ class Table:
         for v in views:
             # A view's own bookkeeping failing must not undo the write either.
             call_safely(v._table_updated, port_id, changed, what=f"update of table {self._name!r}")
+        with self._lock:
+            dependents = list(self._dependents.values())
+        for name, on_change in dependents:
+            call_safely(on_change, what=f"recompute of {name!r} after a write to {self._name!r}")

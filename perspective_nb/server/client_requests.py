@@ -11,6 +11,7 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from ..errors import ProtocolError
 from ..protocol import pb
 from ..protocol.features import features_response
 from ..protocol.table_data import decode_table_data
@@ -87,6 +88,26 @@ def make_table(session: Session, request: pb.Request, response: pb.Response) -> 
     return True
 
 
+_JOIN_TYPES = {pb.INNER: "inner", pb.LEFT: "left", pb.OUTER: "outer"}
+
+
+def make_join_table(session: Session, request: pb.Request, response: pb.Response) -> bool:
+    req = request.make_join_table_req
+    join_type = _JOIN_TYPES.get(req.join_type)
+    if join_type is None:
+        raise ProtocolError(f"unknown join_type {req.join_type} in make_join_table_req")
+    session.server.make_join(
+        request.entity_id,
+        req.left_table_id,
+        req.right_table_id,
+        req.on_column,
+        join_type,
+        req.right_on_column if req.HasField("right_on_column") else None,
+    )
+    response.make_join_table_resp.SetInParent()
+    return True
+
+
 def _resident_bytes() -> int:
     try:
         with open("/proc/self/statm") as statm:
@@ -112,5 +133,6 @@ HANDLERS = {
     "get_hosted_tables_req": get_hosted_tables,
     "remove_hosted_tables_update_req": remove_hosted_tables_update,
     "make_table_req": make_table,
+    "make_join_table_req": make_join_table,
     "server_system_info_req": server_system_info,
 }

@@ -79,6 +79,43 @@ class Registry:
         self.host_table(table)
         return table
 
+    def make_join(
+        self,
+        name: str,
+        left: str,
+        right: str,
+        on: str,
+        join_type: str = "inner",
+        right_on: str | None = None,
+    ) -> Any:
+        """Host under ``name`` the read-only join of the hosted tables ``left`` and ``right``.
+
+        The join follows every write to either table (see
+        :class:`~perspective_nb.engine.join.JoinTable`).
+        """
+        from ..engine.join import JoinTable
+
+        with self._lock:
+            if name in self._tables:
+                raise PerspectiveError(
+                    f"a table named {name!r} is already hosted; pick another name "
+                    "or delete the existing table first"
+                )
+        table = JoinTable(
+            self.get_table(left),
+            self.get_table(right),
+            on,
+            name=name,
+            join_type=join_type,
+            right_on=right_on,
+        )
+        try:
+            self.host_table(table)
+        except Exception:
+            table.delete()  # a race for the name: stop following the sources
+            raise
+        return table
+
     def host_table(self, table: Any, name: str | None = None) -> None:
         """Host an existing engine table under ``name`` (default: its own name)."""
         name = table.get_name() if name is None else name
