@@ -20,6 +20,7 @@ from typing import Any
 
 from ..engine.arguments import check_callback, check_index, check_limit, check_table_name
 from ..engine.join import check_join_type
+from ..engine.nested import check_list_flatten
 from ..errors import ArgumentError, PerspectiveError, TableNotFoundError
 from ..protocol import pb
 from .connection import Connection
@@ -28,6 +29,7 @@ from .view_proxy import View
 
 __all__ = ["Client"]
 
+_LIST_FLATTEN = {"zip": pb.ZIP, "cartesian": pb.CARTESIAN, "stringify": pb.STRINGIFY}
 _JOIN_TYPES = {"inner": pb.INNER, "left": pb.LEFT, "outer": pb.OUTER}
 
 
@@ -124,6 +126,8 @@ class Client(Connection):
         index: str | None = None,
         name: str | None = None,
         format: str | None = None,
+        page_to_disk: bool | None = None,
+        list_flatten: str | None = None,
     ) -> Any:
         """Create a table on the server from ``data`` and return its proxy.
 
@@ -143,6 +147,15 @@ class Client(Connection):
         format
             How to read ``str``/``bytes`` data: ``csv``, ``json``, ``columns``,
             ``ndjson`` or ``arrow`` (default: inferred).
+        page_to_disk
+            Keep the table's columns in a memory-mapped temporary file
+            instead of memory (same results; see ARCHITECTURE.md).
+        list_flatten
+            How list columns of Arrow input become rows: ``"zip"`` (default:
+            a row per list element, lists of a row side by side),
+            ``"cartesian"`` (a row per combination) or ``"stringify"`` (each
+            list as JSON text). Struct columns always become dotted columns
+            (``p.a``, ``p.b``).
 
         Examples
         --------
@@ -154,6 +167,9 @@ class Client(Connection):
             raise PerspectiveError("a table takes index or limit, not both; drop one")
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)
+        flatten = None if list_flatten is None else check_list_flatten(list_flatten)
+        if page_to_disk is not None and not isinstance(page_to_disk, bool):
+            raise ArgumentError(f"page_to_disk must be True or False, got {page_to_disk!r}")
 
         def fill(body: pb.MakeTableReq) -> None:
             if isinstance(data, View):  # a copy of a view on the same server
@@ -164,6 +180,10 @@ class Client(Connection):
                 body.options.make_index_table = index
             elif limit is not None:
                 body.options.make_limit_table = limit
+            if page_to_disk:
+                body.options.page_to_disk = True
+            if flatten is not None:
+                body.options.list_flatten = _LIST_FLATTEN[flatten]
 
         return self._call(
             name,

@@ -29,6 +29,8 @@ from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
+from .paging import DiskPager
+from .nested import check_list_flatten, flatten_nested, has_nested, list_sources
 from .storage import cast_batch, dedupe_last, dedupe_partial, to_storage
 from .store import Store
 from .upsert import key_order
@@ -68,6 +70,12 @@ class Table:
         Column whose values are row keys: updates upsert by key.
     limit
         Keep only the last ``limit`` rows (cannot be combined with ``index``).
+    list_flatten
+        How list columns of Arrow input become rows: ``"zip"`` (default),
+        ``"cartesian"`` or ``"stringify"`` (see :mod:`~perspective_nb.engine.nested`).
+    page_to_disk
+        Keep the table's main columns in a memory-mapped temporary file
+        (see :mod:`~perspective_nb.engine.paging`); results are the same.
 
     Examples
     --------
@@ -77,7 +85,14 @@ class Table:
     """
 
     def __init__(
-        self, data: Any, *, name: str, index: str | None = None, limit: int | None = None
+        self,
+        data: Any,
+        *,
+        name: str,
+        index: str | None = None,
+        limit: int | None = None,
+        list_flatten: str | None = None,
+        page_to_disk: bool = False,
     ) -> None:
         if index is not None and limit is not None:
             raise ConfigError(
@@ -101,7 +116,14 @@ class Table:
         # update their aggregates incrementally.
         self._changes: collections.deque = collections.deque(maxlen=_MAX_CHANGES)
 
+        self._list_flatten = check_list_flatten(list_flatten)
+        if not isinstance(page_to_disk, bool):
+            raise ConfigError(f"page_to_disk must be True or False, got {page_to_disk!r}")
+        self._pager = DiskPager(name) if page_to_disk else None
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
+        if has_nested(tbl.schema):
+            self._check_list_index(tbl.schema, index)
+            tbl = flatten_nested(tbl, self._list_flatten)
         storage = to_storage(tbl, key=index)
         self._schema = {f.name: arrow_type_to_perspective(f.type) for f in storage.schema}
         if index is not None and index not in self._schema:
@@ -116,7 +138,7 @@ class Table:
         self._storage_schema = storage.schema
         # (version, Store), published as one reference: a reader takes both
         # together without locking.
-        self._state: tuple[int, Store] = (0, self._fresh_store(storage))
+        self._state: tuple[int, Store] = (0, self._paged(self._fresh_store(storage), None))
 
     # -- metadata --------------------------------------------------------
     def schema(self) -> dict[str, str]:
@@ -175,6 +197,8 @@ class Table:
         """
         self._check_alive()
         batch, unset = to_arrow_batch(data, self._schema)
+        if has_nested(batch.schema):  # Arrow input only: no row-wise ``unset``
+            batch = flatten_nested(batch, self._list_flatten)
         if batch.num_rows == 0 and not batch.num_columns:
             return
         with self._lock:
@@ -220,6 +244,8 @@ class Table:
         """
         self._check_alive()
         batch = to_arrow_table(data, self._schema)
+        if has_nested(batch.schema):
+            batch = flatten_nested(batch, self._list_flatten)
         with self._lock:
             cols = cast_batch(batch, self._storage_schema, self._schema, self._name)
             store = self._fresh_store(self._full_batch(batch.num_rows, cols))
@@ -256,6 +282,8 @@ class Table:
                     "open on it; delete them first"
                 )
             self._deleted = True
+            if self._pager is not None:
+                self._pager.close()
             callbacks = list(self._delete_callbacks.values())
             self._delete_callbacks.clear()
         for cb in callbacks:
@@ -314,15 +342,43 @@ class Table:
                 self._views.remove(view)
 
     # -- internals -------------------------------------------------------
+    def _check_list_index(self, schema: pa.Schema, index: str | None) -> None:
+        """An index must come from the lists that expand rows (as 5.x requires)."""
+        lists = list_sources(schema)
+        if index is None or not lists or self._list_flatten == "stringify" or index in lists:
+            return
+        raise ConfigError(
+            f"cannot index a table on {index!r} while list column(s) {sorted(lists)} expand "
+            "its rows: the index would repeat across the rows of an expansion. Index on a "
+            "list column, or load with list_flatten='stringify'"
+        )
+
     def _check_alive(self) -> None:
         if self._deleted:
             raise PerspectiveError(f"table {self._name!r} has been deleted")
 
     def _swap(self, store: Store, delta: tuple[pa.Table | None, pa.Table | None] | None) -> None:
         """Publish a new store; ``delta`` is (added rows, removed rows) or None."""
-        version = self._state[0] + 1
+        version, old = self._state
+        version += 1
+        store = self._paged(store, old.main)
         self._changes.append((version, delta))
         self._state = (version, store)
+
+    def _paged(self, store: Store, old_main: pa.Table | None) -> Store:
+        """With ``page_to_disk``: a store whose new main part lives in a mapped file."""
+        if self._pager is None or store.main is old_main:
+            return store
+        # A new main (load, compaction, replace, rewrite): O(N) written once.
+        mapped = self._pager.page(store.main)
+        if store._cache is store.main:
+            store._cache = mapped
+        store.main = mapped
+        return store
+
+    def is_paged_to_disk(self) -> bool:
+        """Whether the table was made with ``page_to_disk=True``."""
+        return self._pager is not None
 
     def snapshot(self) -> tuple[int, pa.Table]:
         """The current version and every row, read together (no lock taken)."""

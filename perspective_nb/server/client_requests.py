@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS", "fill_hosted_tables"]
 
+_LIST_FLATTEN = {pb.ZIP: "zip", pb.CARTESIAN: "cartesian", pb.STRINGIFY: "stringify"}
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -72,18 +73,32 @@ def remove_hosted_tables_update(
 
 def make_table(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.make_table_req
-    index = limit = None
+    index = limit = list_flatten = None
+    page_to_disk = False
     if req.HasField("options"):
-        kind = req.options.WhichOneof("make_table_type")
+        options = req.options
+        kind = options.WhichOneof("make_table_type")
         if kind == "make_index_table":
-            index = req.options.make_index_table
+            index = options.make_index_table
         elif kind == "make_limit_table":
-            limit = req.options.make_limit_table
+            limit = options.make_limit_table
+        page_to_disk = options.page_to_disk
+        if options.HasField("list_flatten"):
+            list_flatten = _LIST_FLATTEN.get(options.list_flatten)
+            if list_flatten is None:
+                raise ProtocolError(f"unknown list_flatten {options.list_flatten} in make_table_req")
     server = session.server
     data = decode_table_data(
         req.data, lambda view_id: server.get_view(view_id).to_arrow(), session.request_payload()
     )
-    server.make_table(request.entity_id, data, index=index, limit=limit)
+    server.make_table(
+        request.entity_id,
+        data,
+        index=index,
+        limit=limit,
+        list_flatten=list_flatten,
+        page_to_disk=page_to_disk,
+    )
     response.make_table_resp.SetInParent()
     return True
 

@@ -65,7 +65,16 @@ class Registry:
 
     # -- tables -------------------------------------------------------------
 
-    def make_table(self, name: str, data: Any, index: str | None, limit: int | None) -> Any:
+    def make_table(
+        self,
+        name: str,
+        data: Any,
+        index: str | None,
+        limit: int | None,
+        *,
+        list_flatten: str | None = None,
+        page_to_disk: bool = False,
+    ) -> Any:
         """Create an engine table from ``data`` and host it under ``name``."""
         from ..engine.table import Table
 
@@ -75,7 +84,14 @@ class Registry:
                     f"a table named {name!r} is already hosted; pick another name "
                     "or delete the existing table first"
                 )
-        table = Table(data, name=name, index=index, limit=limit)
+        table = Table(
+            data,
+            name=name,
+            index=index,
+            limit=limit,
+            list_flatten=list_flatten,
+            page_to_disk=page_to_disk,
+        )
         self.host_table(table)
         return table
 

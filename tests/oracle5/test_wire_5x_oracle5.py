@@ -82,6 +82,8 @@ result = (sent, remote.open_table("N").view().to_columns())
     server, responses = _replay(sent)
     assert _errors(responses) == []
     assert server.get_table("P").view().to_columns() == {"z": [1, 2]}
+    assert server.get_table("P").is_paged_to_disk()
+    assert not server.get_table("N").is_paged_to_disk()
     assert server.get_table("N").view().to_columns() == nested
 
 
