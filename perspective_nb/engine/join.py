@@ -51,9 +51,7 @@ def check_join_type(join_type: str | None) -> str:
     if join_type is None:
         return "inner"
     if join_type not in JOIN_TYPES:
-        raise ArgumentError(
-            f'unknown join type "{join_type}"; use "inner", "left" or "outer"'
-        )
+        raise ArgumentError(f'unknown join type "{join_type}"; use "inner", "left" or "outer"')
     return join_type
 
 
@@ -290,4 +288,3 @@ class JoinTable(Table):
         if not was_deleted:
             for src, hook in self._hooks:
                 src.remove_dependent(hook)
-

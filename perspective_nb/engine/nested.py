@@ -51,9 +51,7 @@ def check_list_flatten(mode: str | None) -> str:
     if mode is None:
         return "zip"
     if mode not in LIST_FLATTEN:
-        raise ArgumentError(
-            f"unknown list_flatten {mode!r}; use 'zip', 'cartesian' or 'stringify'"
-        )
+        raise ArgumentError(f"unknown list_flatten {mode!r}; use 'zip', 'cartesian' or 'stringify'")
     return mode
 
 
@@ -185,9 +183,7 @@ def flatten_nested(table: pa.Table, list_flatten: str = "zip") -> pa.Table:
         if not any(_is_list(t) for t in table.schema.types):
             break
         if mode == "stringify":
-            cols = [
-                _stringify(col) if _is_list(col.type) else col for col in table.columns
-            ]
+            cols = [_stringify(col) if _is_list(col.type) else col for col in table.columns]
             table = pa.Table.from_arrays(cols, names=table.column_names)
         else:
             table = _expand(table, mode)

@@ -25,6 +25,7 @@ This is the engine's only file I/O: the storage of a table, not data input.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import threading
@@ -82,7 +83,5 @@ class DiskPager:
 
 
 def _unlink(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass

@@ -29,8 +29,8 @@ from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
-from .paging import DiskPager
 from .nested import check_list_flatten, flatten_nested, has_nested, list_sources
+from .paging import DiskPager
 from .storage import cast_batch, dedupe_last, dedupe_partial, to_storage
 from .store import Store
 from .upsert import key_order

@@ -86,7 +86,9 @@ def make_table(session: Session, request: pb.Request, response: pb.Response) -> 
         if options.HasField("list_flatten"):
             list_flatten = _LIST_FLATTEN.get(options.list_flatten)
             if list_flatten is None:
-                raise ProtocolError(f"unknown list_flatten {options.list_flatten} in make_table_req")
+                raise ProtocolError(
+                    f"unknown list_flatten {options.list_flatten} in make_table_req"
+                )
     server = session.server
     data = decode_table_data(
         req.data, lambda view_id: server.get_view(view_id).to_arrow(), session.request_payload()

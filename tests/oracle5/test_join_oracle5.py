@@ -151,7 +151,7 @@ def test_join_follows_updates_removes_replace_and_clear(oracle5):
 
 
 @pytest.mark.parametrize(
-    "left,right,kwargs",
+    ("left", "right", "kwargs"),
     [
         pytest.param({"k": [1], "s": ["a"]}, {"k": [1], "s": ["b"]}, {}, id="duplicate-column"),
         pytest.param({"k": [1], "y": [2]}, {"kk": [1], "k": [7]}, {"right_on": "kk"}, id="dup-key"),
@@ -227,9 +227,7 @@ def _rows(
     # difference, not a join one).
     unique_by = (lambda r: r[0]) if unique else None
     rows = st.lists(st.tuples(keys, value), min_size=n_min, max_size=8, unique_by=unique_by)
-    return rows.map(
-        lambda rows: {key: [r[0] for r in rows], col: [r[1] for r in rows]}
-    )
+    return rows.map(lambda rows: {key: [r[0] for r in rows], col: [r[1] for r in rows]})
 
 
 @st.composite

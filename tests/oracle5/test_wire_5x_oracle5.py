@@ -44,14 +44,19 @@ def _errors(responses: list[pb.Response]) -> list[str]:
 
 
 def test_make_join_table_from_a_5x_client(oracle5):
-    source = _CAPTURE + """
+    source = (
+        _CAPTURE
+        + """
 a = remote.table({"k": [1, 2], "x": [1.5, 2.5]}, name="A")
 b = remote.table({"kk": [1, 3], "y": ["a", "b"]}, name="B")
 for how in ("inner", "left", "outer"):
     remote.join(a, b, "k", how, name="J" + how, right_on="kk")
-expected = {how: remote.open_table("J" + how).view().to_columns() for how in ("inner", "left", "outer")}
+expected = {
+    how: remote.open_table("J" + how).view().to_columns() for how in ("inner", "left", "outer")
+}
 result = (sent, expected)
 """
+    )
     sent, expected = oracle5.code(source)
     server, responses = _replay(sent)
     assert _errors(responses) == []
@@ -63,7 +68,9 @@ result = (sent, expected)
 
 
 def test_page_to_disk_and_list_flatten_options_from_a_5x_client(oracle5):
-    source = _CAPTURE + """
+    source = (
+        _CAPTURE
+        + """
 import pyarrow as pa
 nested = pa.table({"p": pa.array([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])})
 sink = pa.BufferOutputStream()
@@ -74,6 +81,7 @@ remote.table({"z": [1, 2]}, name="P", page_to_disk=True)
 remote.table(arrow, name="N", list_flatten="stringify")
 result = (sent, remote.open_table("N").view().to_columns())
 """
+    )
     sent, nested = oracle5.code(source)
     make = [r for r in (pb.Request.FromString(raw) for raw in sent) if r.HasField("make_table_req")]
     options = {r.entity_id: r.make_table_req.options for r in make}
@@ -88,14 +96,17 @@ result = (sent, remote.open_table("N").view().to_columns())
 
 
 def test_to_arrow_compression_from_a_5x_client(oracle5):
-    source = _CAPTURE + """
+    source = (
+        _CAPTURE
+        + """
 t = remote.table({"a": list(range(100))}, name="T")
 v = t.view()
 sizes = {c: len(v.to_arrow(compression=c)) for c in ("lz4", "zstd")}
 result = (sent, sizes)
 """
+    )
     sent, sizes = oracle5.code(source)
-    server, responses = _replay(sent)
+    _server, responses = _replay(sent)
     assert _errors(responses) == []
     arrows = [r.view_to_arrow_resp.arrow for r in responses if r.HasField("view_to_arrow_resp")]
     assert [len(a) for a in arrows] == [sizes["lz4"], sizes["zstd"]]
