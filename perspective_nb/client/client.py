@@ -19,12 +19,15 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.arguments import check_callback, check_index, check_limit, check_table_name
+from ..engine.derived import check_no_options
+from ..engine.dtypes import parse_type_name
 from ..engine.join import check_join_type
 from ..engine.nested import check_list_flatten
 from ..errors import ArgumentError, PerspectiveError, TableNotFoundError
 from ..protocol import pb
+from ..protocol.column_types import schema_to_pairs
 from .connection import Connection
-from .table_proxy import Table
+from .table_proxy import INHERITED, Table
 from .view_proxy import View
 
 __all__ = ["Client"]
@@ -128,6 +131,7 @@ class Client(Connection):
         format: str | None = None,
         page_to_disk: bool | None = None,
         list_flatten: str | None = None,
+        schema: dict[str, Any] | None = None,
     ) -> Any:
         """Create a table on the server from ``data`` and return its proxy.
 
@@ -136,8 +140,9 @@ class Client(Connection):
         data
             A pyarrow Table/RecordBatch, Arrow IPC bytes, a pandas or polars
             DataFrame, a dict of columns, a list of row dicts, CSV/JSON/NDJSON
-            text, a schema ``{column: type name}``, or a View of this client
-            (its rows are copied on the server).
+            text, a schema ``{column: type name}``, or a View of this client:
+            a read-only table of the view's rows that follows every update of
+            the view's table (its ``index`` and ``limit`` are inherited).
         name
             The name to host it under (default: a random id).
         index
@@ -156,6 +161,9 @@ class Client(Connection):
             ``"cartesian"`` (a row per combination) or ``"stringify"`` (each
             list as JSON text). Struct columns always become dotted columns
             (``p.a``, ``p.b``).
+        schema
+            For a table made from a View: its columns ``{name: type}``
+            (a column the view lacks is null, one left out is dropped).
 
         Examples
         --------
@@ -165,6 +173,14 @@ class Client(Connection):
         """
         if index is not None and limit is not None:
             raise PerspectiveError("a table takes index or limit, not both; drop one")
+        if isinstance(data, View):
+            check_no_options(index, limit)
+        elif schema is not None:
+            raise ArgumentError(
+                "schema= applies to a table made from a View; for other data pass the "
+                "schema itself as the data, then update() with the rows"
+            )
+        types = None if schema is None else {str(k): parse_type_name(v) for k, v in schema.items()}
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)
         flatten = None if list_flatten is None else check_list_flatten(list_flatten)
@@ -184,12 +200,19 @@ class Client(Connection):
                 body.options.page_to_disk = True
             if flatten is not None:
                 body.options.list_flatten = _LIST_FLATTEN[flatten]
+            if types is not None:
+                schema_to_pairs(types, body.options.schema)
+                body.options.schema.SetInParent()
 
         return self._call(
             name,
             "make_table_req",
             fill,
-            lambda _: Table._bind(self, name, index=index, limit=limit),
+            lambda _: (
+                Table._bind(self, name, index=INHERITED, limit=INHERITED)
+                if isinstance(data, View)
+                else Table._bind(self, name, index=index, limit=limit)
+            ),
         )
 
     def join(

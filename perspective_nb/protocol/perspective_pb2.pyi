@@ -500,16 +500,18 @@ class ServerSystemInfoResp(_message.Message):
 class MakeTableReq(_message.Message):
     __slots__ = ("data", "options")
     class MakeTableOptions(_message.Message):
-        __slots__ = ("make_index_table", "make_limit_table", "page_to_disk", "list_flatten")
+        __slots__ = ("make_index_table", "make_limit_table", "page_to_disk", "list_flatten", "schema")
         MAKE_INDEX_TABLE_FIELD_NUMBER: _ClassVar[int]
         MAKE_LIMIT_TABLE_FIELD_NUMBER: _ClassVar[int]
         PAGE_TO_DISK_FIELD_NUMBER: _ClassVar[int]
         LIST_FLATTEN_FIELD_NUMBER: _ClassVar[int]
+        SCHEMA_FIELD_NUMBER: _ClassVar[int]
         make_index_table: str
         make_limit_table: int
         page_to_disk: bool
         list_flatten: ListFlatten
-        def __init__(self, make_index_table: _Optional[str] = ..., make_limit_table: _Optional[int] = ..., page_to_disk: _Optional[bool] = ..., list_flatten: _Optional[_Union[ListFlatten, str]] = ...) -> None: ...
+        schema: Schema
+        def __init__(self, make_index_table: _Optional[str] = ..., make_limit_table: _Optional[int] = ..., page_to_disk: _Optional[bool] = ..., list_flatten: _Optional[_Union[ListFlatten, str]] = ..., schema: _Optional[_Union[Schema, _Mapping]] = ...) -> None: ...
     DATA_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     data: MakeTableData

@@ -11,8 +11,10 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from ..engine.derived import check_no_options
 from ..errors import ProtocolError
 from ..protocol import pb
+from ..protocol.column_types import schema_from_pairs
 from ..protocol.features import features_response
 from ..protocol.table_data import decode_table_data
 
@@ -90,6 +92,14 @@ def make_table(session: Session, request: pb.Request, response: pb.Response) -> 
                     f"unknown list_flatten {options.list_flatten} in make_table_req"
                 )
     server = session.server
+    if req.data.WhichOneof("data") == "from_view":
+        check_no_options(index, limit)
+        schema = None
+        if req.HasField("options") and req.options.HasField("schema"):
+            schema = schema_from_pairs(req.options.schema)
+        server.make_view_table(request.entity_id, req.data.from_view, schema)
+        response.make_table_resp.SetInParent()
+        return True
     data = decode_table_data(
         req.data, lambda view_id: server.get_view(view_id).to_arrow(), session.request_payload()
     )

@@ -132,6 +132,28 @@ class Registry:
             raise
         return table
 
+    def make_view_table(self, name: str, view_id: str, schema: dict[str, str] | None = None) -> Any:
+        """Host under ``name`` a read-only table following the view ``view_id``.
+
+        See :class:`~perspective_nb.engine.derived.ViewTable`; the view cannot
+        be deleted while the table lives.
+        """
+        from ..engine.derived import ViewTable
+
+        with self._lock:
+            if name in self._tables:
+                raise PerspectiveError(
+                    f"a table named {name!r} is already hosted; pick another name "
+                    "or delete the existing table first"
+                )
+        table = ViewTable(self.get_view(view_id), name=name, schema=schema)
+        try:
+            self.host_table(table)
+        except Exception:
+            table.delete()
+            raise
+        return table
+
     def host_table(self, table: Any, name: str | None = None) -> None:
         """Host an existing engine table under ``name`` (default: its own name)."""
         name = table.get_name() if name is None else name
@@ -223,8 +245,24 @@ class Registry:
             self._views.pop(view_id, None)
 
     def delete_view(self, view_id: str) -> None:
-        """Delete a view: fire its ``on_delete``, forget it, and tell every session."""
+        """Delete a view: fire its ``on_delete``, forget it, and tell every session.
+
+        Raises
+        ------
+        PerspectiveError
+            While a table made from the view (``client.table(view)``) is hosted.
+        """
         view = self.get_view(view_id)
+        derived = [
+            name
+            for name, table in self.hosted_tables()
+            if getattr(table, "source_view", None) is view
+        ]
+        if derived:
+            raise PerspectiveError(
+                f"cannot delete view {view_id!r}: table(s) {derived} are made from it; "
+                "delete those first"
+            )
         view.delete()  # fires on_delete subscribers before the sessions forget them
         self.forget_view(view_id)
         for session in self.sessions:
