@@ -273,8 +273,8 @@ class Table:
             if self._dependents:
                 names = sorted({name for name, _ in self._dependents.values()})
                 raise PerspectiveError(
-                    f"cannot delete table {self._name!r}: it is a source of join table(s) "
-                    f"{names}; delete those first"
+                    f"cannot delete table {self._name!r}: table(s) {names} derived from it "
+                    "(joins, tables made from its views) follow it; delete those first"
                 )
             if self._views:
                 raise PerspectiveError(
