@@ -90,6 +90,32 @@ def _join_columns(
     return left_cols, right_cols
 
 
+def _key_codes(keys: pa.ChunkedArray) -> np.ndarray:
+    """A dense non-negative code per distinct key (null included), equal keys equal codes.
+
+    Integer and temporal keys spanning a range no wider than a few times
+    their count are coded by offset from the minimum (no hashing); any
+    other key takes one Arrow hash pass (``dictionary_encode``).
+    """
+    t = keys.type
+    n = len(keys)
+    if n and (pa.types.is_integer(t) or pa.types.is_temporal(t)):
+        ints = keys.combine_chunks()
+        if not pa.types.is_integer(t):
+            ints = ints.view(pa.int64() if t.bit_width == 64 else pa.int32())
+        bounds = pc.min_max(ints).as_py()
+        lo, hi = bounds["min"], bounds["max"]
+        if lo is None:  # every key null
+            return np.zeros(n, dtype=np.int64)
+        if hi - lo <= 4 * n:
+            codes = pc.fill_null(ints, lo).to_numpy().astype(np.int64) - lo
+            if ints.null_count:
+                codes[ints.is_null().to_numpy(zero_copy_only=False)] = hi - lo + 1
+            return codes
+    codes = pc.dictionary_encode(keys, null_encoding="encode").combine_chunks().indices
+    return codes.to_numpy(zero_copy_only=False)
+
+
 def _match(lk: pa.ChunkedArray, rk: pa.ChunkedArray, join_type: str) -> tuple:
     """Row ids of the joined rows: ``(left ids, right ids, right-only ids)``.
 
@@ -97,10 +123,7 @@ def _match(lk: pa.ChunkedArray, rk: pa.ChunkedArray, join_type: str) -> tuple:
     right-only ids are the right rows no left row matched (outer joins).
     """
     nl = len(lk)
-    both = pa.chunked_array(lk.chunks + rk.chunks, type=lk.type)
-    # One hash pass over both sides: a dense code per distinct key (null too).
-    codes = pc.dictionary_encode(both, null_encoding="encode").combine_chunks().indices
-    codes = codes.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    codes = _key_codes(pa.chunked_array(lk.chunks + rk.chunks, type=lk.type))
     lcodes, rcodes = codes[:nl], codes[nl:]
     ncodes = int(codes.max()) + 1 if len(codes) else 0
     rcount = np.bincount(rcodes, minlength=ncodes)

@@ -118,3 +118,30 @@ def test_a_column_in_both_tables_is_refused_not_renamed():
     t = Table({"k": [1], "x": [1.0]}, name="t")
     with pytest.raises(SchemaError, match=r"\['x'\] exist in both tables"):
         JoinTable(t, t, "k", name="j")
+
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param([10**12, 1, None, 1, -(10**12)], id="sparse-integers-hashed"),
+        pytest.param([1.5, None, 2.5, 1.5, 3.5], id="floats"),
+        pytest.param(["2020-01-02", None, "2020-01-01", "2020-01-02", "2020-01-03"], id="dates"),
+        pytest.param([None, None, None, None, None], id="all-null"),
+    ],
+)
+def test_keys_of_every_coding_path_match_by_value(keys):
+    typed = pa.array(keys, pa.int64() if keys[0] is None else None)
+    if isinstance(keys[0], str):
+        typed = typed.cast(pa.date32())
+    values = typed.to_pylist()
+    xs = [float(i) for i in range(5)]
+    right_rows = [3, 1, 4]
+    left = pa.table({"k": typed, "x": pa.array(xs)})
+    right = pa.table({"k": typed.take(pa.array(right_rows)), "y": pa.array(["a", "b", "c"])})
+    expected = nested_loop(
+        {"k": values, "x": xs},
+        {"k": [values[i] for i in right_rows], "y": ["a", "b", "c"]},
+        "outer",
+    )
+    assert join_rows(left, right, "k", "outer").to_pydict() == expected
