@@ -6,8 +6,10 @@ and a float column). Steps, each timed to the first 100 rows of a view of
 the join (what a grid asks for first):
 
 - ``join``: ``client.join(left, right, "product", how)`` and the first read;
-- ``update``: a 1,000-row update of the left table, then the next read (the
-  join follows it).
+- ``update``: a 1,000-row update (append) of the left table, then the next
+  read (the join follows it; perspective_nb appends the new rows' matches);
+- ``update_right``: 100 new rows in the right table, then the next read (a
+  full recompute in perspective_nb).
 
 Raw pyarrow is ``Table.join`` (Acero's hash join, unordered output) plus a
 sort into Perspective's row order (left row order), the same work done
@@ -119,6 +121,21 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
         v.to_columns(**VIEWPORT)
 
     out["update"] = timed(update, repeat)
+    products = ipc(
+        pa.table(
+            {
+                "product": pa.array(np.arange(100, dtype=np.int64) + right.num_rows),
+                "name": pa.array(["new"] * 100),
+                "price": pa.array(np.ones(100)),
+            }
+        )
+    )
+
+    def update_right():
+        rt.update(products)
+        v.to_columns(**VIEWPORT)
+
+    out["update_right"] = timed(update_right, repeat)
     out["rows"] = j.size()
     v.delete()
     j.delete()
@@ -134,7 +151,7 @@ def bench_arrow(left: pa.Table, right: pa.Table, how: str, repeat: int) -> dict:
         order = pc.sort_indices(out, [("__row", "ascending")])
         return out.take(order).slice(0, 100).to_pylist()
 
-    return {"join": timed(join, repeat), "update": float("nan")}
+    return {"join": timed(join, repeat), "update": float("nan"), "update_right": float("nan")}
 
 
 def main() -> None:
@@ -152,12 +169,12 @@ def main() -> None:
         theirs = bench_client(client, left, right, args.how, args.repeat)
     raw = bench_arrow(left, right, args.how, args.repeat)
     print(f"{args.left:,} x {args.right:,} {args.how} join, {ours['rows']:,} rows")
-    print(f"{'step':<8}{'perspective_nb':>16}{'perspective 5.x':>17}{'pyarrow':>10}{'ratio':>8}")
-    for step in ("join", "update"):
+    print(f"{'step':<13}{'perspective_nb':>16}{'perspective 5.x':>17}{'pyarrow':>10}{'ratio':>8}")
+    for step in ("join", "update", "update_right"):
         peer = theirs[step] if theirs else float("nan")
         ratio = ours[step] / peer if theirs else float("nan")
         print(
-            f"{step:<8}{ours[step] * 1000:>14.0f}ms{peer * 1000:>15.0f}ms"
+            f"{step:<13}{ours[step] * 1000:>14.0f}ms{peer * 1000:>15.0f}ms"
             f"{raw[step] * 1000:>8.0f}ms{ratio:>8.2f}"
         )
 

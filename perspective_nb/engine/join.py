@@ -257,25 +257,67 @@ class JoinTable(Table):
         self._right_on = on if right_on is None else right_on
         _join_columns(left.schema(), right.schema(), on, self._right_on)
         self._sources = (left, right)
+        self._seen = (-1, -1)  # the source versions the rows were computed from
         super().__init__(self._rows(), name=name)
         self._hooks = [
             (src, src.add_dependent(name, self._source_changed)) for src in self._sources
         ]
+        if (left.version, right.version) != self._seen:
+            self._source_changed()  # a write landed before the hooks did
 
     def _rows(self) -> pa.Table:
-        left, right = self._sources
-        return join_rows(left.data, right.data, self._on, self._join_type, self._right_on)
+        (lv, ldata), (rv, rdata) = (src.snapshot() for src in self._sources)
+        self._seen = (lv, rv)
+        return join_rows(ldata, rdata, self._on, self._join_type, self._right_on)
+
+    def _to_storage(self, rows: pa.Table) -> pa.Table:
+        rows = to_storage(rows)
+        return rows if rows.schema == self._storage_schema else rows.cast(self._storage_schema)
 
     def _source_changed(self) -> None:
-        """Recompute from the sources' current rows (runs in the writer's thread)."""
+        """Follow a write to a source (runs in the writer's thread)."""
         with self._lock:
             if self._deleted:
                 return
-            rows = to_storage(self._rows())
-            if rows.schema != self._storage_schema:
-                rows = rows.cast(self._storage_schema)
-            self._swap(self._fresh_store(rows), None)
-        self._notify(0, None)
+            appended = self._appended_rows()
+            if appended is None:
+                store, delta = self._fresh_store(self._to_storage(self._rows())), None
+            elif appended.num_rows == 0:
+                return
+            else:
+                store, added, removed = self._state[1].append(appended, None)
+                delta = (added, removed)
+            self._swap(store, delta)
+        self._notify(0, None if delta is None else delta[0])
+
+    def _appended_rows(self) -> pa.Table | None:
+        """The rows the join gains, when it can follow by appending; else None.
+
+        That is when every write since the last computation appended rows to
+        an unindexed, unlimited left table of an inner or left join (the
+        right table unchanged): the join then gains each new left row's
+        matches, at its end. Cost O(new rows + right rows) instead of a full
+        recompute; views of the join get the rows as an update's delta.
+        """
+        left, right = self._sources
+        if self._join_type == "outer" or left is right:
+            return None
+        if left.get_index() is not None or left.get_limit() is not None:
+            return None
+        seen_left, seen_right = self._seen
+        right_version, right_rows = right.snapshot()
+        changes = left.changes_since(seen_left)
+        if right_version != seen_right or changes is None:
+            return None
+        left_version, deltas = changes
+        if any(added is None or removed is not None for added, removed in deltas):
+            return None
+        self._seen = (left_version, right_version)
+        if not deltas:
+            return self._storage_schema.empty_table()
+        new_rows = pa.concat_tables([added for added, _ in deltas])
+        joined = join_rows(new_rows, right_rows, self._on, self._join_type, self._right_on)
+        return self._to_storage(joined)
 
     # -- what a join reports -------------------------------------------------
     def get_index(self) -> str:

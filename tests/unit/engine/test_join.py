@@ -120,7 +120,6 @@ def test_a_column_in_both_tables_is_refused_not_renamed():
         JoinTable(t, t, "k", name="j")
 
 
-
 @pytest.mark.parametrize(
     "keys",
     [
@@ -145,3 +144,28 @@ def test_keys_of_every_coding_path_match_by_value(keys):
         "outer",
     )
     assert join_rows(left, right, "k", "outer").to_pydict() == expected
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+def test_appends_to_the_left_table_are_followed_as_appends(how):
+    left = Table({"k": [1, 2], "x": [1.0, 2.0]}, name="l")
+    right = Table({"k": [1, 1, 3], "y": ["a", "b", "c"]}, name="r", index=None)
+    j = JoinTable(left, right, "k", name="j", join_type=how)
+    version = j.version
+    grouped = j.view(group_by=["k"], columns=["x"], aggregates={"x": "sum"})
+    grouped.to_columns()
+    left.update({"k": [3, 1, 4], "x": [3.0, 4.0, 5.0]})
+    left.update({"k": [1], "x": [6.0]})
+    # Row deltas, not a replace: views can follow them incrementally.
+    assert j.changes_since(version) is not None
+    expected = join_rows(left.data, right.data, "k", how).to_pydict()
+    assert j.view().to_columns() == expected
+    assert (
+        grouped.to_columns()
+        == JoinTable(left, right, "k", name="j2", join_type=how)
+        .view(group_by=["k"], columns=["x"], aggregates={"x": "sum"})
+        .to_columns()
+    )
+    right.update({"k": [4], "y": ["d"]})  # a right write recomputes
+    assert j.changes_since(version) is None
+    assert j.view().to_columns() == join_rows(left.data, right.data, "k", how).to_pydict()
