@@ -14,7 +14,10 @@ delta (small, at most 1/8 of main before a compaction), and each compaction,
 writes, amortised as the compaction is). The previous file is unlinked at
 once: readers still holding its rows keep a valid mapping (POSIX keeps an
 unlinked file until its last mapping goes), and the disk space is freed when
-they let go. Deleting the table unlinks its current file.
+they let go. Deleting the table unlinks its current file, and so does the
+garbage collection of a table never deleted, or the interpreter's exit.
+The files go to ``tempfile.gettempdir()`` (``TMPDIR``): where that is a
+tmpfs, the pages stay in memory, so point ``TMPDIR`` at a disk.
 
 Limits: the delta, key indexes and liveness masks stay in memory (O(delta)
 plus ~1 bit a row); dictionary-encoded strings are unified to one
@@ -29,6 +32,7 @@ import contextlib
 import os
 import tempfile
 import threading
+import weakref
 
 import pyarrow as pa
 
@@ -51,6 +55,9 @@ class DiskPager:
         self._directory = directory
         self._path: str | None = None
         self._lock = threading.Lock()
+        # A table dropped without delete(), or still alive at exit: its file goes too.
+        self._current: list[str] = []
+        weakref.finalize(self, _unlink_all, self._current)
 
     @property
     def path(self) -> str | None:
@@ -70,6 +77,7 @@ class DiskPager:
             raise
         with self._lock:
             previous, self._path = self._path, path
+            self._current[:] = [path]
         if previous is not None:
             _unlink(previous)
         return mapped
@@ -78,8 +86,14 @@ class DiskPager:
         """Unlink the current file (mappings still held stay valid until released)."""
         with self._lock:
             path, self._path = self._path, None
+            self._current.clear()
         if path is not None:
             _unlink(path)
+
+
+def _unlink_all(paths: list[str]) -> None:
+    for path in paths:
+        _unlink(path)
 
 
 def _unlink(path: str) -> None:

@@ -59,3 +59,13 @@ def test_writes_and_compactions_answer_as_in_memory():
 def test_page_to_disk_must_be_a_bool():
     with pytest.raises(ConfigError, match="page_to_disk must be True or False"):
         Table({"a": [1]}, name="t", page_to_disk="yes")
+
+
+def test_a_table_dropped_without_delete_removes_its_file():
+    import gc
+
+    t = Table(_data(10), name="dropped", page_to_disk=True)
+    path = t._pager.path
+    del t
+    gc.collect()
+    assert not os.path.exists(path)
