@@ -96,6 +96,10 @@ class ViewTable(Table):
     def __init__(self, view: View, *, name: str, schema: dict[str, str] | None = None) -> None:
         source = view._table
         config = view.get_config()
+        # Rollup modes decide which rows the view shows (get_config may omit them).
+        for mode in ("group_rollup_mode", "split_rollup_mode"):
+            if getattr(view.config, mode, None) is not None:
+                config[mode] = getattr(view.config, mode)
         self.source_view = view
         self._source = source
         self._fixed_schema = dict(schema) if schema else None

@@ -86,7 +86,22 @@ def schema_fixes_the_columns(perspective, attempt):
     return out
 
 
+def split_columns_are_fixed_and_rollup_modes_mirrored(perspective, attempt):
+    c = perspective.Server().new_local_client()
+    t = c.table({"g": ["a", "b"], "s": ["p", "p"], "x": [1, 2]})
+    d = c.table(t.view(group_by=["g"], split_by=["s"], columns=["x"]))
+    out = [sorted(d.schema().items()), d.view().to_columns()]
+    t.update({"g": ["a"], "s": ["q"], "x": [5]})
+    out.append(d.view().to_columns())
+    e = c.table(t.view(split_by=["s"], columns=["x"]))
+    out += [sorted(e.schema().items()), e.view().to_columns()]
+    f = c.table(t.view(group_by=["g"], columns=["x"], group_rollup_mode="flat"))
+    out.append(f.view().to_columns())
+    return out
+
+
 SCENARIOS = [
+    split_columns_are_fixed_and_rollup_modes_mirrored,
     follows_filter_and_source_order,
     columns_expressions_and_no_index,
     pivots_give_key_columns,
