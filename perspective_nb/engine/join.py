@@ -13,13 +13,16 @@ rows are the join of its sources' current rows, as Perspective 5.x does:
 - the index reported is the left key, but rows are not unique by it: views
   number rows by position (``__INDEX__`` is the row number), as Perspective's.
 
-Every write to either source recomputes the whole join from the sources'
-current snapshots (:func:`join_rows`) and publishes it as a new version, so
-the views on the join see it as a ``replace``. The recompute is vectorised:
-one Arrow hash pass (``dictionary_encode``) over both key columns gives each
-distinct key a dense code, and the matching rows are expanded with numpy
-(counting sort of the right codes, ``repeat`` and one gather per column);
-cost O(left + right + output) per source write.
+Every write to either source recomputes the join from the sources' current
+snapshots (:func:`join_rows`) and publishes it as a new version, so the
+views on the join see it as a ``replace``; appends to an unindexed left
+table of an inner or left join are followed by appending their matches
+(:meth:`JoinTable._appended_rows`). The computation is vectorised: each
+distinct key gets a dense code (by offset for dense integer and temporal
+keys, else one Arrow hash pass, ``dictionary_encode``, over both key
+columns), and the matching rows are expanded with numpy (counting sort of
+the right codes, ``repeat`` and one gather per column); cost
+O(left + right + output).
 """
 
 from __future__ import annotations

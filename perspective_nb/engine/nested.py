@@ -33,9 +33,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import ArgumentError, SchemaError
+from ..errors import ArgumentError, ConfigError, SchemaError
 
-__all__ = ["LIST_FLATTEN", "check_list_flatten", "flatten_nested", "has_nested"]
+__all__ = [
+    "LIST_FLATTEN",
+    "check_list_flatten",
+    "check_list_index",
+    "flatten_nested",
+    "has_nested",
+]
 
 LIST_FLATTEN = ("zip", "cartesian", "stringify")
 
@@ -188,6 +194,24 @@ def flatten_nested(table: pa.Table, list_flatten: str = "zip") -> pa.Table:
         else:
             table = _expand(table, mode)
     return table
+
+
+def check_list_index(schema: pa.Schema, index: str | None, list_flatten: str) -> None:
+    """An index must come from the lists that expand rows (as 5.x requires).
+
+    Raises
+    ------
+    ConfigError
+        For an index column that would repeat across an expansion's rows.
+    """
+    lists = list_sources(schema)
+    if index is None or not lists or list_flatten == "stringify" or index in lists:
+        return
+    raise ConfigError(
+        f"cannot index a table on {index!r} while list column(s) {sorted(lists)} expand "
+        "its rows: the index would repeat across the rows of an expansion. Index on a "
+        "list column, or load with list_flatten='stringify'"
+    )
 
 
 def list_sources(schema: pa.Schema) -> set[str]:

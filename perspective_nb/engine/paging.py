@@ -33,6 +33,7 @@ import os
 import tempfile
 import threading
 import weakref
+from typing import Any
 
 import pyarrow as pa
 
@@ -81,6 +82,21 @@ class DiskPager:
         if previous is not None:
             _unlink(previous)
         return mapped
+
+    def page_store(self, store: Any, old_main: pa.Table | None) -> Any:
+        """``store`` with its main part paged, when it is new (not ``old_main``).
+
+        A new main comes from a load, a compaction, ``replace`` or a full
+        rewrite: written once, O(N). The store is not yet published, so it
+        is changed in place.
+        """
+        if store.main is old_main:
+            return store
+        mapped = self.page(store.main)
+        if store._cache is store.main:
+            store._cache = mapped
+        store.main = mapped
+        return store
 
     def close(self) -> None:
         """Unlink the current file (mappings still held stay valid until released)."""

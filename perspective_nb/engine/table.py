@@ -29,7 +29,7 @@ from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
-from .nested import check_list_flatten, flatten_nested, has_nested, list_sources
+from .nested import check_list_flatten, check_list_index, flatten_nested, has_nested
 from .paging import DiskPager
 from .storage import cast_batch, dedupe_last, dedupe_partial, to_storage
 from .store import Store
@@ -122,7 +122,7 @@ class Table:
         self._pager = DiskPager(name) if page_to_disk else None
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
         if has_nested(tbl.schema):
-            self._check_list_index(tbl.schema, index)
+            check_list_index(tbl.schema, index, self._list_flatten)
             tbl = flatten_nested(tbl, self._list_flatten)
         storage = to_storage(tbl, key=index)
         self._schema = {f.name: arrow_type_to_perspective(f.type) for f in storage.schema}
@@ -342,17 +342,6 @@ class Table:
                 self._views.remove(view)
 
     # -- internals -------------------------------------------------------
-    def _check_list_index(self, schema: pa.Schema, index: str | None) -> None:
-        """An index must come from the lists that expand rows (as 5.x requires)."""
-        lists = list_sources(schema)
-        if index is None or not lists or self._list_flatten == "stringify" or index in lists:
-            return
-        raise ConfigError(
-            f"cannot index a table on {index!r} while list column(s) {sorted(lists)} expand "
-            "its rows: the index would repeat across the rows of an expansion. Index on a "
-            "list column, or load with list_flatten='stringify'"
-        )
-
     def _check_alive(self) -> None:
         if self._deleted:
             raise PerspectiveError(f"table {self._name!r} has been deleted")
@@ -367,14 +356,7 @@ class Table:
 
     def _paged(self, store: Store, old_main: pa.Table | None) -> Store:
         """With ``page_to_disk``: a store whose new main part lives in a mapped file."""
-        if self._pager is None or store.main is old_main:
-            return store
-        # A new main (load, compaction, replace, rewrite): O(N) written once.
-        mapped = self._pager.page(store.main)
-        if store._cache is store.main:
-            store._cache = mapped
-        store.main = mapped
-        return store
+        return store if self._pager is None else self._pager.page_store(store, old_main)
 
     def is_paged_to_disk(self) -> bool:
         """Whether the table was made with ``page_to_disk=True``."""
