@@ -274,3 +274,28 @@ def _scenarios(draw) -> dict[str, Any]:
 @given(case=_scenarios())
 def test_random_joins_stay_equal_to_5_6_1_after_updates(oracle5, case):
     assert_same_join(oracle5, case)
+
+
+@pytest.mark.parametrize(
+    ("ktype", "keys"),
+    [
+        pytest.param("float", [1.5, 2.5, None, 1.5], id="float"),
+        pytest.param("date", ["2020-01-02", "2020-01-01", None, "2020-01-02"], id="date"),
+        pytest.param(
+            "datetime",
+            ["2020-01-02 10:00:00", "2020-01-01 09:30:00", None, "2020-01-02 10:00:00"],
+            id="datetime",
+        ),
+        pytest.param("boolean", [True, False, None, True], id="boolean"),
+    ],
+)
+@pytest.mark.parametrize("how", ["inner", "outer"])
+def test_keys_of_every_type(oracle5, ktype, keys, how):
+    case = scenario(
+        {"k": keys, "x": [1, 2, 3, 4]},
+        {"k": [keys[3], keys[1], keys[2]], "y": ["a", "b", "c"]},
+        how=how,
+        lschema={"k": ktype, "x": "integer"},
+        rschema={"k": ktype, "y": "string"},
+    )
+    assert_same_join(oracle5, case)

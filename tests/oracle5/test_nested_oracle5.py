@@ -139,3 +139,19 @@ def test_page_to_disk_answers_as_in_memory(oracle5, view, index):
     assert_same(
         oracle5, data, index=index, updates=updates, view=view, outputs=BOTH, page_to_disk=True
     )
+
+
+@pytest.mark.parametrize("mode", ["zip", "cartesian"])
+def test_lists_of_dates_and_datetimes(oracle5, mode):
+    import datetime as dt
+
+    data = pa.table(
+        {
+            "d": pa.array([[dt.date(2020, 1, 2), None]]),
+            "t": pa.array(
+                [[dt.datetime(2020, 1, 2, 3, 4, 5), dt.datetime(2021, 1, 1)]],
+                pa.list_(pa.timestamp("ms")),
+            ),
+        }
+    )
+    assert_same(oracle5, ipc(data), outputs=BOTH, list_flatten=mode)
