@@ -64,6 +64,7 @@ __all__ = [
     "View",
     "async_websocket",
     "get_hosted_table_names",
+    "join",
     "load_ipython_extension",
     "num_cpus",
     "open_table",
@@ -88,6 +89,29 @@ def open_table(name: str) -> Table:
     from .jupyter.kernel_host import current_host
 
     return current_host().client.open_table(name)
+
+
+def join(
+    left: Any,
+    right: Any,
+    on: str,
+    join_type: str | None = None,
+    name: str | None = None,
+    right_on: str | None = None,
+) -> Table:
+    """Join two tables of this process's global server (see :meth:`Client.join`).
+
+    Examples
+    --------
+    >>> import perspective_nb
+    >>> orders = perspective_nb.table({"p": [1, 2], "qty": [5, 6]})  # doctest: +SKIP
+    >>> products = perspective_nb.table({"p": [1], "name": ["pen"]})  # doctest: +SKIP
+    >>> perspective_nb.join(orders, products, "p", "left").size()  # doctest: +SKIP
+    2
+    """
+    from .jupyter.kernel_host import current_host
+
+    return current_host().client.join(left, right, on, join_type, name=name, right_on=right_on)
 
 
 def get_hosted_table_names() -> list[str]:

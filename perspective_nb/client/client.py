@@ -19,13 +19,33 @@ from collections.abc import Callable
 from typing import Any
 
 from ..engine.arguments import check_callback, check_index, check_limit, check_table_name
-from ..errors import PerspectiveError, TableNotFoundError
+from ..engine.derived import check_no_options
+from ..engine.dtypes import parse_type_name
+from ..engine.join import check_join_type
+from ..engine.nested import check_list_flatten
+from ..errors import ArgumentError, PerspectiveError, TableNotFoundError
 from ..protocol import pb
+from ..protocol.column_types import schema_to_pairs
 from .connection import Connection
-from .table_proxy import Table
+from .table_proxy import INHERITED, Table
 from .view_proxy import View
 
 __all__ = ["Client"]
+
+_LIST_FLATTEN = {"zip": pb.ZIP, "cartesian": pb.CARTESIAN, "stringify": pb.STRINGIFY}
+_JOIN_TYPES = {"inner": pb.INNER, "left": pb.LEFT, "outer": pb.OUTER}
+
+
+def _table_name(table: Any, side: str) -> str:
+    """The hosted name of a join source (a Table proxy or a name)."""
+    if isinstance(table, Table):
+        return table.get_name()
+    if isinstance(table, str):
+        return table
+    raise ArgumentError(
+        f"the {side} table of a join must be a Table or a hosted table's name (str), "
+        f"got {type(table).__name__}"
+    )
 
 
 class Client(Connection):
@@ -109,6 +129,9 @@ class Client(Connection):
         index: str | None = None,
         name: str | None = None,
         format: str | None = None,
+        page_to_disk: bool | None = None,
+        list_flatten: str | None = None,
+        schema: dict[str, Any] | None = None,
     ) -> Any:
         """Create a table on the server from ``data`` and return its proxy.
 
@@ -117,8 +140,9 @@ class Client(Connection):
         data
             A pyarrow Table/RecordBatch, Arrow IPC bytes, a pandas or polars
             DataFrame, a dict of columns, a list of row dicts, CSV/JSON/NDJSON
-            text, a schema ``{column: type name}``, or a View of this client
-            (its rows are copied on the server).
+            text, a schema ``{column: type name}``, or a View of this client:
+            a read-only table of the view's rows that follows every update of
+            the view's table (its ``index`` and ``limit`` are inherited).
         name
             The name to host it under (default: a random id).
         index
@@ -128,6 +152,18 @@ class Client(Connection):
         format
             How to read ``str``/``bytes`` data: ``csv``, ``json``, ``columns``,
             ``ndjson`` or ``arrow`` (default: inferred).
+        page_to_disk
+            Keep the table's columns in a memory-mapped temporary file
+            instead of memory (same results; see ARCHITECTURE.md).
+        list_flatten
+            How list columns of Arrow input become rows: ``"zip"`` (default:
+            a row per list element, lists of a row side by side),
+            ``"cartesian"`` (a row per combination) or ``"stringify"`` (each
+            list as JSON text). Struct columns always become dotted columns
+            (``p.a``, ``p.b``).
+        schema
+            For a table made from a View: its columns ``{name: type}``
+            (a column the view lacks is null, one left out is dropped).
 
         Examples
         --------
@@ -137,8 +173,19 @@ class Client(Connection):
         """
         if index is not None and limit is not None:
             raise PerspectiveError("a table takes index or limit, not both; drop one")
+        if isinstance(data, View):
+            check_no_options(index, limit)
+        elif schema is not None:
+            raise ArgumentError(
+                "schema= applies to a table made from a View; for other data pass the "
+                "schema itself as the data, then update() with the rows"
+            )
+        types = None if schema is None else {str(k): parse_type_name(v) for k, v in schema.items()}
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)
+        flatten = None if list_flatten is None else check_list_flatten(list_flatten)
+        if page_to_disk is not None and not isinstance(page_to_disk, bool):
+            raise ArgumentError(f"page_to_disk must be True or False, got {page_to_disk!r}")
 
         def fill(body: pb.MakeTableReq) -> None:
             if isinstance(data, View):  # a copy of a view on the same server
@@ -149,12 +196,83 @@ class Client(Connection):
                 body.options.make_index_table = index
             elif limit is not None:
                 body.options.make_limit_table = limit
+            if page_to_disk:
+                body.options.page_to_disk = True
+            if flatten is not None:
+                body.options.list_flatten = _LIST_FLATTEN[flatten]
+            if types is not None:
+                schema_to_pairs(types, body.options.schema)
+                body.options.schema.SetInParent()
 
         return self._call(
             name,
             "make_table_req",
             fill,
-            lambda _: Table._bind(self, name, index=index, limit=limit),
+            lambda _: (
+                Table._bind(self, name, index=INHERITED, limit=INHERITED)
+                if isinstance(data, View)
+                else Table._bind(self, name, index=index, limit=limit)
+            ),
+        )
+
+    def join(
+        self,
+        left: Any,
+        right: Any,
+        on: str,
+        join_type: str | None = None,
+        name: str | None = None,
+        right_on: str | None = None,
+    ) -> Any:
+        """Host a read-only table joining ``left`` and ``right`` on a key column.
+
+        The join follows its sources: every update, remove, replace or clear
+        of either recomputes it, and views of it fire ``on_update``. Its
+        columns are the key (named ``on``), the left table's other columns,
+        then the right table's other columns; rows keep the left table's
+        order (each followed by its matches in the right table's order), an
+        outer join's unmatched right rows last.
+
+        Parameters
+        ----------
+        left, right
+            Tables of this client (proxies) or the names of hosted tables.
+        on
+            The key column of ``left`` (and of ``right`` unless ``right_on``).
+        join_type : {"inner", "left", "outer"}, optional
+            Default ``"inner"``.
+        name
+            The name to host the join under (default: a random id).
+        right_on
+            The key column of ``right``, when named differently.
+
+        Raises
+        ------
+        PerspectiveError
+            For a key column a table lacks, key columns of different types,
+            a non-key column name both tables have, or an unknown table.
+
+        Examples
+        --------
+        >>> joined = client.join(orders, products, "product_id", "left")  # doctest: +SKIP
+        """
+        kind = check_join_type(join_type)
+        left_name, right_name = _table_name(left, "left"), _table_name(right, "right")
+        for arg, value in (("on", on), ("right_on", right_on)):
+            if value is not None and not isinstance(value, str):
+                raise ArgumentError(f"{arg} must be a column name (str), got {value!r}")
+        name = str(uuid.uuid4()) if name is None else check_table_name(name)
+
+        def fill(body: pb.MakeJoinTableReq) -> None:
+            body.left_table_id = left_name
+            body.right_table_id = right_name
+            body.on_column = on
+            body.join_type = _JOIN_TYPES[kind]
+            if right_on is not None:
+                body.right_on_column = right_on
+
+        return self._call(
+            name, "make_join_table_req", fill, lambda _: Table._bind(self, name, index=on)
         )
 
     def open_table(self, name: str) -> Any:

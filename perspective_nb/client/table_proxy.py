@@ -29,6 +29,9 @@ __all__ = ["Table"]
 
 _ID_ALPHABET = string.ascii_letters
 
+#: The index / limit of a table made from a view: the server knows them.
+INHERITED = object()
+
 
 def _new_view_id() -> str:
     # Same shape as the JS client's ids: 21 random letters.
@@ -70,13 +73,29 @@ class Table:
         """The name the table is hosted under."""
         return self._name
 
-    def get_index(self) -> str | None:
+    def get_index(self) -> Any:
         """The primary-key column, if any."""
+        if self._index is INHERITED:
+            return self._hosted_info(lambda info: info.index if info.HasField("index") else None)
         return self._index
 
-    def get_limit(self) -> int | None:
+    def get_limit(self) -> Any:
         """The row limit, if any."""
+        if self._limit is INHERITED:
+            return self._hosted_info(lambda info: info.limit if info.HasField("limit") else None)
         return self._limit
+
+    def _hosted_info(self, pick: Callable[[Any], Any]) -> Any:
+        """Ask the server for this table's index or limit (tables made from a view
+        inherit them from the view's table)."""
+
+        def decode(body: pb.GetHostedTablesResp) -> Any:
+            for info in body.table_infos:
+                if info.entity_id == self._name:
+                    return pick(info)
+            return None
+
+        return self._client._call("", "get_hosted_tables_req", None, decode)
 
     def get_client(self) -> Connection:
         """The client this proxy talks through."""

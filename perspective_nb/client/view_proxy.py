@@ -19,6 +19,7 @@ from ..engine.arguments import (
     check_row_index,
     check_window_bound,
 )
+from ..engine.arrow_ipc import check_compression
 from ..errors import ArgumentError, ConfigError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name
@@ -89,6 +90,7 @@ class View:
         index: bool | None = None,
         formatted: bool | None = None,
         leaves_only: bool | None = None,
+        compression: str | None = None,
         **_ignored: Any,
     ) -> Any:
         def fill(body: Any) -> None:
@@ -112,14 +114,25 @@ class View:
             ):
                 if value is not None and name in fields:
                     setattr(body, name, bool(value))
+            if compression is not None and "compression" in fields:
+                body.compression = compression
 
         return self._call(field, fill, decode)
 
     # -- serialisers --------------------------------------------------------
 
-    def to_arrow(self, **window: Any) -> Any:
-        """The viewport as Arrow IPC stream bytes."""
-        return self._window("view_to_arrow_req", lambda body: body.arrow, **window)
+    def to_arrow(self, compression: str | None = None, **window: Any) -> Any:
+        """The viewport as Arrow IPC stream bytes.
+
+        Parameters
+        ----------
+        compression : {"lz4", "zstd"}, optional
+            Compress the record batch bodies (uncompressed when omitted).
+        """
+        check_compression(compression)
+        return self._window(
+            "view_to_arrow_req", lambda body: body.arrow, compression=compression, **window
+        )
 
     def to_columns_string(self, **window: Any) -> Any:
         """The viewport as a JSON object of columns."""

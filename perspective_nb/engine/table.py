@@ -29,6 +29,8 @@ from .arguments import check_keys_argument, check_remove_keys
 from .callbacks import call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
+from .nested import check_list_flatten, check_list_index, flatten_nested, has_nested
+from .paging import DiskPager
 from .storage import cast_batch, dedupe_last, dedupe_partial, to_storage
 from .store import Store
 from .upsert import key_order
@@ -68,6 +70,12 @@ class Table:
         Column whose values are row keys: updates upsert by key.
     limit
         Keep only the last ``limit`` rows (cannot be combined with ``index``).
+    list_flatten
+        How list columns of Arrow input become rows: ``"zip"`` (default),
+        ``"cartesian"`` or ``"stringify"`` (see :mod:`~perspective_nb.engine.nested`).
+    page_to_disk
+        Keep the table's main columns in a memory-mapped temporary file
+        (see :mod:`~perspective_nb.engine.paging`); results are the same.
 
     Examples
     --------
@@ -77,7 +85,14 @@ class Table:
     """
 
     def __init__(
-        self, data: Any, *, name: str, index: str | None = None, limit: int | None = None
+        self,
+        data: Any,
+        *,
+        name: str,
+        index: str | None = None,
+        limit: int | None = None,
+        list_flatten: str | None = None,
+        page_to_disk: bool = False,
     ) -> None:
         if index is not None and limit is not None:
             raise ConfigError(
@@ -93,13 +108,22 @@ class Table:
         self._callback_ids = itertools.count(1)
         self._delete_callbacks: dict[int, Callable[[], None]] = {}
         self._views: list[View] = []
+        # Tables derived from this one (joins): name and what to call on a write.
+        self._dependents: dict[int, tuple[str, Callable[[], None]]] = {}
         self._deleted = False
         # Recent writes as (version, added rows, removed rows); None for a
         # write that is not a row delta (replace, clear). Views use it to
         # update their aggregates incrementally.
         self._changes: collections.deque = collections.deque(maxlen=_MAX_CHANGES)
 
+        self._list_flatten = check_list_flatten(list_flatten)
+        if not isinstance(page_to_disk, bool):
+            raise ConfigError(f"page_to_disk must be True or False, got {page_to_disk!r}")
+        self._pager = DiskPager(name) if page_to_disk else None
         tbl = schema_to_empty_table(data) if is_schema(data) else to_arrow_table(data)
+        if has_nested(tbl.schema):
+            check_list_index(tbl.schema, index, self._list_flatten)
+            tbl = flatten_nested(tbl, self._list_flatten)
         storage = to_storage(tbl, key=index)
         self._schema = {f.name: arrow_type_to_perspective(f.type) for f in storage.schema}
         if index is not None and index not in self._schema:
@@ -114,7 +138,7 @@ class Table:
         self._storage_schema = storage.schema
         # (version, Store), published as one reference: a reader takes both
         # together without locking.
-        self._state: tuple[int, Store] = (0, self._fresh_store(storage))
+        self._state: tuple[int, Store] = (0, self._paged(self._fresh_store(storage), None))
 
     # -- metadata --------------------------------------------------------
     def schema(self) -> dict[str, str]:
@@ -173,6 +197,8 @@ class Table:
         """
         self._check_alive()
         batch, unset = to_arrow_batch(data, self._schema)
+        if has_nested(batch.schema):  # Arrow input only: no row-wise ``unset``
+            batch = flatten_nested(batch, self._list_flatten)
         if batch.num_rows == 0 and not batch.num_columns:
             return
         with self._lock:
@@ -218,6 +244,8 @@ class Table:
         """
         self._check_alive()
         batch = to_arrow_table(data, self._schema)
+        if has_nested(batch.schema):
+            batch = flatten_nested(batch, self._list_flatten)
         with self._lock:
             cols = cast_batch(batch, self._storage_schema, self._schema, self._name)
             store = self._fresh_store(self._full_batch(batch.num_rows, cols))
@@ -242,12 +270,20 @@ class Table:
         with self._lock:
             if self._deleted:
                 return
+            if self._dependents:
+                names = sorted({name for name, _ in self._dependents.values()})
+                raise PerspectiveError(
+                    f"cannot delete table {self._name!r}: table(s) {names} derived from it "
+                    "(joins, tables made from its views) follow it; delete those first"
+                )
             if self._views:
                 raise PerspectiveError(
                     f"cannot delete table {self._name!r}: {len(self._views)} view(s) are still "
                     "open on it; delete them first"
                 )
             self._deleted = True
+            if self._pager is not None:
+                self._pager.close()
             callbacks = list(self._delete_callbacks.values())
             self._delete_callbacks.clear()
         for cb in callbacks:
@@ -264,6 +300,24 @@ class Table:
         """Unregister an ``on_delete`` callback."""
         with self._lock:
             self._delete_callbacks.pop(callback_id, None)
+
+    # -- derived tables --------------------------------------------------
+    def add_dependent(self, name: str, on_change: Callable[[], None]) -> int:
+        """Call ``on_change()`` after every write, for the derived table ``name``.
+
+        The table cannot be deleted while it has dependents. Returns an id for
+        :meth:`remove_dependent`.
+        """
+        self._check_alive()
+        with self._lock:
+            cid = next(self._callback_ids)
+            self._dependents[cid] = (name, on_change)
+            return cid
+
+    def remove_dependent(self, dependent_id: int) -> None:
+        """Stop notifying a dependent registered with :meth:`add_dependent`."""
+        with self._lock:
+            self._dependents.pop(dependent_id, None)
 
     # -- views -----------------------------------------------------------
     def view(self, **config: Any) -> View:
@@ -294,13 +348,23 @@ class Table:
 
     def _swap(self, store: Store, delta: tuple[pa.Table | None, pa.Table | None] | None) -> None:
         """Publish a new store; ``delta`` is (added rows, removed rows) or None."""
-        version = self._state[0] + 1
+        version, old = self._state
+        version += 1
+        store = self._paged(store, old.main)
         self._changes.append((version, delta))
         self._state = (version, store)
 
     def current(self) -> tuple[int, Store]:
         """The current version and its store, read together (no lock taken)."""
         return self._state
+
+    def _paged(self, store: Store, old_main: pa.Table | None) -> Store:
+        """With ``page_to_disk``: a store whose new main part lives in a mapped file."""
+        return store if self._pager is None else self._pager.page_store(store, old_main)
+
+    def is_paged_to_disk(self) -> bool:
+        """Whether the table was made with ``page_to_disk=True``."""
+        return self._pager is not None
 
     def snapshot(self) -> tuple[int, pa.Table]:
         """The current version and every row, read together (no lock taken)."""
@@ -406,3 +470,7 @@ class Table:
         for v in views:
             # A view's own bookkeeping failing must not undo the write either.
             call_safely(v._table_updated, port_id, added, removed, reset, what=what)
+        with self._lock:
+            dependents = list(self._dependents.values())
+        for name, on_change in dependents:
+            call_safely(on_change, what=f"recompute of {name!r} after a write to {self._name!r}")

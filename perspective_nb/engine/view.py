@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
 from .arguments import check_window_bound
+from .arrow_ipc import check_compression, compress_stream
 from .callbacks import call_safely
 from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
@@ -535,9 +536,11 @@ class View:
         """
         return self._window(window).to_csv()
 
-    def to_arrow(self, **window: Any) -> bytes:
-        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them)."""
-        return self._window(window).to_arrow()
+    def to_arrow(self, compression: str | None = None, **window: Any) -> bytes:
+        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them);
+        ``compression``: ``"lz4"``, ``"zstd"`` or None."""
+        check_compression(compression)
+        return compress_stream(self._window(window).to_arrow(), compression)
 
     def to_table(self, **window: Any) -> pa.Table:
         """The window as a ``pa.Table`` (what ``to_arrow`` serialises)."""

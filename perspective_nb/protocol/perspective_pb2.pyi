@@ -45,6 +45,18 @@ class SplitRollupMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     SPLIT_FLAT: _ClassVar[SplitRollupMode]
     SPLIT_ROLLUP: _ClassVar[SplitRollupMode]
+
+class ListFlatten(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ZIP: _ClassVar[ListFlatten]
+    CARTESIAN: _ClassVar[ListFlatten]
+    STRINGIFY: _ClassVar[ListFlatten]
+
+class JoinType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INNER: _ClassVar[JoinType]
+    LEFT: _ClassVar[JoinType]
+    OUTER: _ClassVar[JoinType]
 STRING: ColumnType
 DATE: ColumnType
 DATETIME: ColumnType
@@ -68,6 +80,12 @@ FLAT: GroupRollupMode
 TOTAL: GroupRollupMode
 SPLIT_FLAT: SplitRollupMode
 SPLIT_ROLLUP: SplitRollupMode
+ZIP: ListFlatten
+CARTESIAN: ListFlatten
+STRINGIFY: ListFlatten
+INNER: JoinType
+LEFT: JoinType
+OUTER: JoinType
 
 class ServerError(_message.Message):
     __slots__ = ("message", "status_code")
@@ -213,7 +231,7 @@ class ViewConfig(_message.Message):
     def __init__(self, group_by: _Optional[_Iterable[str]] = ..., split_by: _Optional[_Iterable[str]] = ..., columns: _Optional[_Union[ColumnsUpdate, _Mapping]] = ..., filter: _Optional[_Iterable[_Union[ViewConfig.Filter, _Mapping]]] = ..., sort: _Optional[_Iterable[_Union[ViewConfig.Sort, _Mapping]]] = ..., expressions: _Optional[_Mapping[str, str]] = ..., aggregates: _Optional[_Mapping[str, ViewConfig.AggList]] = ..., filter_op: _Optional[_Union[ViewConfig.FilterReducer, str]] = ..., group_by_depth: _Optional[int] = ..., group_rollup_mode: _Optional[_Union[GroupRollupMode, str]] = ..., split_rollup_mode: _Optional[_Union[SplitRollupMode, str]] = ...) -> None: ...
 
 class Request(_message.Message):
-    __slots__ = ("msg_id", "entity_id", "get_features_req", "get_hosted_tables_req", "table_make_port_req", "table_make_view_req", "table_schema_req", "table_size_req", "table_validate_expr_req", "view_column_paths_req", "view_delete_req", "view_dimensions_req", "view_expression_schema_req", "view_get_config_req", "view_schema_req", "view_to_arrow_req", "server_system_info_req", "view_collapse_req", "view_expand_req", "view_get_min_max_req", "view_on_update_req", "view_remove_on_update_req", "view_set_depth_req", "view_to_columns_string_req", "view_to_csv_req", "view_to_rows_string_req", "make_table_req", "table_delete_req", "table_on_delete_req", "table_remove_delete_req", "table_remove_req", "table_replace_req", "table_update_req", "view_on_delete_req", "view_remove_delete_req", "view_to_ndjson_string_req", "remove_hosted_tables_update_req")
+    __slots__ = ("msg_id", "entity_id", "get_features_req", "get_hosted_tables_req", "table_make_port_req", "table_make_view_req", "table_schema_req", "table_size_req", "table_validate_expr_req", "view_column_paths_req", "view_delete_req", "view_dimensions_req", "view_expression_schema_req", "view_get_config_req", "view_schema_req", "view_to_arrow_req", "server_system_info_req", "view_collapse_req", "view_expand_req", "view_get_min_max_req", "view_on_update_req", "view_remove_on_update_req", "view_set_depth_req", "view_to_columns_string_req", "view_to_csv_req", "view_to_rows_string_req", "make_table_req", "table_delete_req", "table_on_delete_req", "table_remove_delete_req", "table_remove_req", "table_replace_req", "table_update_req", "view_on_delete_req", "view_remove_delete_req", "view_to_ndjson_string_req", "remove_hosted_tables_update_req", "make_join_table_req")
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
     GET_FEATURES_REQ_FIELD_NUMBER: _ClassVar[int]
@@ -251,6 +269,7 @@ class Request(_message.Message):
     VIEW_REMOVE_DELETE_REQ_FIELD_NUMBER: _ClassVar[int]
     VIEW_TO_NDJSON_STRING_REQ_FIELD_NUMBER: _ClassVar[int]
     REMOVE_HOSTED_TABLES_UPDATE_REQ_FIELD_NUMBER: _ClassVar[int]
+    MAKE_JOIN_TABLE_REQ_FIELD_NUMBER: _ClassVar[int]
     msg_id: int
     entity_id: str
     get_features_req: GetFeaturesReq
@@ -288,10 +307,11 @@ class Request(_message.Message):
     view_remove_delete_req: ViewRemoveDeleteReq
     view_to_ndjson_string_req: ViewToNdjsonStringReq
     remove_hosted_tables_update_req: RemoveHostedTablesUpdateReq
-    def __init__(self, msg_id: _Optional[int] = ..., entity_id: _Optional[str] = ..., get_features_req: _Optional[_Union[GetFeaturesReq, _Mapping]] = ..., get_hosted_tables_req: _Optional[_Union[GetHostedTablesReq, _Mapping]] = ..., table_make_port_req: _Optional[_Union[TableMakePortReq, _Mapping]] = ..., table_make_view_req: _Optional[_Union[TableMakeViewReq, _Mapping]] = ..., table_schema_req: _Optional[_Union[TableSchemaReq, _Mapping]] = ..., table_size_req: _Optional[_Union[TableSizeReq, _Mapping]] = ..., table_validate_expr_req: _Optional[_Union[TableValidateExprReq, _Mapping]] = ..., view_column_paths_req: _Optional[_Union[ViewColumnPathsReq, _Mapping]] = ..., view_delete_req: _Optional[_Union[ViewDeleteReq, _Mapping]] = ..., view_dimensions_req: _Optional[_Union[ViewDimensionsReq, _Mapping]] = ..., view_expression_schema_req: _Optional[_Union[ViewExpressionSchemaReq, _Mapping]] = ..., view_get_config_req: _Optional[_Union[ViewGetConfigReq, _Mapping]] = ..., view_schema_req: _Optional[_Union[ViewSchemaReq, _Mapping]] = ..., view_to_arrow_req: _Optional[_Union[ViewToArrowReq, _Mapping]] = ..., server_system_info_req: _Optional[_Union[ServerSystemInfoReq, _Mapping]] = ..., view_collapse_req: _Optional[_Union[ViewCollapseReq, _Mapping]] = ..., view_expand_req: _Optional[_Union[ViewExpandReq, _Mapping]] = ..., view_get_min_max_req: _Optional[_Union[ViewGetMinMaxReq, _Mapping]] = ..., view_on_update_req: _Optional[_Union[ViewOnUpdateReq, _Mapping]] = ..., view_remove_on_update_req: _Optional[_Union[ViewRemoveOnUpdateReq, _Mapping]] = ..., view_set_depth_req: _Optional[_Union[ViewSetDepthReq, _Mapping]] = ..., view_to_columns_string_req: _Optional[_Union[ViewToColumnsStringReq, _Mapping]] = ..., view_to_csv_req: _Optional[_Union[ViewToCSVReq, _Mapping]] = ..., view_to_rows_string_req: _Optional[_Union[ViewToRowsStringReq, _Mapping]] = ..., make_table_req: _Optional[_Union[MakeTableReq, _Mapping]] = ..., table_delete_req: _Optional[_Union[TableDeleteReq, _Mapping]] = ..., table_on_delete_req: _Optional[_Union[TableOnDeleteReq, _Mapping]] = ..., table_remove_delete_req: _Optional[_Union[TableRemoveDeleteReq, _Mapping]] = ..., table_remove_req: _Optional[_Union[TableRemoveReq, _Mapping]] = ..., table_replace_req: _Optional[_Union[TableReplaceReq, _Mapping]] = ..., table_update_req: _Optional[_Union[TableUpdateReq, _Mapping]] = ..., view_on_delete_req: _Optional[_Union[ViewOnDeleteReq, _Mapping]] = ..., view_remove_delete_req: _Optional[_Union[ViewRemoveDeleteReq, _Mapping]] = ..., view_to_ndjson_string_req: _Optional[_Union[ViewToNdjsonStringReq, _Mapping]] = ..., remove_hosted_tables_update_req: _Optional[_Union[RemoveHostedTablesUpdateReq, _Mapping]] = ...) -> None: ...
+    make_join_table_req: MakeJoinTableReq
+    def __init__(self, msg_id: _Optional[int] = ..., entity_id: _Optional[str] = ..., get_features_req: _Optional[_Union[GetFeaturesReq, _Mapping]] = ..., get_hosted_tables_req: _Optional[_Union[GetHostedTablesReq, _Mapping]] = ..., table_make_port_req: _Optional[_Union[TableMakePortReq, _Mapping]] = ..., table_make_view_req: _Optional[_Union[TableMakeViewReq, _Mapping]] = ..., table_schema_req: _Optional[_Union[TableSchemaReq, _Mapping]] = ..., table_size_req: _Optional[_Union[TableSizeReq, _Mapping]] = ..., table_validate_expr_req: _Optional[_Union[TableValidateExprReq, _Mapping]] = ..., view_column_paths_req: _Optional[_Union[ViewColumnPathsReq, _Mapping]] = ..., view_delete_req: _Optional[_Union[ViewDeleteReq, _Mapping]] = ..., view_dimensions_req: _Optional[_Union[ViewDimensionsReq, _Mapping]] = ..., view_expression_schema_req: _Optional[_Union[ViewExpressionSchemaReq, _Mapping]] = ..., view_get_config_req: _Optional[_Union[ViewGetConfigReq, _Mapping]] = ..., view_schema_req: _Optional[_Union[ViewSchemaReq, _Mapping]] = ..., view_to_arrow_req: _Optional[_Union[ViewToArrowReq, _Mapping]] = ..., server_system_info_req: _Optional[_Union[ServerSystemInfoReq, _Mapping]] = ..., view_collapse_req: _Optional[_Union[ViewCollapseReq, _Mapping]] = ..., view_expand_req: _Optional[_Union[ViewExpandReq, _Mapping]] = ..., view_get_min_max_req: _Optional[_Union[ViewGetMinMaxReq, _Mapping]] = ..., view_on_update_req: _Optional[_Union[ViewOnUpdateReq, _Mapping]] = ..., view_remove_on_update_req: _Optional[_Union[ViewRemoveOnUpdateReq, _Mapping]] = ..., view_set_depth_req: _Optional[_Union[ViewSetDepthReq, _Mapping]] = ..., view_to_columns_string_req: _Optional[_Union[ViewToColumnsStringReq, _Mapping]] = ..., view_to_csv_req: _Optional[_Union[ViewToCSVReq, _Mapping]] = ..., view_to_rows_string_req: _Optional[_Union[ViewToRowsStringReq, _Mapping]] = ..., make_table_req: _Optional[_Union[MakeTableReq, _Mapping]] = ..., table_delete_req: _Optional[_Union[TableDeleteReq, _Mapping]] = ..., table_on_delete_req: _Optional[_Union[TableOnDeleteReq, _Mapping]] = ..., table_remove_delete_req: _Optional[_Union[TableRemoveDeleteReq, _Mapping]] = ..., table_remove_req: _Optional[_Union[TableRemoveReq, _Mapping]] = ..., table_replace_req: _Optional[_Union[TableReplaceReq, _Mapping]] = ..., table_update_req: _Optional[_Union[TableUpdateReq, _Mapping]] = ..., view_on_delete_req: _Optional[_Union[ViewOnDeleteReq, _Mapping]] = ..., view_remove_delete_req: _Optional[_Union[ViewRemoveDeleteReq, _Mapping]] = ..., view_to_ndjson_string_req: _Optional[_Union[ViewToNdjsonStringReq, _Mapping]] = ..., remove_hosted_tables_update_req: _Optional[_Union[RemoveHostedTablesUpdateReq, _Mapping]] = ..., make_join_table_req: _Optional[_Union[MakeJoinTableReq, _Mapping]] = ...) -> None: ...
 
 class Response(_message.Message):
-    __slots__ = ("msg_id", "entity_id", "get_features_resp", "get_hosted_tables_resp", "table_make_port_resp", "table_make_view_resp", "table_schema_resp", "table_size_resp", "table_validate_expr_resp", "view_column_paths_resp", "view_delete_resp", "view_dimensions_resp", "view_expression_schema_resp", "view_get_config_resp", "view_schema_resp", "view_to_arrow_resp", "server_system_info_resp", "view_collapse_resp", "view_expand_resp", "view_get_min_max_resp", "view_on_update_resp", "view_remove_on_update_resp", "view_set_depth_resp", "view_to_columns_string_resp", "view_to_csv_resp", "view_to_rows_string_resp", "make_table_resp", "table_delete_resp", "table_on_delete_resp", "table_remove_delete_resp", "table_remove_resp", "table_replace_resp", "table_update_resp", "view_on_delete_resp", "view_remove_delete_resp", "view_to_ndjson_string_resp", "remove_hosted_tables_update_resp", "server_error")
+    __slots__ = ("msg_id", "entity_id", "get_features_resp", "get_hosted_tables_resp", "table_make_port_resp", "table_make_view_resp", "table_schema_resp", "table_size_resp", "table_validate_expr_resp", "view_column_paths_resp", "view_delete_resp", "view_dimensions_resp", "view_expression_schema_resp", "view_get_config_resp", "view_schema_resp", "view_to_arrow_resp", "server_system_info_resp", "view_collapse_resp", "view_expand_resp", "view_get_min_max_resp", "view_on_update_resp", "view_remove_on_update_resp", "view_set_depth_resp", "view_to_columns_string_resp", "view_to_csv_resp", "view_to_rows_string_resp", "make_table_resp", "table_delete_resp", "table_on_delete_resp", "table_remove_delete_resp", "table_remove_resp", "table_replace_resp", "table_update_resp", "view_on_delete_resp", "view_remove_delete_resp", "view_to_ndjson_string_resp", "remove_hosted_tables_update_resp", "make_join_table_resp", "server_error")
     MSG_ID_FIELD_NUMBER: _ClassVar[int]
     ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
     GET_FEATURES_RESP_FIELD_NUMBER: _ClassVar[int]
@@ -329,6 +349,7 @@ class Response(_message.Message):
     VIEW_REMOVE_DELETE_RESP_FIELD_NUMBER: _ClassVar[int]
     VIEW_TO_NDJSON_STRING_RESP_FIELD_NUMBER: _ClassVar[int]
     REMOVE_HOSTED_TABLES_UPDATE_RESP_FIELD_NUMBER: _ClassVar[int]
+    MAKE_JOIN_TABLE_RESP_FIELD_NUMBER: _ClassVar[int]
     SERVER_ERROR_FIELD_NUMBER: _ClassVar[int]
     msg_id: int
     entity_id: str
@@ -367,8 +388,9 @@ class Response(_message.Message):
     view_remove_delete_resp: ViewRemoveDeleteResp
     view_to_ndjson_string_resp: ViewToNdjsonStringResp
     remove_hosted_tables_update_resp: RemoveHostedTablesUpdateResp
+    make_join_table_resp: MakeJoinTableResp
     server_error: ServerError
-    def __init__(self, msg_id: _Optional[int] = ..., entity_id: _Optional[str] = ..., get_features_resp: _Optional[_Union[GetFeaturesResp, _Mapping]] = ..., get_hosted_tables_resp: _Optional[_Union[GetHostedTablesResp, _Mapping]] = ..., table_make_port_resp: _Optional[_Union[TableMakePortResp, _Mapping]] = ..., table_make_view_resp: _Optional[_Union[TableMakeViewResp, _Mapping]] = ..., table_schema_resp: _Optional[_Union[TableSchemaResp, _Mapping]] = ..., table_size_resp: _Optional[_Union[TableSizeResp, _Mapping]] = ..., table_validate_expr_resp: _Optional[_Union[TableValidateExprResp, _Mapping]] = ..., view_column_paths_resp: _Optional[_Union[ViewColumnPathsResp, _Mapping]] = ..., view_delete_resp: _Optional[_Union[ViewDeleteResp, _Mapping]] = ..., view_dimensions_resp: _Optional[_Union[ViewDimensionsResp, _Mapping]] = ..., view_expression_schema_resp: _Optional[_Union[ViewExpressionSchemaResp, _Mapping]] = ..., view_get_config_resp: _Optional[_Union[ViewGetConfigResp, _Mapping]] = ..., view_schema_resp: _Optional[_Union[ViewSchemaResp, _Mapping]] = ..., view_to_arrow_resp: _Optional[_Union[ViewToArrowResp, _Mapping]] = ..., server_system_info_resp: _Optional[_Union[ServerSystemInfoResp, _Mapping]] = ..., view_collapse_resp: _Optional[_Union[ViewCollapseResp, _Mapping]] = ..., view_expand_resp: _Optional[_Union[ViewExpandResp, _Mapping]] = ..., view_get_min_max_resp: _Optional[_Union[ViewGetMinMaxResp, _Mapping]] = ..., view_on_update_resp: _Optional[_Union[ViewOnUpdateResp, _Mapping]] = ..., view_remove_on_update_resp: _Optional[_Union[ViewRemoveOnUpdateResp, _Mapping]] = ..., view_set_depth_resp: _Optional[_Union[ViewSetDepthResp, _Mapping]] = ..., view_to_columns_string_resp: _Optional[_Union[ViewToColumnsStringResp, _Mapping]] = ..., view_to_csv_resp: _Optional[_Union[ViewToCSVResp, _Mapping]] = ..., view_to_rows_string_resp: _Optional[_Union[ViewToRowsStringResp, _Mapping]] = ..., make_table_resp: _Optional[_Union[MakeTableResp, _Mapping]] = ..., table_delete_resp: _Optional[_Union[TableDeleteResp, _Mapping]] = ..., table_on_delete_resp: _Optional[_Union[TableOnDeleteResp, _Mapping]] = ..., table_remove_delete_resp: _Optional[_Union[TableRemoveDeleteResp, _Mapping]] = ..., table_remove_resp: _Optional[_Union[TableRemoveResp, _Mapping]] = ..., table_replace_resp: _Optional[_Union[TableReplaceResp, _Mapping]] = ..., table_update_resp: _Optional[_Union[TableUpdateResp, _Mapping]] = ..., view_on_delete_resp: _Optional[_Union[ViewOnDeleteResp, _Mapping]] = ..., view_remove_delete_resp: _Optional[_Union[ViewRemoveDeleteResp, _Mapping]] = ..., view_to_ndjson_string_resp: _Optional[_Union[ViewToNdjsonStringResp, _Mapping]] = ..., remove_hosted_tables_update_resp: _Optional[_Union[RemoveHostedTablesUpdateResp, _Mapping]] = ..., server_error: _Optional[_Union[ServerError, _Mapping]] = ...) -> None: ...
+    def __init__(self, msg_id: _Optional[int] = ..., entity_id: _Optional[str] = ..., get_features_resp: _Optional[_Union[GetFeaturesResp, _Mapping]] = ..., get_hosted_tables_resp: _Optional[_Union[GetHostedTablesResp, _Mapping]] = ..., table_make_port_resp: _Optional[_Union[TableMakePortResp, _Mapping]] = ..., table_make_view_resp: _Optional[_Union[TableMakeViewResp, _Mapping]] = ..., table_schema_resp: _Optional[_Union[TableSchemaResp, _Mapping]] = ..., table_size_resp: _Optional[_Union[TableSizeResp, _Mapping]] = ..., table_validate_expr_resp: _Optional[_Union[TableValidateExprResp, _Mapping]] = ..., view_column_paths_resp: _Optional[_Union[ViewColumnPathsResp, _Mapping]] = ..., view_delete_resp: _Optional[_Union[ViewDeleteResp, _Mapping]] = ..., view_dimensions_resp: _Optional[_Union[ViewDimensionsResp, _Mapping]] = ..., view_expression_schema_resp: _Optional[_Union[ViewExpressionSchemaResp, _Mapping]] = ..., view_get_config_resp: _Optional[_Union[ViewGetConfigResp, _Mapping]] = ..., view_schema_resp: _Optional[_Union[ViewSchemaResp, _Mapping]] = ..., view_to_arrow_resp: _Optional[_Union[ViewToArrowResp, _Mapping]] = ..., server_system_info_resp: _Optional[_Union[ServerSystemInfoResp, _Mapping]] = ..., view_collapse_resp: _Optional[_Union[ViewCollapseResp, _Mapping]] = ..., view_expand_resp: _Optional[_Union[ViewExpandResp, _Mapping]] = ..., view_get_min_max_resp: _Optional[_Union[ViewGetMinMaxResp, _Mapping]] = ..., view_on_update_resp: _Optional[_Union[ViewOnUpdateResp, _Mapping]] = ..., view_remove_on_update_resp: _Optional[_Union[ViewRemoveOnUpdateResp, _Mapping]] = ..., view_set_depth_resp: _Optional[_Union[ViewSetDepthResp, _Mapping]] = ..., view_to_columns_string_resp: _Optional[_Union[ViewToColumnsStringResp, _Mapping]] = ..., view_to_csv_resp: _Optional[_Union[ViewToCSVResp, _Mapping]] = ..., view_to_rows_string_resp: _Optional[_Union[ViewToRowsStringResp, _Mapping]] = ..., make_table_resp: _Optional[_Union[MakeTableResp, _Mapping]] = ..., table_delete_resp: _Optional[_Union[TableDeleteResp, _Mapping]] = ..., table_on_delete_resp: _Optional[_Union[TableOnDeleteResp, _Mapping]] = ..., table_remove_delete_resp: _Optional[_Union[TableRemoveDeleteResp, _Mapping]] = ..., table_remove_resp: _Optional[_Union[TableRemoveResp, _Mapping]] = ..., table_replace_resp: _Optional[_Union[TableReplaceResp, _Mapping]] = ..., table_update_resp: _Optional[_Union[TableUpdateResp, _Mapping]] = ..., view_on_delete_resp: _Optional[_Union[ViewOnDeleteResp, _Mapping]] = ..., view_remove_delete_resp: _Optional[_Union[ViewRemoveDeleteResp, _Mapping]] = ..., view_to_ndjson_string_resp: _Optional[_Union[ViewToNdjsonStringResp, _Mapping]] = ..., remove_hosted_tables_update_resp: _Optional[_Union[RemoveHostedTablesUpdateResp, _Mapping]] = ..., make_join_table_resp: _Optional[_Union[MakeJoinTableResp, _Mapping]] = ..., server_error: _Optional[_Union[ServerError, _Mapping]] = ...) -> None: ...
 
 class GetFeaturesReq(_message.Message):
     __slots__ = ()
@@ -478,12 +500,18 @@ class ServerSystemInfoResp(_message.Message):
 class MakeTableReq(_message.Message):
     __slots__ = ("data", "options")
     class MakeTableOptions(_message.Message):
-        __slots__ = ("make_index_table", "make_limit_table")
+        __slots__ = ("make_index_table", "make_limit_table", "page_to_disk", "list_flatten", "schema")
         MAKE_INDEX_TABLE_FIELD_NUMBER: _ClassVar[int]
         MAKE_LIMIT_TABLE_FIELD_NUMBER: _ClassVar[int]
+        PAGE_TO_DISK_FIELD_NUMBER: _ClassVar[int]
+        LIST_FLATTEN_FIELD_NUMBER: _ClassVar[int]
+        SCHEMA_FIELD_NUMBER: _ClassVar[int]
         make_index_table: str
         make_limit_table: int
-        def __init__(self, make_index_table: _Optional[str] = ..., make_limit_table: _Optional[int] = ...) -> None: ...
+        page_to_disk: bool
+        list_flatten: ListFlatten
+        schema: Schema
+        def __init__(self, make_index_table: _Optional[str] = ..., make_limit_table: _Optional[int] = ..., page_to_disk: _Optional[bool] = ..., list_flatten: _Optional[_Union[ListFlatten, str]] = ..., schema: _Optional[_Union[Schema, _Mapping]] = ...) -> None: ...
     DATA_FIELD_NUMBER: _ClassVar[int]
     OPTIONS_FIELD_NUMBER: _ClassVar[int]
     data: MakeTableData
@@ -491,6 +519,24 @@ class MakeTableReq(_message.Message):
     def __init__(self, data: _Optional[_Union[MakeTableData, _Mapping]] = ..., options: _Optional[_Union[MakeTableReq.MakeTableOptions, _Mapping]] = ...) -> None: ...
 
 class MakeTableResp(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class MakeJoinTableReq(_message.Message):
+    __slots__ = ("left_table_id", "right_table_id", "on_column", "join_type", "right_on_column")
+    LEFT_TABLE_ID_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_TABLE_ID_FIELD_NUMBER: _ClassVar[int]
+    ON_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    JOIN_TYPE_FIELD_NUMBER: _ClassVar[int]
+    RIGHT_ON_COLUMN_FIELD_NUMBER: _ClassVar[int]
+    left_table_id: str
+    right_table_id: str
+    on_column: str
+    join_type: JoinType
+    right_on_column: str
+    def __init__(self, left_table_id: _Optional[str] = ..., right_table_id: _Optional[str] = ..., on_column: _Optional[str] = ..., join_type: _Optional[_Union[JoinType, str]] = ..., right_on_column: _Optional[str] = ...) -> None: ...
+
+class MakeJoinTableResp(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 

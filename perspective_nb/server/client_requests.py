@@ -11,7 +11,10 @@ import os
 import time
 from typing import TYPE_CHECKING
 
+from ..engine.derived import check_no_options
+from ..errors import ProtocolError
 from ..protocol import pb
+from ..protocol.column_types import schema_from_pairs
 from ..protocol.features import features_response
 from ..protocol.table_data import decode_table_data
 
@@ -20,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS", "fill_hosted_tables"]
 
+_LIST_FLATTEN = {pb.ZIP: "zip", pb.CARTESIAN: "cartesian", pb.STRINGIFY: "stringify"}
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -71,19 +75,63 @@ def remove_hosted_tables_update(
 
 def make_table(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.make_table_req
-    index = limit = None
+    index = limit = list_flatten = None
+    page_to_disk = False
     if req.HasField("options"):
-        kind = req.options.WhichOneof("make_table_type")
+        options = req.options
+        kind = options.WhichOneof("make_table_type")
         if kind == "make_index_table":
-            index = req.options.make_index_table
+            index = options.make_index_table
         elif kind == "make_limit_table":
-            limit = req.options.make_limit_table
+            limit = options.make_limit_table
+        page_to_disk = options.page_to_disk
+        if options.HasField("list_flatten"):
+            list_flatten = _LIST_FLATTEN.get(options.list_flatten)
+            if list_flatten is None:
+                raise ProtocolError(
+                    f"unknown list_flatten {options.list_flatten} in make_table_req"
+                )
     server = session.server
+    if req.data.WhichOneof("data") == "from_view":
+        check_no_options(index, limit)
+        schema = None
+        if req.HasField("options") and req.options.HasField("schema"):
+            schema = schema_from_pairs(req.options.schema)
+        server.make_view_table(request.entity_id, req.data.from_view, schema)
+        response.make_table_resp.SetInParent()
+        return True
     data = decode_table_data(
         req.data, lambda view_id: server.get_view(view_id).to_arrow(), session.request_payload()
     )
-    server.make_table(request.entity_id, data, index=index, limit=limit)
+    server.make_table(
+        request.entity_id,
+        data,
+        index=index,
+        limit=limit,
+        list_flatten=list_flatten,
+        page_to_disk=page_to_disk,
+    )
     response.make_table_resp.SetInParent()
+    return True
+
+
+_JOIN_TYPES = {pb.INNER: "inner", pb.LEFT: "left", pb.OUTER: "outer"}
+
+
+def make_join_table(session: Session, request: pb.Request, response: pb.Response) -> bool:
+    req = request.make_join_table_req
+    join_type = _JOIN_TYPES.get(req.join_type)
+    if join_type is None:
+        raise ProtocolError(f"unknown join_type {req.join_type} in make_join_table_req")
+    session.server.make_join(
+        request.entity_id,
+        req.left_table_id,
+        req.right_table_id,
+        req.on_column,
+        join_type,
+        req.right_on_column if req.HasField("right_on_column") else None,
+    )
+    response.make_join_table_resp.SetInParent()
     return True
 
 
@@ -112,5 +160,6 @@ HANDLERS = {
     "get_hosted_tables_req": get_hosted_tables,
     "remove_hosted_tables_update_req": remove_hosted_tables_update,
     "make_table_req": make_table,
+    "make_join_table_req": make_join_table,
     "server_system_info_req": server_system_info,
 }

@@ -65,7 +65,16 @@ class Registry:
 
     # -- tables -------------------------------------------------------------
 
-    def make_table(self, name: str, data: Any, index: str | None, limit: int | None) -> Any:
+    def make_table(
+        self,
+        name: str,
+        data: Any,
+        index: str | None,
+        limit: int | None,
+        *,
+        list_flatten: str | None = None,
+        page_to_disk: bool = False,
+    ) -> Any:
         """Create an engine table from ``data`` and host it under ``name``."""
         from ..engine.table import Table
 
@@ -75,8 +84,74 @@ class Registry:
                     f"a table named {name!r} is already hosted; pick another name "
                     "or delete the existing table first"
                 )
-        table = Table(data, name=name, index=index, limit=limit)
+        table = Table(
+            data,
+            name=name,
+            index=index,
+            limit=limit,
+            list_flatten=list_flatten,
+            page_to_disk=page_to_disk,
+        )
         self.host_table(table)
+        return table
+
+    def make_join(
+        self,
+        name: str,
+        left: str,
+        right: str,
+        on: str,
+        join_type: str = "inner",
+        right_on: str | None = None,
+    ) -> Any:
+        """Host under ``name`` the read-only join of the hosted tables ``left`` and ``right``.
+
+        The join follows every write to either table (see
+        :class:`~perspective_nb.engine.join.JoinTable`).
+        """
+        from ..engine.join import JoinTable
+
+        with self._lock:
+            if name in self._tables:
+                raise PerspectiveError(
+                    f"a table named {name!r} is already hosted; pick another name "
+                    "or delete the existing table first"
+                )
+        table = JoinTable(
+            self.get_table(left),
+            self.get_table(right),
+            on,
+            name=name,
+            join_type=join_type,
+            right_on=right_on,
+        )
+        try:
+            self.host_table(table)
+        except Exception:
+            table.delete()  # a race for the name: stop following the sources
+            raise
+        return table
+
+    def make_view_table(self, name: str, view_id: str, schema: dict[str, str] | None = None) -> Any:
+        """Host under ``name`` a read-only table following the view ``view_id``.
+
+        See :class:`~perspective_nb.engine.derived.ViewTable`; the view cannot
+        be deleted while the table lives.
+        """
+        from ..engine.derived import ViewTable
+
+        with self._lock:
+            if name in self._tables:
+                raise PerspectiveError(
+                    f"a table named {name!r} is already hosted; pick another name "
+                    "or delete the existing table first"
+                )
+        table = ViewTable(self.get_view(view_id), name=name, schema=schema)
+        try:
+            self.host_table(table)
+        except Exception:
+            table.delete()
+            raise
         return table
 
     def host_table(self, table: Any, name: str | None = None) -> None:
@@ -170,8 +245,24 @@ class Registry:
             self._views.pop(view_id, None)
 
     def delete_view(self, view_id: str) -> None:
-        """Delete a view: fire its ``on_delete``, forget it, and tell every session."""
+        """Delete a view: fire its ``on_delete``, forget it, and tell every session.
+
+        Raises
+        ------
+        PerspectiveError
+            While a table made from the view (``client.table(view)``) is hosted.
+        """
         view = self.get_view(view_id)
+        derived = [
+            name
+            for name, table in self.hosted_tables()
+            if getattr(table, "source_view", None) is view
+        ]
+        if derived:
+            raise PerspectiveError(
+                f"cannot delete view {view_id!r}: table(s) {derived} are made from it; "
+                "delete those first"
+            )
         view.delete()  # fires on_delete subscribers before the sessions forget them
         self.forget_view(view_id)
         for session in self.sessions:

@@ -132,7 +132,10 @@ def view_get_min_max(session: Session, request: pb.Request, response: pb.Respons
 
 def view_to_arrow(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_arrow_req
-    arrow = _view(session, request).to_arrow(**viewport_kwargs(req.viewport), **_names(session))
+    compression = req.compression if req.HasField("compression") else None
+    arrow = _view(session, request).to_arrow(
+        compression, **viewport_kwargs(req.viewport), **_names(session)
+    )
     session.put_large(response, response.view_to_arrow_resp, "arrow", arrow)
     return True
 

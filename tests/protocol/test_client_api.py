@@ -38,14 +38,20 @@ def test_table_from_every_python_input(client):
     schema_table.delete()
 
 
-def test_table_from_a_view_copies_its_rows_on_the_server(client):
+def test_table_from_a_view_follows_it_on_the_server(client):
     source = client.table(DATA, name="source")
     view = source.view(columns=["region", "qty"], filter=[["qty", ">", 2]])
-    copy = client.table(view, name="copy")
-    assert copy.schema() == {"region": "string", "qty": "float"}
-    assert copy.size() == 2
+    derived = client.table(view, name="derived")
+    assert derived.schema() == {"region": "string", "qty": "float"}
+    assert derived.size() == 2
+    source.update({"region": ["z"], "qty": [9.0]})
+    assert derived.size() == 3
+    with pytest.raises(PerspectiveError, match="read-only derived"):
+        derived.update({"qty": [1.0]})
+    with pytest.raises(PerspectiveError, match="made from it"):
+        view.delete()
+    derived.delete()
     view.delete()
-    copy.delete()
     source.delete()
 
 

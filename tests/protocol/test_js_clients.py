@@ -98,3 +98,31 @@ def test_official_js_client(live, trades, generation):
         trades.remove([5])
         # ... or the route is told which generation connects.
         check(run_scenario(package, live.url.replace("/websocket", "/websocket-5")))
+
+
+def test_official_5x_js_client_joins_derives_and_compresses(live, server):
+    package = PACKAGES["5.5"]
+    _require(package)
+    join_scenario = SCENARIO.with_name("join_scenario.mjs")
+    done = subprocess.run(
+        ["node", str(join_scenario), package, live.url.replace("/websocket", "/websocket-5")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["joined"] == {
+        "p": [1, 2, 1, 3],
+        "qty": [5, 6, 7, None],
+        "label": ["pen", None, "pen", "ink"],
+    }
+    assert result["after_update"]["label"] == ["pen", None, "pen", "ink"]
+    assert result["after_update"]["qty"] == [5, 6, 7, 8]
+    assert result["index"] == "p"
+    assert result["refused"] is True
+    assert result["zstd_bytes"] > 0
+    assert result["derived"] == {"p": [2, 1, 3, 4], "qty": [6, 7, 8, 9]}
+    assert result["hosted_after"] == ["js_orders", "js_products"]

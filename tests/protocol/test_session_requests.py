@@ -92,6 +92,10 @@ def test_make_table_from_schema_and_from_view(wire, table):
     req = pb.MakeTableReq(data=pb.MakeTableData(from_view=view_id))
     wire.ok("copy", make_table_req=req)
     assert wire.ok("copy", table_size_req=pb.TableSizeReq()).size == 4
+    # The derived table follows the view: its view stays until it goes.
+    refused = wire.call(view_id, view_delete_req=pb.ViewDeleteReq())
+    assert refused.WhichOneof("client_resp") == "server_error"
+    wire.ok("copy", table_delete_req=pb.TableDeleteReq())
     wire.ok(view_id, view_delete_req=pb.ViewDeleteReq())
 
 

@@ -13,9 +13,9 @@ def test_in_memory_data_reaches_the_engine_by_reference(monkeypatch):
     seen = []
     original = Server.make_table
 
-    def spy(self, name, data, index, limit):
+    def spy(self, name, data, index, limit, **options):
         seen.append(data)
-        return original(self, name, data, index, limit)
+        return original(self, name, data, index, limit, **options)
 
     monkeypatch.setattr(Server, "make_table", spy)
     client = server.new_local_client()

@@ -99,7 +99,10 @@ def test_update_casts_text_to_the_table_types():
         ({"a": [1, "x"]}, "mixes types"),
         ({"a": "nonsense-type"}, "must be a list of values"),
         (b"not arrow", "not a valid Arrow IPC"),
-        ({"a": pa.array([[1]])}, "no Perspective equivalent"),
+        (
+            {"a": pa.array([[("k", 1)]], pa.map_(pa.string(), pa.int64()))},
+            "no Perspective equivalent",
+        ),
     ],
 )
 def test_bad_input_names_the_problem(data, message):
@@ -109,7 +112,7 @@ def test_bad_input_names_the_problem(data, message):
 
 def test_schema_error_is_a_value_error():
     with pytest.raises(ValueError, match="no Perspective equivalent"):
-        Table({"a": pa.array([[1]])}, name="t")
+        Table({"a": pa.array([[("k", 1)]], pa.map_(pa.string(), pa.int64()))}, name="t")
     assert issubclass(SchemaError, PerspectiveError)
 
 
