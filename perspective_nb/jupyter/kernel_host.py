@@ -27,6 +27,8 @@ import uuid
 import warnings
 from typing import Any
 
+from ..engine.dtypes import arrow_type_to_perspective
+from ..engine.ingest import to_arrow_table
 from ..errors import PerspectiveError
 from ..server import Server
 from .hub import NameClashError
@@ -184,18 +186,24 @@ class KernelHost:
         requires the old one to have no open views.
         """
         existing = self.client.open_table(name)
-        try:
-            existing.replace(data)
+        # The new data read as a new table would read it: a replace only
+        # when its schema is the same (Perspective's replace would silently
+        # drop columns the table lacks and null the others).
+        incoming = to_arrow_table(data)
+        schema = {f.name: arrow_type_to_perspective(f.type) for f in incoming.schema}
+        old_schema = existing.schema()
+        if schema == old_schema:
+            existing.replace(incoming)
             return existing
-        except PerspectiveError as replace_error:
-            try:
-                existing.delete()
-            except PerspectiveError as exc:
-                raise PerspectiveError(
-                    f"table {name!r} is already hosted with a different schema "
-                    f"({replace_error}) and cannot be deleted while viewers use it ({exc}); "
-                    "close those viewers, or host the new data under another name"
-                ) from exc
+        try:
+            existing.delete()
+        except PerspectiveError as exc:
+            raise PerspectiveError(
+                f"table {name!r} is already hosted with a different schema ({old_schema}; "
+                f"the new data has {schema}) and cannot be deleted while viewers use it "
+                f"({exc}); close those viewers, or host the new data under another name"
+            ) from exc
+        data = incoming
         return self.table(data, name=name)
 
     def reserve(self, name: str, index: str | None = None, limit: int | None = None) -> None:
