@@ -26,9 +26,9 @@ export class PerspectiveModel extends DOMWidgetModel {
       _view_name: "PerspectiveView",
       _view_module: MODULE_NAME,
       _view_module_version: MODULE_VERSION,
-      table_name: "",
+      table_name: null,
       transport: "comm",
-      plugin: "",
+      plugin: "Datagrid",
       columns: [],
       group_by: [],
       split_by: [],
@@ -38,10 +38,11 @@ export class PerspectiveModel extends DOMWidgetModel {
       filter_op: "and",
       expressions: {},
       plugin_config: {},
-      settings: false,
-      theme: "",
-      title: "",
+      settings: true,
+      theme: null,
+      title: null,
       editable: false,
+      height: null,
     };
   }
 }
