@@ -6,6 +6,11 @@
  * Perspective protocol, authenticated like any Jupyter request) or, when
  * the kernel has no hub, from protocol bytes carried over the widget's comm.
  * Viewer config is synced two ways with the kernel's traits.
+ *
+ * Nothing is drawn until the widget is attached and has a size (a chart
+ * drawn detached computes NaN coordinates): loads, restores and resizes wait
+ * for the SizeGate. The widget is as tall as the `height` trait says, or
+ * else as its content (rows, or a chart, and the settings panel), bounded.
  */
 import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
@@ -14,6 +19,7 @@ import { ServerConnection } from "@jupyterlab/services";
 import { attachTable } from "./attach";
 import { callbackClient, websocketClient } from "./boot";
 import { CONFIG_KEYS, configFromModel, modelFromConfig } from "./config";
+import { SizeGate, autoHeight, contentHeight } from "./size";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
 
 export class PerspectiveModel extends DOMWidgetModel {
@@ -77,6 +83,10 @@ export class PerspectiveView extends DOMWidgetView {
   private restoring: Promise<void> = Promise.resolve();
   private commClient: any = null;
   private themeObserver: MutationObserver | null = null;
+  private gate: SizeGate | null = null;
+  private loaded = false;
+  /** The height this view last gave itself; any other inline height is the user's. */
+  private autoHeightSet = "";
 
   render(): void {
     this.el.classList.add("perspective-nb-widget");
@@ -96,6 +106,19 @@ export class PerspectiveView extends DOMWidgetView {
     this.el.appendChild(this.status);
     this.viewer = document.createElement("perspective-viewer");
     this.el.appendChild(this.viewer);
+    this.gate = new SizeGate(this.viewer);
+    // Redraw on resize ourselves (the viewer's auto-size is off, see load):
+    // only ever at a real size.
+    this.gate.onResize(() => {
+      if (this.loaded) {
+        this.chain(() => this.viewer.resize());
+      }
+    });
+    this.applyHeight();
+    this.listenTo(this.model, "change:height", () => {
+      this.applyHeight();
+      void this.fitHeight();
+    });
 
     const syncToolbar = () => {
       title.textContent = this.model.get("table_name");
@@ -111,7 +134,10 @@ export class PerspectiveView extends DOMWidgetView {
     this.listenTo(this.model, "msg:custom", (msg: any, buffers: DataView[]) =>
       this.onCustom(msg, buffers)
     );
-    this.viewer.addEventListener("perspective-config-update", () => void this.pushConfig());
+    this.viewer.addEventListener("perspective-config-update", () => {
+      void this.pushConfig();
+      void this.fitHeight(); // e.g. the settings panel opened
+    });
     // Follow JupyterLab's light/dark theme unless the kernel pinned one.
     this.themeObserver = new MutationObserver(() => {
       if (!this.model.get("theme")) {
@@ -180,6 +206,10 @@ export class PerspectiveView extends DOMWidgetView {
 
   /** Load a (re)opened table and apply the model's config, as one change. */
   private async loadTable(table: any): Promise<void> {
+    await this.gate!.ready();
+    // Resizes are driven by the SizeGate, which skips zero sizes (a hidden
+    // tab, a cell scrolled out of a windowed notebook).
+    this.viewer.setAutoSize?.(false);
     // The viewer reports its default config while loading: not a user edit.
     this.applying++;
     try {
@@ -187,7 +217,65 @@ export class PerspectiveView extends DOMWidgetView {
     } finally {
       this.applying--;
     }
+    this.loaded = true;
     await this.restore();
+  }
+
+  /** Run `step` after every step queued before it (restores, resizes). */
+  private chain(step: () => Promise<void>): Promise<void> {
+    this.restoring = this.restoring
+      .then(async () => {
+        await this.gate!.ready();
+        await step();
+      })
+      .catch((err) => this.setStatus(`Could not draw the viewer: ${err}`));
+    return this.restoring;
+  }
+
+  /** An explicit `height` (CSS) from the kernel, or the last fitted one. */
+  private applyHeight(): void {
+    const height = this.model.get("height");
+    if (height) {
+      this.el.style.height = height;
+      this.autoHeightSet = "";
+    } else if (!this.userSized()) {
+      this.el.style.height = this.autoHeightSet;
+    }
+  }
+
+  /** Heights set by someone else: ipywidgets' `layout.height`, or a drag of the corner. */
+  private userSized(): boolean {
+    const layout = this.model.get("layout");
+    if (layout?.get?.("height")) {
+      return true;
+    }
+    return this.el.style.height !== "" && this.el.style.height !== this.autoHeightSet;
+  }
+
+  /** Without a `height`, make the widget as tall as its content (bounded). */
+  private async fitHeight(): Promise<void> {
+    if (this.model.get("height") && !this.model.get("layout")?.get?.("height")) {
+      // again: ipywidgets' layout view clears the inline height when it starts
+      this.applyHeight();
+      return;
+    }
+    if (!this.loaded || this.userSized()) {
+      return;
+    }
+    await this.gate!.ready();
+    let rows = 0;
+    try {
+      rows = await (await this.viewer.getView()).num_rows();
+    } catch {
+      return; // the view is being replaced: the next restore fits again
+    }
+    const config = await this.viewer.save();
+    const chrome = this.el.getBoundingClientRect().height - this.viewer.getBoundingClientRect().height;
+    const px = `${autoHeight(contentHeight(this.viewer, config.plugin, rows), chrome)}px`;
+    if (!this.userSized() && this.el.style.height !== px) {
+      this.el.style.height = px;
+      this.autoHeightSet = px;
+    }
   }
 
   /**
@@ -197,9 +285,13 @@ export class PerspectiveView extends DOMWidgetView {
    * one always applies the latest config.
    */
   private restore(): Promise<void> {
+    if (!this.loaded) {
+      return this.restoring; // loadTable restores once the table is in
+    }
     this.applying++;
     this.restoring = this.restoring
       .then(async () => {
+        await this.gate!.ready();
         await this.viewer.restore(configFromModel((k) => this.model.get(k)));
         await this.viewer.flush();
       })
@@ -207,7 +299,7 @@ export class PerspectiveView extends DOMWidgetView {
       .finally(() => {
         this.applying--;
       });
-    return this.restoring;
+    return this.restoring.then(() => this.fitHeight());
   }
 
   /** A user edit in the viewer: copy its config into the model. */
@@ -230,6 +322,7 @@ export class PerspectiveView extends DOMWidgetView {
 
   remove(): void {
     this.themeObserver?.disconnect();
+    this.gate?.dispose();
     void this.viewer?.delete();
     super.remove();
   }

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_server.base.handlers import FileFindHandler
 
 playwright_api = pytest.importorskip("playwright.async_api")
 
@@ -50,7 +51,12 @@ pytestmark = pytest.mark.skipif(
 def jp_server_config():
     return {
         "ServerApp": {
-            "jpserver_extensions": {"perspective_nb.jupyter": True, "jupyterlab": True},
+            # jupyter_lsp: Lab's frontend asks it for its status (a 404 is a console error)
+            "jpserver_extensions": {
+                "perspective_nb.jupyter": True,
+                "jupyterlab": True,
+                "jupyter_lsp": True,
+            },
             "ip": "127.0.0.1",
         },
         "LabApp": {"expose_app_in_browser": True, "app_dir": str(LAB_SHARE / "lab")},
@@ -61,6 +67,10 @@ def jp_server_config():
 def lab_extensions(jp_data_dir):
     """Expose the built extension (and the ipywidgets manager) to the test Lab."""
     assert (BUILT / "package.json").is_file(), "build the labextension first (npm run build)"
+    # jupyter_server caches where it found each static file, by relative path,
+    # across apps of one process: forget the previous test's data directory
+    # (its files would be refused with a 403 here).
+    FileFindHandler._static_paths.clear()
     target = jp_data_dir / "labextensions"
     target.mkdir(parents=True, exist_ok=True)
     (target / "perspective-nb-labextension").symlink_to(BUILT)
@@ -235,6 +245,96 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
             timeout=WAIT_MS,
             polling=250,
         )
+
+
+QUICKSTART = Path(__file__).parents[2] / "notebooks" / "quickstart.ipynb"
+
+# Resolves to the heights of the notebook's widgets once every viewer shows
+# rows (and null until then).
+WIDGET_HEIGHTS = """async () => {
+    const widgets = Array.from(document.querySelectorAll('.perspective-nb-widget'));
+    for (const w of widgets) {
+        try {
+            const v = w.querySelector('perspective-viewer');
+            if ((await (await v.getView()).num_rows()) === 0) return null;
+            await v.flush();
+        } catch (e) { return null; }
+    }
+    return widgets.map((w) => w.getBoundingClientRect().height);
+}"""
+
+
+async def test_quickstart_draws_without_console_errors_and_widgets_fit(
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_root_dir,
+    lab_extensions,
+    hub,
+):
+    shutil.copy(QUICKSTART, jp_root_dir / "quickstart.ipynb")
+    write_notebook(
+        jp_root_dir / "sizes.ipynb",
+        "from perspective_nb.widget import PerspectiveWidget\n"
+        "small = {'a': list(range(7)), 'b': list('abcdefg')}",
+        "PerspectiveWidget(small, settings=False)",
+        "PerspectiveWidget({'a': list(range(5000))}, settings=False)",
+        "PerspectiveWidget(small, settings=False, height=450)",
+        "PerspectiveWidget(small, settings=False, height='20em', plugin='Y Line', columns=['a'])",
+    )
+    token = jp_serverapp.identity_provider.token
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    async with _chromium_page() as (page, errors):
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        await open_and_run_all(page, f"{base}lab/tree/quickstart.ipynb?reset&token={token}")
+        # the chart widget (split by category after the second cell) and the magic's grid
+        await page.wait_for_function(
+            """async () => {
+                const vs = document.querySelectorAll('.perspective-nb-widget perspective-viewer');
+                if (vs.length !== 2) return false;
+                try {
+                    const c = await vs[0].save();
+                    await vs[0].flush();
+                    await vs[1].flush();
+                    return c.plugin === 'Y Bar' && c.split_by.length === 1
+                        && vs[0].querySelector('perspective-viewer-d3fc-ybar') !== null
+                        && (await (await vs[1].getView()).num_rows()) > 0;
+                } catch (e) { return false; }
+            }""",
+            timeout=WAIT_MS,
+            polling=500,
+        )
+        await page.wait_for_timeout(2000)  # late draws would log now
+        assert console == []
+        assert errors == []
+
+        # sizes: fit a small grid, cap a big one, honour height=
+        await page.goto(f"{base}lab/tree/sizes.ipynb?reset&token={token}")
+        await page.wait_for_function(
+            "window.jupyterapp?.shell.currentWidget?.context?.path === 'sizes.ipynb'"
+            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
+            timeout=WAIT_MS,
+        )
+        await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        await page.wait_for_function(
+            f"(async () => (await ({WIDGET_HEIGHTS})())?.length === 4)()",
+            timeout=WAIT_MS,
+            polling=500,
+        )
+        await page.wait_for_timeout(1000)  # the last fit follows the last draw
+        small, big, fixed, em = await page.evaluate(WIDGET_HEIGHTS)
+        # 7 rows of 23 px and a header: no screenful of blank space under them
+        assert 7 * 23 < small < 300
+        assert 500 <= big <= 600
+        assert fixed == 450
+        font = await page.evaluate(
+            "parseFloat(getComputedStyle(document.querySelectorAll('.perspective-nb-widget')[3]).fontSize)"
+        )
+        assert em == pytest.approx(20 * font, abs=1)
+        assert console == []
+        assert errors == []
 
 
 NO_HUB_CONFIG = {
