@@ -4,9 +4,12 @@ The Jupyter server holds one :class:`Hub`. Kernels attach over their uplink
 (:class:`KernelLink`) and register the names they host; browsers attach
 :class:`BrowserSession` objects, one per ``/perspective/ws`` connection. The
 hub answers ``get_hosted_tables`` (including 5.x's subscription) itself,
-``get_features`` through an engine session of its own (it hosts no tables),
-and forwards every table or view request, unchanged, to the kernel hosting
-its entity, multiplexing browser sessions over each kernel's uplink.
+``get_features`` through an engine session of its own, and forwards every
+table or view request, unchanged, to the kernel hosting its entity,
+multiplexing browser sessions over each kernel's uplink. The hub's own
+engine also hosts tables of the server itself (data files opened from
+JupyterLab, :meth:`Hub.host_local`); requests on those run on the engine's
+worker pool, one at a time per browser session, never on the event loop.
 
 Views belong to the browser session that made them: a view id is unique
 across the hub (a ``table_make_view`` reusing one is refused before it
@@ -29,12 +32,20 @@ from typing import Any
 
 from ..errors import PerspectiveError
 from ..protocol import pb
+from ..server.request_queue import Limits, RequestQueue
 from .kernel_link import KernelLink, NameClashError, error_response
 from .uplink_frames import HUB_SESSION
 
 __all__ = ["BrowserSession", "Hub", "KernelLink", "NameClashError", "ViewRecord"]
 
 _PENDING: set[asyncio.Future] = set()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _run(result: Any) -> None:
@@ -56,6 +67,8 @@ class ViewRecord:
     table: str
     #: The ``table_make_view`` request, replayed to re-create the view.
     make_view: bytes
+    #: A view of a table the hub's own engine hosts (``link`` is then None).
+    local: bool = False
 
 
 class BrowserSession:
@@ -74,7 +87,17 @@ class BrowserSession:
         self.number = number
         self.send = send
         self.subscriptions: set[int] = set()
-        self._local = hub.new_engine_session(send)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: RequestQueue | None = None
+        self._local = hub.new_engine_session(self._send_from_any_thread)
+
+    def _send_from_any_thread(self, payload: bytes) -> None:
+        """Engine replies come from worker threads; the browser is written on the loop."""
+        loop = self._loop
+        if loop is None or _running_loop() is loop:
+            self.send(payload)
+        else:
+            loop.call_soon_threadsafe(self.send, payload)
 
     def handle_request(self, data: bytes) -> None:
         """Answer or forward one binary Perspective ``Request``."""
@@ -100,6 +123,9 @@ class BrowserSession:
         if kind in ("get_features_req", "server_system_info_req") and self._local is not None:
             _run(self._local.handle_request(data))
             return
+        if self.hub.is_local(self.number, request.entity_id):
+            self._handle_local(request, kind, data)
+            return
         record = self.hub.views.get(request.entity_id)
         if record is not None and record.session == self.number and record.link is None:
             self._orphaned(request, record)
@@ -115,6 +141,23 @@ class BrowserSession:
                 self._refuse(request, refusal)
                 return
         link.forward(self, request, data)
+
+    def _handle_local(self, request: pb.Request, kind: str | None, data: bytes) -> None:
+        """A request on a table (or a view of one) the hub's own engine hosts."""
+        if kind == "table_make_view_req":
+            view = ViewRecord(self.number, None, request.entity_id, data, local=True)
+            refusal = self.hub.claim_view(request.table_make_view_req.view_id, view)
+            if refusal:
+                self._refuse(request, refusal)
+                return
+        elif kind == "view_delete_req":
+            self.hub.release_view(request.entity_id, self.number)
+        if self._queue is None:
+            self._loop = asyncio.get_running_loop()
+            self._queue = RequestQueue(
+                self._local, self.hub.engine_executor(), self._loop, Limits()
+            )
+        _run(self._queue.put(data))
 
     def _orphaned(self, request: pb.Request, record: ViewRecord) -> None:
         """A request on a view whose kernel is gone (it re-attaches when re-hosted)."""
@@ -141,7 +184,10 @@ class BrowserSession:
             del self.hub.views[view_id]
         for link in list(self.hub.kernels.values()):
             link.close_session(self.number)
-        if self._local is not None:
+        if self._queue is not None:
+            loop, executor = self._loop, self.hub.engine_executor()
+            self._queue.close(lambda close: loop.run_in_executor(executor, close))
+        elif self._local is not None:
             self._local.close()
 
 
@@ -151,8 +197,9 @@ class Hub:
     Parameters
     ----------
     engine_server : object, optional
-        A ``perspective_nb.server.Server`` hosting no tables; it answers
-        ``get_features`` so the hub reports exactly what the engine supports.
+        A ``perspective_nb.server.Server``; it answers ``get_features`` so the
+        hub reports exactly what the engine supports, and hosts the server's
+        own tables (:meth:`host_local`).
     """
 
     def __init__(self, engine_server: Any = None) -> None:
@@ -169,6 +216,68 @@ class Hub:
         if self._engine_server is None:
             return None
         return self._engine_server.new_session(send)
+
+    def engine_executor(self) -> Any:
+        """The worker pool of the hub's engine (requests on its own tables)."""
+        return self._engine_server.executor()
+
+    # --- the server's own tables -----------------------------------------
+    def local_names(self) -> set[str]:
+        """Names of the tables the hub's own engine hosts."""
+        if self._engine_server is None:
+            return set()
+        return set(self._engine_server.get_hosted_table_names())
+
+    def is_local(self, session: int, entity_id: str) -> bool:
+        """Whether ``entity_id`` is one of the hub's own tables, or ``session``'s view of one."""
+        record = self.views.get(entity_id)
+        if record is not None and record.session == session:
+            return record.local
+        return entity_id in self.local_names()
+
+    def host_local(self, name: str, data: Any) -> int:
+        """Host ``data`` in the hub's own engine as ``name``; return its row count.
+
+        Hosting a name again replaces the rows (open viewers stay attached);
+        a new schema needs a new table, possible once no view is open on the
+        old one. Blocking (ingests the data): call it from a worker thread,
+        then :meth:`hosted_changed` on the loop.
+
+        Raises
+        ------
+        NameClashError
+            When a kernel hosts ``name``.
+        PerspectiveError
+            When the data cannot be hosted.
+        """
+        if self._engine_server is None:
+            raise PerspectiveError("this hub has no engine to host tables in")
+        owner = self.names.get(name)
+        if owner is not None:
+            raise NameClashError(
+                f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
+                "delete that table in its kernel first."
+            )
+        client = self._engine_server.new_local_client()
+        if name not in self.local_names():
+            return client.table(data, name=name).size()
+        table = client.open_table(name)
+        try:
+            table.replace(data)
+        except PerspectiveError as replace_error:
+            try:
+                table.delete()
+            except PerspectiveError as exc:
+                raise PerspectiveError(
+                    f"{name!r} changed schema ({replace_error}) and is open in a viewer; "
+                    "close its tabs and open it again"
+                ) from exc
+            return client.table(data, name=name).size()
+        return table.size()
+
+    def hosted_changed(self) -> None:
+        """Tell subscribed browsers the hosted names changed (call on the loop)."""
+        self._hosted_changed()
 
     # --- browsers ---------------------------------------------------------
     def open_browser_session(self, send: Callable[[bytes], None]) -> BrowserSession:
@@ -240,6 +349,11 @@ class Hub:
                 f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
                 f"pick another name, or delete that table in its kernel first."
             )
+        if name in self.local_names():
+            raise NameClashError(
+                f"Table name {name!r} is already hosted by the Jupyter server (a file opened "
+                "in JupyterLab); pick another name."
+            )
         previous = link.names.get(name, {})
         info = {**info, "ready": bool(info.get("ready", True) or previous.get("ready"))}
         self.names[name] = link
@@ -248,7 +362,7 @@ class Hub:
             return
         self._hosted_changed()
         for view_id, record in self.views.items():
-            if record.link is None and record.table == name:
+            if record.link is None and not record.local and record.table == name:
                 record.link = link
                 link.replay_view(record.session, view_id, record.make_view)
 
@@ -261,15 +375,17 @@ class Hub:
 
     # --- answers ----------------------------------------------------------
     def hosted(self) -> list[str]:
-        """Names whose tables exist (not only reserved), sorted."""
-        return sorted(n for n, link in self.names.items() if link.names[n].get("ready", True))
+        """Names whose tables exist (not only reserved), sorted; the hub's own included."""
+        kernels = {n for n, link in self.names.items() if link.names[n].get("ready", True)}
+        return sorted(kernels | self.local_names())
 
     def hosted_tables_response(self, msg_id: int) -> bytes:
         response = pb.Response(msg_id=msg_id)
         infos = response.get_hosted_tables_resp.table_infos
         response.get_hosted_tables_resp.SetInParent()
         for name in self.hosted():
-            info = self.names[name].names.get(name, {})
+            link = self.names.get(name)
+            info = link.names.get(name, {}) if link is not None else {}
             entry = infos.add(entity_id=name)
             if info.get("index") is not None:
                 entry.index = str(info["index"])
@@ -294,7 +410,13 @@ class Hub:
         from ..protocol import column_type_name
 
         tables = []
+        local = self.local_names()
         for name in self.hosted():
+            if name in local:
+                table = self._engine_server.new_local_client().open_table(name)
+                size, schema = table.size(), table.schema()
+                tables.append({"name": name, "kernel": None, "rows": size, "schema": schema})
+                continue
             link = self.names[name]
             entry: dict[str, Any] = {"name": name, "kernel": link.kernel_id}
             try:
