@@ -6,12 +6,13 @@
 
 /**
  * Model attributes that mirror a field of the bundled (3.8) viewer's config.
- * `columns_config` and the rollup modes are kept by the kernel but not sent:
- * this viewer generation does not know them.
+ * The rollup modes are kept by the kernel but not sent: this viewer
+ * generation does not know them.
  */
 export const CONFIG_KEYS = [
   "plugin",
   "columns",
+  "columns_config",
   "group_by",
   "split_by",
   "aggregates",

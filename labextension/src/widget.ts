@@ -14,10 +14,10 @@
  */
 import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
-import { ServerConnection } from "@jupyterlab/services";
 
 import { attachTable } from "./attach";
-import { callbackClient, websocketClient } from "./boot";
+import { callbackClient } from "./boot";
+import { hub } from "./hubclient";
 import { CONFIG_KEYS, configFromModel, modelFromConfig } from "./config";
 import { SizeGate, autoHeight, contentHeight } from "./size";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
@@ -36,6 +36,7 @@ export class PerspectiveModel extends DOMWidgetModel {
       transport: "comm",
       plugin: "Datagrid",
       columns: [],
+      columns_config: {},
       group_by: [],
       split_by: [],
       aggregates: {},
@@ -53,33 +54,12 @@ export class PerspectiveModel extends DOMWidgetModel {
   }
 }
 
-/** One hub websocket client per page, shared by every widget view. */
-let hubClient: Promise<any> | null = null;
-
-function hubUrl(): string {
-  const settings = ServerConnection.makeSettings();
-  const base = settings.wsUrl || PageConfig.getWsUrl();
-  let url = URLExt.join(base, "perspective", "ws");
-  if (settings.token) {
-    url += `?token=${encodeURIComponent(settings.token)}`;
-  }
-  return url;
-}
-
-function hub(): Promise<any> {
-  if (hubClient === null) {
-    hubClient = websocketClient(hubUrl());
-    hubClient.catch(() => {
-      hubClient = null;
-    });
-  }
-  return hubClient;
-}
-
 export class PerspectiveView extends DOMWidgetView {
   private viewer: any = null;
   private status: HTMLDivElement | null = null;
   private applying = 0;
+  /** The user edited the viewer while a kernel change was being applied. */
+  private editedWhileApplying = false;
   private restoring: Promise<void> = Promise.resolve();
   private commClient: any = null;
   private themeObserver: MutationObserver | null = null;
@@ -299,14 +279,22 @@ export class PerspectiveView extends DOMWidgetView {
       .finally(() => {
         this.applying--;
       });
-    return this.restoring.then(() => this.fitHeight());
+    return this.restoring.then(async () => {
+      if (this.applying === 0 && this.editedWhileApplying) {
+        await this.pushConfig();
+      }
+      await this.fitHeight();
+    });
   }
 
   /** A user edit in the viewer: copy its config into the model. */
   private async pushConfig(): Promise<void> {
     if (this.applying > 0) {
+      // Maybe our own restore, maybe the user: look again once it is done.
+      this.editedWhileApplying = true;
       return;
     }
+    this.editedWhileApplying = false;
     const attrs = modelFromConfig(await this.viewer.save());
     let changed = false;
     for (const [key, value] of Object.entries(attrs)) {

@@ -12,6 +12,7 @@ Debian ``chromium`` and PyPI ``playwright``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -93,6 +94,23 @@ async def _chromium_page():
             await browser.close()
 
 
+async def wait_until(page, predicate: str, arg=None, timeout_ms: int = WAIT_MS):
+    """Poll ``predicate`` (JS, may be async) in ``page`` until truthy; return its value.
+
+    Playwright's ``wait_for_function`` takes the Promise of an async
+    predicate as truthy at once, so async conditions are polled from here.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_ms / 1000
+    while True:
+        value = await page.evaluate(predicate, arg)
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for: {predicate[:200]}")
+        await asyncio.sleep(0.25)
+
+
 def write_notebook(path: Path, *sources: str) -> None:
     """A python3 notebook with one code cell per source."""
     nb = nbformat.v4.new_notebook()
@@ -150,14 +168,13 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
         await page.wait_for_selector(".perspective-nb-widget perspective-viewer", timeout=WAIT_MS)
 
         # the viewer loads the kernel's table (through /perspective/ws) with the widget's config
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"(async () => {{ try {{ const v = {VIEWER}; const c = await v.save();"
             " const rows = await (await v.getView()).num_rows();"
             " return rows === 4 && c.plugin === 'Y Bar'"  # grand total + 3 groups
             " && JSON.stringify(c.group_by) === '[\"r\"]'; }"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
         assert "lab" in hub.names
         height = await page.evaluate(
@@ -167,28 +184,32 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
 
         # kernel -> viewer
         await page.evaluate(KERNEL_STDOUT, "w.split_by = ['r']; w.plugin = 'Datagrid'")
-        await page.wait_for_function(
+        await wait_until(
+            page,
             # The viewer may be mid-restore (not yet upgraded): poll until it answers.
             f"(async () => {{ try {{ const c = await {VIEWER}.save();"
             " return c.plugin === 'Datagrid' && c.split_by.length === 1; }"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
 
-        # viewer -> kernel (a user edit in the viewer)
-        await page.wait_for_function(
-            f"(async () => {{ try {{ const v = {VIEWER}; await v.flush();"
-            " await v.restore({group_by: [], sort: [['v', 'desc']]}); return true; }"
-            " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
-        )
-        await page.wait_for_function(
-            f"async (code) => (await ({KERNEL_STDOUT})(code)).trim() === 'True'",
-            arg="print(w.group_by == [] and w.sort == [['v', 'desc']])",
-            timeout=WAIT_MS,
-            polling=500,
+        # viewer -> kernel (a user edit in the viewer). The kernel's last change
+        # may still be drawing and override an edit made meanwhile: edit again
+        # until the edit holds, then it must reach the kernel.
+        await wait_until(
+            page,
+            f"""async (code) => {{
+                try {{
+                    const v = {VIEWER};
+                    await v.flush();
+                    const c = await v.save();
+                    if (c.group_by.length !== 0 || c.sort.length !== 1) {{
+                        await v.restore({{group_by: [], sort: [['v', 'desc']]}});
+                        return false;
+                    }}
+                }} catch (e) {{ return false; }}
+                return (await ({KERNEL_STDOUT})(code)).trim() === 'True';
+            }}""",
+            "print(w.group_by == [] and w.sort == [['v', 'desc']])",
         )
 
         # follows JupyterLab's theme while `theme` is unset
@@ -196,23 +217,21 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
         await page.evaluate(
             "(args) => window.jupyterapp.commands.execute('apputils:change-theme', args)", dark
         )
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"(async () => {{ try {{ return (await {VIEWER}.save()).theme === 'Pro Dark'; }}"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
         assert errors == []
 
         # the full-page view of the same table, in another tab
         full = await page.context.new_page()
         await full.goto(f"{base}perspective/view/lab")
-        await full.wait_for_function(
+        await wait_until(
+            full,
             "(async () => { const v = document.querySelector('perspective-viewer');"
             " try { return (await (await v.getView()).num_rows()) === 4; }"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
         status = await full.evaluate("document.getElementById('status').textContent")
         assert status == ""
@@ -237,13 +256,12 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
             polling=250,
         )
         await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        await full.wait_for_function(
+        await wait_until(
+            full,
             "(async () => { const v = document.querySelector('perspective-viewer');"
             " if (document.getElementById('status').textContent !== '') return false;"
             " try { return (await (await v.getView()).num_rows()) === 4; }"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
 
 
@@ -290,7 +308,8 @@ async def test_quickstart_draws_without_console_errors_and_widgets_fit(
         page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
         await open_and_run_all(page, f"{base}lab/tree/quickstart.ipynb?reset&token={token}")
         # the chart widget (split by category after the second cell) and the magic's grid
-        await page.wait_for_function(
+        await wait_until(
+            page,
             """async () => {
                 const vs = document.querySelectorAll('.perspective-nb-widget perspective-viewer');
                 if (vs.length !== 2) return false;
@@ -303,8 +322,6 @@ async def test_quickstart_draws_without_console_errors_and_widgets_fit(
                         && (await (await vs[1].getView()).num_rows()) > 0;
                 } catch (e) { return false; }
             }""",
-            timeout=WAIT_MS,
-            polling=500,
         )
         await page.wait_for_timeout(2000)  # late draws would log now
         assert console == []
@@ -318,10 +335,9 @@ async def test_quickstart_draws_without_console_errors_and_widgets_fit(
             timeout=WAIT_MS,
         )
         await page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        await page.wait_for_function(
-            f"(async () => (await ({WIDGET_HEIGHTS})())?.length === 4)()",
-            timeout=WAIT_MS,
-            polling=500,
+        await wait_until(
+            page,
+            f"async () => (await ({WIDGET_HEIGHTS})())?.length === 4",
         )
         await page.wait_for_timeout(1000)  # the last fit follows the last draw
         small, big, fixed, em = await page.evaluate(WIDGET_HEIGHTS)
@@ -333,6 +349,79 @@ async def test_quickstart_draws_without_console_errors_and_widgets_fit(
             "parseFloat(getComputedStyle(document.querySelectorAll('.perspective-nb-widget')[3]).fontSize)"
         )
         assert em == pytest.approx(20 * font, abs=1)
+        assert console == []
+        assert errors == []
+
+
+FILE_VIEWER = "document.querySelector('.perspective-nb-file perspective-viewer')"
+
+# Resolves to [row count, first grid row's text] once the file tab shows rows.
+FILE_GRID = f"""async () => {{
+    const v = {FILE_VIEWER};
+    try {{
+        const rows = await (await v.getView()).num_rows();
+        await v.flush();
+        const grid = v.querySelector('perspective-viewer-datagrid').regular_table;
+        const first = grid.querySelector('tbody tr');
+        return rows > 0 && first
+            ? [rows, Array.from(first.children).map((c) => c.textContent.trim())] : null;
+    }} catch (e) {{ return null; }}
+}}"""
+
+
+async def test_a_parquet_file_opens_from_the_file_browser_in_a_viewer_tab(
+    jp_serverapp,
+    http_server_client,
+    jp_http_port,
+    jp_base_url,
+    jp_root_dir,
+    lab_extensions,
+    hub,
+    tmp_path,
+):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (jp_root_dir / "data").mkdir()
+    n = 5000
+    table = pa.table(
+        {
+            "region": [["North", "South", "East"][i % 3] for i in range(n)],
+            "units": list(range(n)),
+            "price": [i * 0.5 for i in range(n)],
+        }
+    )
+    pq.write_table(table, jp_root_dir / "data" / "sales.parquet")
+    token = jp_serverapp.identity_provider.token
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    async with _chromium_page() as (page, errors):
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        await page.goto(f"{base}lab?reset&token={token}")
+        await page.dblclick(".jp-DirListing-item[title*='data']", timeout=WAIT_MS)
+        await page.dblclick(".jp-DirListing-item[title*='sales.parquet']", timeout=WAIT_MS)
+        rows, first = await wait_until(page, FILE_GRID)
+        assert rows == n
+        assert first == ["North", "0", "0.00"]
+        assert await page.evaluate("window.jupyterapp.shell.currentWidget.title.label") == (
+            "sales.parquet"
+        )
+        # the server hosts the file; the page never downloaded it
+        assert "file:data/sales.parquet" in hub.local_names()
+        await page.screenshot(path=str(tmp_path / "parquet-tab.png"))
+
+        # the default viewer of every data file type, and offered in "Open With"
+        defaults = await page.evaluate(
+            """() => ['a.csv', 'a.parquet', 'a.arrow', 'a.feather', 'a.jsonl'].map((p) => [
+                window.jupyterapp.docRegistry.defaultWidgetFactory(p).name,
+                window.jupyterapp.docRegistry.preferredWidgetFactories(p).map((f) => f.name)
+                    .includes('Perspective')])"""
+        )
+        assert defaults == [["Perspective", True]] * 5
+
+        # the tab survives a page reload (layout restorer)
+        await page.goto(f"{base}lab?token={token}")
+        assert (await wait_until(page, FILE_GRID))[0] == n
         assert console == []
         assert errors == []
 
@@ -364,12 +453,11 @@ async def test_widget_falls_back_to_its_comm_without_the_hub(
     base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
     async with _chromium_page() as (page, errors):
         await open_and_run_all(page, f"{base}lab/tree/comm.ipynb?token={token}")
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"(async () => {{ try {{ const v = {VIEWER};"
             " return (await (await v.getView()).num_rows()) === 3; }"  # total + 2 groups
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
-            polling=250,
         )
         out = await page.evaluate(KERNEL_STDOUT, "print(w.transport)")
         assert out.strip() == "comm"

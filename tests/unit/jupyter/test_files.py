@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pyarrow as pa
@@ -66,18 +67,14 @@ def test_reads_every_format(tmp_path):
     pq.write_table(TABLE, tmp_path / "t.parquet")
     feather.write_feather(TABLE, tmp_path / "t.feather")
     feather.write_feather(TABLE, tmp_path / "t.arrow")  # Arrow IPC file format
-    with pa.OSFile(str(tmp_path / "s.arrow"), "wb") as sink, pa.ipc.new_stream(
-        sink, TABLE.schema
-    ) as writer:
+    with (
+        pa.OSFile(str(tmp_path / "s.arrow"), "wb") as sink,
+        pa.ipc.new_stream(sink, TABLE.schema) as writer,
+    ):
         writer.write_table(TABLE)
     (tmp_path / "t.csv").write_text("region,sales,units\nN,1.5,1\nS,2.0,2\nN,3.25,3\n")
-    (tmp_path / "t.jsonl").write_text(
-        "\n".join(
-            '{"region": "%s", "sales": %s, "units": %s}' % row
-            for row in [("N", 1.5, 1), ("S", 2.0, 2), ("N", 3.25, 3)]
-        )
-        + "\n"
-    )
+    rows = TABLE.to_pylist()
+    (tmp_path / "t.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
     for name in ("t.parquet", "t.feather", "t.arrow", "s.arrow", "t.csv", "t.jsonl"):
         assert read_file(tmp_path / name).to_pydict() == TABLE.to_pydict(), name
 
@@ -85,6 +82,6 @@ def test_reads_every_format(tmp_path):
 def test_an_unreadable_file_says_why(tmp_path):
     bad = tmp_path / "broken.parquet"
     bad.write_bytes(b"not parquet at all")
-    with pytest.raises(FileOpenError, match="broken.parquet as parquet") as info:
+    with pytest.raises(FileOpenError, match=r"broken\.parquet as parquet") as info:
         read_file(bad)
     assert info.value.status == 422
