@@ -5,7 +5,10 @@ engine (see ``OpenFileHandler``), so a browser tab reads only the rows it
 draws. This module decides which paths may be opened (regular files of a
 known type under the server's root directory, not hidden unless the
 contents manager shows hidden files), names the table after the path, and
-reads the file with pyarrow.
+reads the file: CSV, Parquet and Arrow/Feather as the standalone server
+does (:mod:`perspective_nb.app.sources`: CSV text and Arrow bytes go to the
+engine, so its own type inference applies exactly as for data a client
+sends; Parquet is decoded with pyarrow), JSON lines with pyarrow.
 
 No tornado, no jupyter_server: the handler is a thin adapter over it.
 """
@@ -13,9 +16,11 @@ No tornado, no jupyter_server: the handler is a thin adapter over it.
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pyarrow as pa
 
+from ..app.sources import read_source
 from ..errors import PerspectiveError
 
 __all__ = ["FORMATS", "FileOpenError", "read_file", "resolve", "table_name"]
@@ -79,40 +84,25 @@ def table_name(relative_path: str) -> str:
     return NAME_PREFIX + relative_path
 
 
-def read_file(path: Path) -> pa.Table:
-    """Read a CSV, Parquet, Arrow IPC (file or stream) / Feather or JSON-lines file.
+def read_file(path: Path) -> Any:
+    """Read a CSV, Parquet, Arrow IPC / Feather or JSON-lines file for ``Client.table``.
+
+    Returns
+    -------
+    str or bytes or pyarrow.Table
+        CSV text, Arrow IPC bytes, or a table (Parquet, JSON lines).
 
     Raises
     ------
     FileOpenError
-        (422) when pyarrow cannot read it, with pyarrow's reason.
+        (422) when the file cannot be read, with the reason.
     """
     kind = FORMATS[path.suffix.lower()]
     try:
-        if kind == "csv":
-            from pyarrow import csv
-
-            return csv.read_csv(path)
-        if kind == "parquet":
-            from pyarrow import parquet
-
-            return parquet.read_table(path)
         if kind == "jsonl":
             from pyarrow import json
 
             return json.read_json(path)
-        return _read_arrow(path)
-    except (pa.ArrowException, OSError, ValueError) as exc:
+        return read_source(path)
+    except (pa.ArrowException, OSError, ValueError, PerspectiveError) as exc:
         raise FileOpenError(f"could not read {path.name} as {kind}: {exc}", 422) from exc
-
-
-def _read_arrow(path: Path) -> pa.Table:
-    from pyarrow import feather
-
-    try:
-        # Arrow IPC files and Feather v1/v2; not memory-mapped, so a file
-        # rewritten later cannot change (or fault) the hosted table.
-        return feather.read_table(path, memory_map=False)
-    except pa.ArrowInvalid:
-        with pa.OSFile(str(path)) as source:
-            return pa.ipc.open_stream(source).read_all()

@@ -10,6 +10,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
 
+from perspective_nb import Server
 from perspective_nb.jupyter.files import FileOpenError, read_file, resolve, table_name
 
 TABLE = pa.table({"region": ["N", "S", "N"], "sales": [1.5, 2.0, 3.25], "units": [1, 2, 3]})
@@ -75,13 +76,17 @@ def test_reads_every_format(tmp_path):
     (tmp_path / "t.csv").write_text("region,sales,units\nN,1.5,1\nS,2.0,2\nN,3.25,3\n")
     rows = TABLE.to_pylist()
     (tmp_path / "t.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    client = Server().new_local_client()
     for name in ("t.parquet", "t.feather", "t.arrow", "s.arrow", "t.csv", "t.jsonl"):
-        assert read_file(tmp_path / name).to_pydict() == TABLE.to_pydict(), name
+        table = client.table(read_file(tmp_path / name), name=name)
+        assert table.view().to_columns() == TABLE.to_pydict(), name
+        assert table.schema() == {"region": "string", "sales": "float", "units": "integer"}
 
 
-def test_an_unreadable_file_says_why(tmp_path):
-    bad = tmp_path / "broken.parquet"
-    bad.write_bytes(b"not parquet at all")
-    with pytest.raises(FileOpenError, match=r"broken\.parquet as parquet") as info:
+@pytest.mark.parametrize("name", ["broken.parquet", "broken.jsonl"])
+def test_an_unreadable_file_says_why(tmp_path, name):
+    bad = tmp_path / name
+    bad.write_bytes(b"{not this format at all")
+    with pytest.raises(FileOpenError, match=name.replace(".", r"\.")) as info:
         read_file(bad)
     assert info.value.status == 422
