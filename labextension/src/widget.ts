@@ -60,6 +60,8 @@ export class PerspectiveView extends DOMWidgetView {
   private applying = 0;
   /** The user edited the viewer while a kernel change was being applied. */
   private editedWhileApplying = false;
+  /** A restore queued and not started yet. */
+  private queuedRestore: Promise<void> | null = null;
   private restoring: Promise<void> = Promise.resolve();
   private commClient: any = null;
   private themeObserver: MutationObserver | null = null;
@@ -268,9 +270,15 @@ export class PerspectiveView extends DOMWidgetView {
     if (!this.loaded) {
       return this.restoring; // loadTable restores once the table is in
     }
+    if (this.queuedRestore !== null) {
+      // One not started yet reads the model when it runs: it covers this
+      // change too (several traits set one after another draw once).
+      return this.queuedRestore;
+    }
     this.applying++;
     this.restoring = this.restoring
       .then(async () => {
+        this.queuedRestore = null;
         await this.gate!.ready();
         await this.viewer.restore(configFromModel((k) => this.model.get(k)));
         await this.viewer.flush();
@@ -279,12 +287,14 @@ export class PerspectiveView extends DOMWidgetView {
       .finally(() => {
         this.applying--;
       });
-    return this.restoring.then(async () => {
+    const done = this.restoring.then(async () => {
       if (this.applying === 0 && this.editedWhileApplying) {
         await this.pushConfig();
       }
       await this.fitHeight();
     });
+    this.queuedRestore = done;
+    return done;
   }
 
   /** A user edit in the viewer: copy its config into the model. */
