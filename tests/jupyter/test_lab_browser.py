@@ -66,7 +66,9 @@ def jp_server_config():
 
 @pytest.fixture
 def lab_extensions(jp_data_dir):
-    """Expose the built extension (and the ipywidgets manager) to the test Lab."""
+    """Expose the built extension, the ipywidgets manager and, as in a real
+    install with perspective-python (a test dependency), its own Perspective
+    extension (whose <perspective-viewer> ours then shares) to the test Lab."""
     assert (BUILT / "package.json").is_file(), "build the labextension first (npm run build)"
     # jupyter_server caches where it found each static file, by relative path,
     # across apps of one process: forget the previous test's data directory
@@ -76,6 +78,8 @@ def lab_extensions(jp_data_dir):
     target.mkdir(parents=True, exist_ok=True)
     (target / "perspective-nb-labextension").symlink_to(BUILT)
     (target / "@jupyter-widgets").symlink_to(LAB_SHARE / "labextensions" / "@jupyter-widgets")
+    if (LAB_SHARE / "labextensions" / "@finos").is_dir():
+        (target / "@finos").symlink_to(LAB_SHARE / "labextensions" / "@finos")
     return target
 
 
@@ -323,7 +327,19 @@ async def test_quickstart_draws_without_console_errors_and_widgets_fit(
                 } catch (e) { return false; }
             }""",
         )
-        await page.wait_for_timeout(2000)  # late draws would log now
+        # every cell ran; then scroll the chart out of view and back (a windowed
+        # notebook detaches cells out of view: no draw may happen at zero size)
+        await wait_until(
+            page,
+            """() => window.jupyterapp.shell.currentWidget.content.widgets.every(
+                (c) => c.model.type !== 'code' || c.model.executionCount)""",
+        )
+        for index in ("n.widgets.length - 1", "0", "n.widgets.length - 1"):
+            await page.evaluate(
+                f"async () => {{ const n = window.jupyterapp.shell.currentWidget.content;"
+                f" await n.scrollToItem({index}, 'start'); }}"
+            )
+            await page.wait_for_timeout(1500)  # draws after the scroll would log now
         assert console == []
         assert errors == []
 
