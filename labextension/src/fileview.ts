@@ -19,11 +19,16 @@ export interface IHostedFile {
   rows: number;
 }
 
-/** Ask the server to (re)load the file at `path` (relative to its root) as a table. */
-export async function hostFile(path: string): Promise<IHostedFile> {
+/**
+ * Ask the server to host the file at `path` (relative to its root) as a
+ * table; it reads the file again if it changed, or always with `reload`.
+ */
+export async function hostFile(path: string, reload = false): Promise<IHostedFile> {
   const settings = ServerConnection.makeSettings();
   const url =
-    URLExt.join(settings.baseUrl, "perspective", "open") + `?path=${encodeURIComponent(path)}`;
+    URLExt.join(settings.baseUrl, "perspective", "open") +
+    `?path=${encodeURIComponent(path)}` +
+    (reload ? "&reload=1" : "");
   const response = await ServerConnection.makeRequest(url, { method: "POST" }, settings);
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -82,7 +87,7 @@ export class FileViewer {
   /** Read the file again (its table's rows are replaced; the viewer keeps its config). */
   async reload(path: string): Promise<void> {
     try {
-      await hostFile(path);
+      await hostFile(path, true);
       this.status("");
     } catch (err: any) {
       this.status(`Could not reload ${path}: ${err?.message ?? err}`);

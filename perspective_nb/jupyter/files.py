@@ -23,7 +23,7 @@ import pyarrow as pa
 from ..app.sources import read_source
 from ..errors import PerspectiveError
 
-__all__ = ["FORMATS", "FileOpenError", "read_file", "resolve", "table_name"]
+__all__ = ["FORMATS", "FileOpenError", "read_file", "resolve", "stamp", "table_name"]
 
 #: File suffix -> format read by :func:`read_file`.
 FORMATS = {
@@ -77,6 +77,12 @@ def resolve(root_dir: str | Path, path: str, allow_hidden: bool = False) -> tupl
         known = ", ".join(sorted(FORMATS))
         raise FileOpenError(f"cannot open {path!r}: Perspective opens {known} files", 400)
     return target, relative.as_posix()
+
+
+def stamp(path: Path) -> tuple[int, int]:
+    """What tells one version of a file from another: modification time (ns) and size."""
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
 
 
 def table_name(relative_path: str) -> str:

@@ -174,8 +174,10 @@ class OpenFileHandler(_HubMixin, APIHandler):
 
     ``path`` is relative to the server's root directory, as the contents API
     names files. The file is read (pyarrow, on a worker thread) into a table
-    of the hub's own engine named ``file:<path>``; opening it again reloads
-    it. Browsers then view it through ``/perspective/ws`` like any table.
+    of the hub's own engine named ``file:<path>``. Opening it again reads it
+    again only if it changed (modification time or size) or ``reload=1`` is
+    given; a reload replaces the rows in place. Browsers then view it
+    through ``/perspective/ws`` like any table.
     Answers ``{"table", "path", "rows"}``, or ``{"message"}`` with 400
     (file type), 403 (outside the root, hidden), 404, 409 (a kernel holds
     the name) or 422 (unreadable).
@@ -189,7 +191,13 @@ class OpenFileHandler(_HubMixin, APIHandler):
         try:
             target, relative = files.resolve(root, path, allow_hidden)
             name = files.table_name(relative)
-            rows = await asyncio.get_running_loop().run_in_executor(None, self._host, name, target)
+            version = files.stamp(target)
+            forced = self.get_query_argument("reload", "") in ("1", "true")
+            rows = None if forced else self.hub.local_rows(name, version)
+            if rows is None:
+                rows = await asyncio.get_running_loop().run_in_executor(
+                    None, self._host, name, target, version
+                )
         except files.FileOpenError as exc:
             self._fail(exc.status, str(exc))
             return
@@ -203,8 +211,8 @@ class OpenFileHandler(_HubMixin, APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps({"table": name, "path": relative, "rows": rows}))
 
-    def _host(self, name: str, target: Any) -> int:
-        return self.hub.host_local(name, files.read_file(target))
+    def _host(self, name: str, target: Any, version: Any) -> int:
+        return self.hub.host_local(name, files.read_file(target), version)
 
     def _fail(self, status: int, message: str) -> None:
         # Written here, not raised: tornado %-formats an HTTPError's message.

@@ -58,6 +58,8 @@ class Hub:
         # unique across sessions, and only the maker may use its view.
         self.views: dict[str, ViewRecord] = {}
         self._engine_server = engine_server
+        # What each of the hub's own tables was loaded from (see host_local).
+        self._local_stamps: dict[str, Any] = {}
         self._numbers = itertools.count(HUB_SESSION + 1)
 
     def new_engine_session(self, send: Callable[[bytes], None]) -> Any:
@@ -83,8 +85,19 @@ class Hub:
             return record.local
         return entity_id in self.local_names()
 
-    def host_local(self, name: str, data: Any) -> int:
+    def local_rows(self, name: str, stamp: Any) -> int | None:
+        """Rows of the hub's table ``name`` if it holds the data ``stamp`` names, else None."""
+        if stamp is None or self._local_stamps.get(name) != stamp:
+            return None
+        if name not in self.local_names():
+            return None  # deleted meanwhile (e.g. by a browser)
+        return self._engine_server.new_local_client().open_table(name).size()
+
+    def host_local(self, name: str, data: Any, stamp: Any = None) -> int:
         """Host ``data`` in the hub's own engine as ``name``; return its row count.
+
+        ``stamp`` (e.g. a file's modification time and size) names the data
+        for :meth:`local_rows`, so unchanged data need not be read again.
 
         Hosting a name again replaces the rows (open viewers stay attached);
         a new schema needs a new table, possible once no view is open on the
@@ -106,6 +119,12 @@ class Hub:
                 f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
                 "delete that table in its kernel first."
             )
+        self._local_stamps.pop(name, None)
+        rows = self._host_local(name, data)
+        self._local_stamps[name] = stamp
+        return rows
+
+    def _host_local(self, name: str, data: Any) -> int:
         client = self._engine_server.new_local_client()
         if name not in self.local_names():
             return client.table(data, name=name).size()

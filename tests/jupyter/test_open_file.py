@@ -134,3 +134,25 @@ async def test_a_kernel_cannot_take_the_name_of_an_opened_file(
     assert status == 409
     assert "k1" in message
     assert isinstance(hub.names["file:u.csv"].kernel_id, str)
+
+
+async def test_an_unchanged_file_is_not_read_again_unless_reloaded(
+    jp_fetch, jp_root_dir, monkeypatch
+):
+    from perspective_nb.jupyter import files
+
+    reads = []
+    real_read = files.read_file
+    monkeypatch.setattr(files, "read_file", lambda path: reads.append(path) or real_read(path))
+    (jp_root_dir / "t.csv").write_text("a\n1\n2\n")
+    assert (await _open(jp_fetch, "t.csv"))["rows"] == 2
+    assert (await _open(jp_fetch, "t.csv"))["rows"] == 2  # a page reload reopening it
+    assert len(reads) == 1
+    response = await jp_fetch(
+        "perspective", "open", method="POST", params={"path": "t.csv", "reload": "1"}, body=b""
+    )
+    assert json.loads(response.body)["rows"] == 2
+    assert len(reads) == 2
+    (jp_root_dir / "t.csv").write_text("a\n1\n2\n3\n")
+    assert (await _open(jp_fetch, "t.csv"))["rows"] == 3
+    assert len(reads) == 3
