@@ -4,10 +4,15 @@
  * into a `restore()` argument and back.
  */
 
-/** Model attributes that mirror a field of the viewer's config. */
+/**
+ * Model attributes that mirror a field of the bundled (3.8) viewer's config.
+ * The rollup modes are kept by the kernel but not sent: this viewer
+ * generation does not know them.
+ */
 export const CONFIG_KEYS = [
   "plugin",
   "columns",
+  "columns_config",
   "group_by",
   "split_by",
   "aggregates",
@@ -55,7 +60,7 @@ export function modelFromConfig(config: Record<string, any>): Record<string, any
   const attrs: Record<string, any> = {};
   for (const key of CONFIG_KEYS) {
     if (key in config && config[key] !== undefined) {
-      attrs[key] = key === "title" ? config[key] ?? "" : config[key];
+      attrs[key] = key === "title" ? config[key] ?? null : config[key];
     }
   }
   if (attrs.plugin_config) {

@@ -1,10 +1,12 @@
 /**
- * JupyterLab plugin: registers the perspective_nb widget with the ipywidgets
- * manager so `PerspectiveWidget` renders in JupyterLab and Notebook 7.
+ * JupyterLab plugins: the perspective_nb widget, registered with the
+ * ipywidgets manager so `PerspectiveWidget` renders in JupyterLab and
+ * Notebook 7; and data files opened in a Perspective tab (files.ts).
  */
 import { IJupyterWidgetRegistry } from "@jupyter-widgets/base";
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/application";
 
+import { filesPlugin } from "./files";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -23,4 +25,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default plugin;
+export default [plugin, filesPlugin];

@@ -6,14 +6,20 @@
  * Perspective protocol, authenticated like any Jupyter request) or, when
  * the kernel has no hub, from protocol bytes carried over the widget's comm.
  * Viewer config is synced two ways with the kernel's traits.
+ *
+ * Nothing is drawn until the widget is attached and has a size (a chart
+ * drawn detached computes NaN coordinates): loads, restores and resizes wait
+ * for the SizeGate. The widget is as tall as the `height` trait says, or
+ * else as its content (rows, or a chart, and the settings panel), bounded.
  */
 import { DOMWidgetModel, DOMWidgetView } from "@jupyter-widgets/base";
 import { PageConfig, URLExt } from "@jupyterlab/coreutils";
-import { ServerConnection } from "@jupyterlab/services";
 
 import { attachTable } from "./attach";
-import { callbackClient, websocketClient } from "./boot";
+import { callbackClient } from "./boot";
+import { hub } from "./hubclient";
 import { CONFIG_KEYS, configFromModel, modelFromConfig } from "./config";
+import { SizeGate, autoHeight, contentHeight } from "./size";
 import { MODULE_NAME, MODULE_VERSION } from "./version";
 
 export class PerspectiveModel extends DOMWidgetModel {
@@ -26,10 +32,11 @@ export class PerspectiveModel extends DOMWidgetModel {
       _view_name: "PerspectiveView",
       _view_module: MODULE_NAME,
       _view_module_version: MODULE_VERSION,
-      table_name: "",
+      table_name: null,
       transport: "comm",
-      plugin: "",
+      plugin: "Datagrid",
       columns: [],
+      columns_config: {},
       group_by: [],
       split_by: [],
       aggregates: {},
@@ -38,44 +45,30 @@ export class PerspectiveModel extends DOMWidgetModel {
       filter_op: "and",
       expressions: {},
       plugin_config: {},
-      settings: false,
-      theme: "",
-      title: "",
+      settings: true,
+      theme: null,
+      title: null,
       editable: false,
+      height: null,
     };
   }
-}
-
-/** One hub websocket client per page, shared by every widget view. */
-let hubClient: Promise<any> | null = null;
-
-function hubUrl(): string {
-  const settings = ServerConnection.makeSettings();
-  const base = settings.wsUrl || PageConfig.getWsUrl();
-  let url = URLExt.join(base, "perspective", "ws");
-  if (settings.token) {
-    url += `?token=${encodeURIComponent(settings.token)}`;
-  }
-  return url;
-}
-
-function hub(): Promise<any> {
-  if (hubClient === null) {
-    hubClient = websocketClient(hubUrl());
-    hubClient.catch(() => {
-      hubClient = null;
-    });
-  }
-  return hubClient;
 }
 
 export class PerspectiveView extends DOMWidgetView {
   private viewer: any = null;
   private status: HTMLDivElement | null = null;
   private applying = 0;
+  /** The user edited the viewer while a kernel change was being applied. */
+  private editedWhileApplying = false;
+  /** A restore queued and not started yet. */
+  private queuedRestore: Promise<void> | null = null;
   private restoring: Promise<void> = Promise.resolve();
   private commClient: any = null;
   private themeObserver: MutationObserver | null = null;
+  private gate: SizeGate | null = null;
+  private loaded = false;
+  /** The height this view last gave itself; any other inline height is the user's. */
+  private autoHeightSet = "";
 
   render(): void {
     this.el.classList.add("perspective-nb-widget");
@@ -95,6 +88,19 @@ export class PerspectiveView extends DOMWidgetView {
     this.el.appendChild(this.status);
     this.viewer = document.createElement("perspective-viewer");
     this.el.appendChild(this.viewer);
+    this.gate = new SizeGate(this.viewer);
+    // Redraw on resize ourselves (the viewer's auto-size is off, see load):
+    // only ever at a real size.
+    this.gate.onResize(() => {
+      if (this.loaded) {
+        this.chain(() => this.viewer.resize());
+      }
+    });
+    this.applyHeight();
+    this.listenTo(this.model, "change:height", () => {
+      this.applyHeight();
+      void this.fitHeight();
+    });
 
     const syncToolbar = () => {
       title.textContent = this.model.get("table_name");
@@ -110,7 +116,10 @@ export class PerspectiveView extends DOMWidgetView {
     this.listenTo(this.model, "msg:custom", (msg: any, buffers: DataView[]) =>
       this.onCustom(msg, buffers)
     );
-    this.viewer.addEventListener("perspective-config-update", () => void this.pushConfig());
+    this.viewer.addEventListener("perspective-config-update", () => {
+      void this.pushConfig();
+      void this.fitHeight(); // e.g. the settings panel opened
+    });
     // Follow JupyterLab's light/dark theme unless the kernel pinned one.
     this.themeObserver = new MutationObserver(() => {
       if (!this.model.get("theme")) {
@@ -179,6 +188,10 @@ export class PerspectiveView extends DOMWidgetView {
 
   /** Load a (re)opened table and apply the model's config, as one change. */
   private async loadTable(table: any): Promise<void> {
+    await this.gate!.ready();
+    // Resizes are driven by the SizeGate, which skips zero sizes (a hidden
+    // tab, a cell scrolled out of a windowed notebook).
+    this.viewer.setAutoSize?.(false);
     // The viewer reports its default config while loading: not a user edit.
     this.applying++;
     try {
@@ -186,7 +199,65 @@ export class PerspectiveView extends DOMWidgetView {
     } finally {
       this.applying--;
     }
+    this.loaded = true;
     await this.restore();
+  }
+
+  /** Run `step` after every step queued before it (restores, resizes). */
+  private chain(step: () => Promise<void>): Promise<void> {
+    this.restoring = this.restoring
+      .then(async () => {
+        await this.gate!.ready();
+        await step();
+      })
+      .catch((err) => this.setStatus(`Could not draw the viewer: ${err}`));
+    return this.restoring;
+  }
+
+  /** An explicit `height` (CSS) from the kernel, or the last fitted one. */
+  private applyHeight(): void {
+    const height = this.model.get("height");
+    if (height) {
+      this.el.style.height = height;
+      this.autoHeightSet = "";
+    } else if (!this.userSized()) {
+      this.el.style.height = this.autoHeightSet;
+    }
+  }
+
+  /** Heights set by someone else: ipywidgets' `layout.height`, or a drag of the corner. */
+  private userSized(): boolean {
+    const layout = this.model.get("layout");
+    if (layout?.get?.("height")) {
+      return true;
+    }
+    return this.el.style.height !== "" && this.el.style.height !== this.autoHeightSet;
+  }
+
+  /** Without a `height`, make the widget as tall as its content (bounded). */
+  private async fitHeight(): Promise<void> {
+    if (this.model.get("height") && !this.model.get("layout")?.get?.("height")) {
+      // again: ipywidgets' layout view clears the inline height when it starts
+      this.applyHeight();
+      return;
+    }
+    if (!this.loaded || this.userSized()) {
+      return;
+    }
+    await this.gate!.ready();
+    let rows = 0;
+    try {
+      rows = await (await this.viewer.getView()).num_rows();
+    } catch {
+      return; // the view is being replaced: the next restore fits again
+    }
+    const config = await this.viewer.save();
+    const chrome = this.el.getBoundingClientRect().height - this.viewer.getBoundingClientRect().height;
+    const px = `${autoHeight(contentHeight(this.viewer, config.plugin, rows), chrome)}px`;
+    if (!this.userSized() && this.el.style.height !== px) {
+      this.el.style.height = px;
+      this.autoHeightSet = px;
+    }
   }
 
   /**
@@ -196,9 +267,19 @@ export class PerspectiveView extends DOMWidgetView {
    * one always applies the latest config.
    */
   private restore(): Promise<void> {
+    if (!this.loaded) {
+      return this.restoring; // loadTable restores once the table is in
+    }
+    if (this.queuedRestore !== null) {
+      // One not started yet reads the model when it runs: it covers this
+      // change too (several traits set one after another draw once).
+      return this.queuedRestore;
+    }
     this.applying++;
     this.restoring = this.restoring
       .then(async () => {
+        this.queuedRestore = null;
+        await this.gate!.ready();
         await this.viewer.restore(configFromModel((k) => this.model.get(k)));
         await this.viewer.flush();
       })
@@ -206,14 +287,24 @@ export class PerspectiveView extends DOMWidgetView {
       .finally(() => {
         this.applying--;
       });
-    return this.restoring;
+    const done = this.restoring.then(async () => {
+      if (this.applying === 0 && this.editedWhileApplying) {
+        await this.pushConfig();
+      }
+      await this.fitHeight();
+    });
+    this.queuedRestore = done;
+    return done;
   }
 
   /** A user edit in the viewer: copy its config into the model. */
   private async pushConfig(): Promise<void> {
     if (this.applying > 0) {
+      // Maybe our own restore, maybe the user: look again once it is done.
+      this.editedWhileApplying = true;
       return;
     }
+    this.editedWhileApplying = false;
     const attrs = modelFromConfig(await this.viewer.save());
     let changed = false;
     for (const [key, value] of Object.entries(attrs)) {
@@ -229,6 +320,7 @@ export class PerspectiveView extends DOMWidgetView {
 
   remove(): void {
     this.themeObserver?.disconnect();
+    this.gate?.dispose();
     void this.viewer?.delete();
     super.remove();
   }

@@ -26,7 +26,13 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from ..server import Server
-from .handlers import BrowserSocketHandler, KernelUplinkHandler, TablesApiHandler, ViewPageHandler
+from .handlers import (
+    BrowserSocketHandler,
+    KernelUplinkHandler,
+    OpenFileHandler,
+    TablesApiHandler,
+    ViewPageHandler,
+)
 from .hub import Hub
 from .hub_keys import hub_key, kernel_token
 from .uplink_frames import ENV_HUB_URL, ENV_KERNEL_ID, ENV_TOKEN
@@ -133,14 +139,15 @@ def install_kernel_env(serverapp: Any) -> None:
 def load_extension(serverapp: Any) -> None:
     """Create the hub and mount its routes (the server's load hook)."""
     web_app = serverapp.web_app
-    # An engine server hosting no tables answers get_features, so browsers see
-    # exactly what the kernels' engines support.
+    # The hub's engine answers get_features, so browsers see exactly what the
+    # kernels' engines support, and hosts the data files opened in JupyterLab.
     web_app.settings["perspective_hub"] = Hub(Server())
     base = url_path_join(web_app.settings["base_url"], "perspective")
     routes: list[tuple[Any, ...]] = [
         (url_path_join(base, "ws"), BrowserSocketHandler),
         (url_path_join(base, "kernel"), KernelUplinkHandler),
         (url_path_join(base, "api", "tables"), TablesApiHandler),
+        (url_path_join(base, "open"), OpenFileHandler),
         (url_path_join(base, "view", "(.+)"), ViewPageHandler),
     ]
     assets = page_assets_dir()

@@ -7,6 +7,8 @@ tornado settings as ``perspective_hub``):
 - ``kernel``: kernel uplink, accepts only a kernel's own token (:mod:`.hub_keys`);
 - ``view/<name>``: a full-page viewer of one hosted table;
 - ``api/tables``: JSON list of hosted tables;
+- ``open?path=<path>`` (POST): host a data file under the server's root as a
+  table of the server itself (:mod:`.files`); answers its name;
 - ``static/<path>``: the full-page viewer's script and wasm.
 
 This module must not import IPython or ipywidgets.
@@ -14,6 +16,7 @@ This module must not import IPython or ipywidgets.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -26,10 +29,11 @@ from tornado import web
 from tornado.escape import xhtml_escape
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from ..errors import ProtocolError
+from ..errors import PerspectiveError, ProtocolError
+from . import files
 from .hub import BrowserSession, Hub, KernelLink
 from .hub_keys import check_kernel_token
-from .kernel_link import error_response
+from .kernel_link import NameClashError, error_response
 from .uplink_frames import TOKEN_HEADER, check_kernel_id, decode_control
 
 _log = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ _log = logging.getLogger(__name__)
 __all__ = [
     "BrowserSocketHandler",
     "KernelUplinkHandler",
+    "OpenFileHandler",
     "TablesApiHandler",
     "ViewPageHandler",
     "script_json",
@@ -162,6 +167,58 @@ class TablesApiHandler(_HubMixin, APIHandler):
     async def get(self) -> None:
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(await self.hub.describe()))
+
+
+class OpenFileHandler(_HubMixin, APIHandler):
+    """``POST /perspective/open?path=<path>``: host a data file, answer its table's name.
+
+    ``path`` is relative to the server's root directory, as the contents API
+    names files. The file is read (pyarrow, on a worker thread) into a table
+    of the hub's own engine named ``file:<path>``. Opening it again reads it
+    again only if it changed (modification time or size) or ``reload=1`` is
+    given; a reload replaces the rows in place. Browsers then view it
+    through ``/perspective/ws`` like any table.
+    Answers ``{"table", "path", "rows"}``, or ``{"message"}`` with 400
+    (file type), 403 (outside the root, hidden), 404, 409 (a kernel holds
+    the name) or 422 (unreadable).
+    """
+
+    @web.authenticated
+    async def post(self) -> None:
+        path = self.get_query_argument("path", "")
+        root = self.settings.get("server_root_dir") or "."
+        allow_hidden = bool(getattr(self.contents_manager, "allow_hidden", False))
+        try:
+            target, relative = files.resolve(root, path, allow_hidden)
+            name = files.table_name(relative)
+            version = files.stamp(target)
+            forced = self.get_query_argument("reload", "") in ("1", "true")
+            rows = None if forced else self.hub.local_rows(name, version)
+            if rows is None:
+                rows = await asyncio.get_running_loop().run_in_executor(
+                    None, self._host, name, target, version
+                )
+        except files.FileOpenError as exc:
+            self._fail(exc.status, str(exc))
+            return
+        except NameClashError as exc:
+            self._fail(409, str(exc))
+            return
+        except PerspectiveError as exc:
+            self._fail(422, f"could not open {path!r}: {exc}")
+            return
+        self.hub.hosted_changed()
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"table": name, "path": relative, "rows": rows}))
+
+    def _host(self, name: str, target: Any, version: Any) -> int:
+        return self.hub.host_local(name, files.read_file(target), version)
+
+    def _fail(self, status: int, message: str) -> None:
+        # Written here, not raised: tornado %-formats an HTTPError's message.
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message}))
 
 
 _PAGE = """<!DOCTYPE html>

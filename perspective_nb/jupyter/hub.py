@@ -2,18 +2,23 @@
 
 The Jupyter server holds one :class:`Hub`. Kernels attach over their uplink
 (:class:`KernelLink`) and register the names they host; browsers attach
-:class:`BrowserSession` objects, one per ``/perspective/ws`` connection. The
+:class:`BrowserSession` objects (``hub_session.py``), one per
+``/perspective/ws`` connection. The
 hub answers ``get_hosted_tables`` (including 5.x's subscription) itself,
-``get_features`` through an engine session of its own (it hosts no tables),
-and forwards every table or view request, unchanged, to the kernel hosting
-its entity, multiplexing browser sessions over each kernel's uplink.
+``get_features`` through an engine session of its own, and forwards every
+table or view request, unchanged, to the kernel hosting its entity,
+multiplexing browser sessions over each kernel's uplink. The hub's own
+engine also hosts tables of the server itself (data files opened from
+JupyterLab, :meth:`Hub.host_local`); requests on those run on the engine's
+worker pool, one at a time per browser session, never on the event loop.
 
 Views belong to the browser session that made them: a view id is unique
 across the hub (a ``table_make_view`` reusing one is refused before it
 reaches a kernel) and requests on a view are routed only from its maker's
 session, so one browser can neither read nor delete another's view.
 
-Everything runs on the Jupyter server's event loop; nothing here blocks.
+Everything runs on the Jupyter server's event loop and nothing here blocks,
+except :meth:`Hub.host_local`, which callers run on a worker thread.
 This module must not import tornado handlers, jupyter_server or IPython: the
 handlers are thin adapters over it.
 """
@@ -21,128 +26,17 @@ handlers are thin adapters over it.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PerspectiveError
 from ..protocol import pb
-from .kernel_link import KernelLink, NameClashError, error_response
+from .hub_session import BrowserSession, ViewRecord
+from .kernel_link import KernelLink, NameClashError
 from .uplink_frames import HUB_SESSION
 
 __all__ = ["BrowserSession", "Hub", "KernelLink", "NameClashError", "ViewRecord"]
-
-_PENDING: set[asyncio.Future] = set()
-
-
-def _run(result: Any) -> None:
-    """Schedule ``result`` if the engine session returned a coroutine."""
-    if inspect.isawaitable(result):
-        # Keep a reference until done, or the task may be garbage collected.
-        future = asyncio.ensure_future(result)
-        _PENDING.add(future)
-        future.add_done_callback(_PENDING.discard)
-
-
-@dataclass
-class ViewRecord:
-    """Who made a view (only that browser session may use it) and where it lives."""
-
-    session: int
-    #: The kernel holding the view; None while its table's kernel is gone.
-    link: KernelLink | None
-    table: str
-    #: The ``table_make_view`` request, replayed to re-create the view.
-    make_view: bytes
-
-
-class BrowserSession:
-    """One browser websocket: the Perspective protocol, routed per entity.
-
-    Parameters
-    ----------
-    hub : Hub
-        The hub routing this session's requests.
-    send : callable
-        Write one binary Perspective ``Response`` to the browser.
-    """
-
-    def __init__(self, hub: Hub, number: int, send: Callable[[bytes], None]) -> None:
-        self.hub = hub
-        self.number = number
-        self.send = send
-        self.subscriptions: set[int] = set()
-        self._local = hub.new_engine_session(send)
-
-    def handle_request(self, data: bytes) -> None:
-        """Answer or forward one binary Perspective ``Request``."""
-        try:
-            request = pb.Request.FromString(data)
-        except Exception:  # protobuf raises DecodeError and friends
-            self.send(error_response(0, "", "The hub received a malformed Perspective request."))
-            return
-        kind = request.WhichOneof("client_req")
-        if kind == "get_hosted_tables_req":
-            if request.get_hosted_tables_req.subscribe:
-                # 5.x keeps this request pending and is answered on each change.
-                self.subscriptions.add(request.msg_id)
-            else:
-                self.send(self.hub.hosted_tables_response(request.msg_id))
-            return
-        if kind == "remove_hosted_tables_update_req":
-            self.subscriptions.discard(request.remove_hosted_tables_update_req.id)
-            response = pb.Response(msg_id=request.msg_id)
-            response.remove_hosted_tables_update_resp.SetInParent()
-            self.send(response.SerializeToString())
-            return
-        if kind in ("get_features_req", "server_system_info_req") and self._local is not None:
-            _run(self._local.handle_request(data))
-            return
-        record = self.hub.views.get(request.entity_id)
-        if record is not None and record.session == self.number and record.link is None:
-            self._orphaned(request, record)
-            return
-        link = self.hub.route(self.number, request.entity_id)
-        if link is None:
-            self._refuse(request, self.hub.not_found(request))
-            return
-        if kind == "table_make_view_req":
-            view = ViewRecord(self.number, link, request.entity_id, data)
-            refusal = self.hub.claim_view(request.table_make_view_req.view_id, view)
-            if refusal:
-                self._refuse(request, refusal)
-                return
-        link.forward(self, request, data)
-
-    def _orphaned(self, request: pb.Request, record: ViewRecord) -> None:
-        """A request on a view whose kernel is gone (it re-attaches when re-hosted)."""
-        if request.WhichOneof("client_req") == "view_delete_req":
-            del self.hub.views[request.entity_id]
-            response = pb.Response(msg_id=request.msg_id, entity_id=request.entity_id)
-            response.view_delete_resp.SetInParent()
-            self.send(response.SerializeToString())
-            return
-        self._refuse(
-            request,
-            f"View {request.entity_id!r} lost its kernel: table {record.table!r} is not hosted "
-            f"right now. The view comes back when {record.table!r} is hosted again "
-            "(re-run the cell that hosts it), or make a new view then.",
-        )
-
-    def _refuse(self, request: pb.Request, message: str) -> None:
-        self.send(error_response(request.msg_id, request.entity_id, message))
-
-    def close(self) -> None:
-        """The browser went away: close its sessions in every kernel."""
-        self.hub.sessions.pop(self.number, None)
-        for view_id in [v for v, record in self.hub.views.items() if record.session == self.number]:
-            del self.hub.views[view_id]
-        for link in list(self.hub.kernels.values()):
-            link.close_session(self.number)
-        if self._local is not None:
-            self._local.close()
 
 
 class Hub:
@@ -151,8 +45,9 @@ class Hub:
     Parameters
     ----------
     engine_server : object, optional
-        A ``perspective_nb.server.Server`` hosting no tables; it answers
-        ``get_features`` so the hub reports exactly what the engine supports.
+        A ``perspective_nb.server.Server``; it answers ``get_features`` so the
+        hub reports exactly what the engine supports, and hosts the server's
+        own tables (:meth:`host_local`).
     """
 
     def __init__(self, engine_server: Any = None) -> None:
@@ -163,12 +58,93 @@ class Hub:
         # unique across sessions, and only the maker may use its view.
         self.views: dict[str, ViewRecord] = {}
         self._engine_server = engine_server
+        # What each of the hub's own tables was loaded from (see host_local).
+        self._local_stamps: dict[str, Any] = {}
         self._numbers = itertools.count(HUB_SESSION + 1)
 
     def new_engine_session(self, send: Callable[[bytes], None]) -> Any:
         if self._engine_server is None:
             return None
         return self._engine_server.new_session(send)
+
+    def engine_executor(self) -> Any:
+        """The worker pool of the hub's engine (requests on its own tables)."""
+        return self._engine_server.executor()
+
+    # --- the server's own tables -----------------------------------------
+    def local_names(self) -> set[str]:
+        """Names of the tables the hub's own engine hosts."""
+        if self._engine_server is None:
+            return set()
+        return set(self._engine_server.get_hosted_table_names())
+
+    def is_local(self, session: int, entity_id: str) -> bool:
+        """Whether ``entity_id`` is one of the hub's own tables, or ``session``'s view of one."""
+        record = self.views.get(entity_id)
+        if record is not None and record.session == session:
+            return record.local
+        return entity_id in self.local_names()
+
+    def local_rows(self, name: str, stamp: Any) -> int | None:
+        """Rows of the hub's table ``name`` if it holds the data ``stamp`` names, else None."""
+        if stamp is None or self._local_stamps.get(name) != stamp:
+            return None
+        if name not in self.local_names():
+            return None  # deleted meanwhile (e.g. by a browser)
+        return self._engine_server.new_local_client().open_table(name).size()
+
+    def host_local(self, name: str, data: Any, stamp: Any = None) -> int:
+        """Host ``data`` in the hub's own engine as ``name``; return its row count.
+
+        ``stamp`` (e.g. a file's modification time and size) names the data
+        for :meth:`local_rows`, so unchanged data need not be read again.
+
+        Hosting a name again replaces the rows (open viewers stay attached);
+        a new schema needs a new table, possible once no view is open on the
+        old one. Blocking (ingests the data): call it from a worker thread,
+        then :meth:`hosted_changed` on the loop.
+
+        Raises
+        ------
+        NameClashError
+            When a kernel hosts ``name``.
+        PerspectiveError
+            When the data cannot be hosted.
+        """
+        if self._engine_server is None:
+            raise PerspectiveError("this hub has no engine to host tables in")
+        owner = self.names.get(name)
+        if owner is not None:
+            raise NameClashError(
+                f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
+                "delete that table in its kernel first."
+            )
+        self._local_stamps.pop(name, None)
+        rows = self._host_local(name, data)
+        self._local_stamps[name] = stamp
+        return rows
+
+    def _host_local(self, name: str, data: Any) -> int:
+        client = self._engine_server.new_local_client()
+        if name not in self.local_names():
+            return client.table(data, name=name).size()
+        table = client.open_table(name)
+        try:
+            table.replace(data)
+        except PerspectiveError as replace_error:
+            try:
+                table.delete()
+            except PerspectiveError as exc:
+                raise PerspectiveError(
+                    f"{name!r} changed schema ({replace_error}) and is open in a viewer; "
+                    "close its tabs and open it again"
+                ) from exc
+            return client.table(data, name=name).size()
+        return table.size()
+
+    def hosted_changed(self) -> None:
+        """Tell subscribed browsers the hosted names changed (call on the loop)."""
+        self._hosted_changed()
 
     # --- browsers ---------------------------------------------------------
     def open_browser_session(self, send: Callable[[bytes], None]) -> BrowserSession:
@@ -240,6 +216,11 @@ class Hub:
                 f"Table name {name!r} is already hosted by kernel {owner.kernel_id}; "
                 f"pick another name, or delete that table in its kernel first."
             )
+        if name in self.local_names():
+            raise NameClashError(
+                f"Table name {name!r} is already hosted by the Jupyter server (a file opened "
+                "in JupyterLab); pick another name."
+            )
         previous = link.names.get(name, {})
         info = {**info, "ready": bool(info.get("ready", True) or previous.get("ready"))}
         self.names[name] = link
@@ -248,7 +229,7 @@ class Hub:
             return
         self._hosted_changed()
         for view_id, record in self.views.items():
-            if record.link is None and record.table == name:
+            if record.link is None and not record.local and record.table == name:
                 record.link = link
                 link.replay_view(record.session, view_id, record.make_view)
 
@@ -261,15 +242,17 @@ class Hub:
 
     # --- answers ----------------------------------------------------------
     def hosted(self) -> list[str]:
-        """Names whose tables exist (not only reserved), sorted."""
-        return sorted(n for n, link in self.names.items() if link.names[n].get("ready", True))
+        """Names whose tables exist (not only reserved), sorted; the hub's own included."""
+        kernels = {n for n, link in self.names.items() if link.names[n].get("ready", True)}
+        return sorted(kernels | self.local_names())
 
     def hosted_tables_response(self, msg_id: int) -> bytes:
         response = pb.Response(msg_id=msg_id)
         infos = response.get_hosted_tables_resp.table_infos
         response.get_hosted_tables_resp.SetInParent()
         for name in self.hosted():
-            info = self.names[name].names.get(name, {})
+            link = self.names.get(name)
+            info = link.names.get(name, {}) if link is not None else {}
             entry = infos.add(entity_id=name)
             if info.get("index") is not None:
                 entry.index = str(info["index"])
@@ -294,7 +277,13 @@ class Hub:
         from ..protocol import column_type_name
 
         tables = []
+        local = self.local_names()
         for name in self.hosted():
+            if name in local:
+                table = self._engine_server.new_local_client().open_table(name)
+                size, schema = table.size(), table.schema()
+                tables.append({"name": name, "kernel": None, "rows": size, "schema": schema})
+                continue
             link = self.names[name]
             entry: dict[str, Any] = {"name": name, "kernel": link.kernel_id}
             try:

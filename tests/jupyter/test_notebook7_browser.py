@@ -13,6 +13,7 @@ from test_lab_browser import (  # noqa: F401
     lab_extensions,
     open_and_run_all,
     pytestmark,
+    wait_until,
     write_notebook,
 )
 
@@ -55,11 +56,11 @@ async def test_widget_renders_in_notebook_7(
         await open_and_run_all(page, f"{base}notebooks/nb7.ipynb?token={token}")
         await page.wait_for_selector(".perspective-nb-widget perspective-viewer", timeout=WAIT_MS)
         # The viewer shows the kernel's table, grouped: the total row and 2 groups.
-        await page.wait_for_function(
+        await wait_until(
+            page,
             f"(async () => {{ try {{ const v = {VIEWER};"
             " return (await (await v.getView()).num_rows()) === 3; }"
             " catch (e) { return false; } })()",
-            timeout=WAIT_MS,
         )
         assert "nb7" in hub.names
         # Notebook 7's own settings loader fails on the test server's bare

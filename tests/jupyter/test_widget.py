@@ -85,9 +85,87 @@ def test_unknown_options_are_refused_by_name(host):
     w.close()
 
 
-def test_widget_without_data_or_name_is_an_error(host):
-    with pytest.raises(ConfigError, match="needs data"):
-        PerspectiveWidget()
+def test_widget_without_data_waits_for_load(host):
+    w = PerspectiveWidget(group_by=["k"])
+    assert w.table is None
+    assert w.table_name is None
+    with pytest.raises(ConfigError, match="load"):
+        w.update({"k": ["a"]})
+    with pytest.raises(ConfigError, match="with them"):
+        PerspectiveWidget(None, index="k")
+    w.load({"k": ["a", "b"], "v": [1, 2]}, name="later", index="k")
+    assert w.table_name == "later"
+    assert w.get_state()["table_name"] == "later"
+    assert w.columns == ["k", "v"]  # the table's columns, as perspective-python sets them
+    assert w.group_by == ["k"]  # the first load keeps the constructor's config
+    w.update({"k": ["a"], "v": [5]})
+    assert w.table.size() == 2  # indexed: an upsert
+    w.close()
+
+
+def test_drop_in_import_paths_name_the_same_class(host):
+    import perspective_nb
+    from perspective_nb.widget import PerspectiveWidget as FromWidget
+    from perspective_nb.widget.viewer import PerspectiveViewer
+
+    assert FromWidget is PerspectiveWidget is perspective_nb.PerspectiveWidget
+    assert issubclass(FromWidget, PerspectiveViewer)
+
+
+def test_perspective_python_style_notebook(host):
+    # as written for perspective.widget: positional index, viewer kwargs, load() again
+    w = PerspectiveWidget(
+        {"a": [1, 2, 3], "b": ["x", "y", "x"]},
+        "a",
+        plugin="X Bar",
+        aggregates={"a": "avg"},
+        sort=[["b", "desc"]],
+        filter=[["a", ">", 1]],
+        expressions=['"a" + 100'],
+        columns_config={"a": {"number_fg_mode": "bar"}},
+        settings=False,
+    )
+    assert w.table.get_index() == "a"
+    assert w.expressions == {'"a" + 100': '"a" + 100'}
+    assert w.plugin == "X Bar"
+    assert w.settings is False
+    assert w.save()["columns_config"] == {"a": {"number_fg_mode": "bar"}}
+    assert "plugin='X Bar'" not in w.to_kwargs()
+    assert "sort=[['b', 'desc']]" in w.to_kwargs()
+    w.sort = [["a", "asc"]]
+    assert w.get_state()["sort"] == [["a", "asc"]]
+    first = w.table
+    w.load({"c": [1.5, 2.5]})
+    # loading again resets the config and shows the new table's columns
+    assert w.table is not first
+    assert (w.plugin, w.sort, w.filter, w.columns) == ("Datagrid", [], [], ["c"])
+    assert w.get_state()["table_name"] == w.table.get_name()
+    view = w.table.view()
+    with pytest.raises(ConfigError, match="views cannot be loaded"):
+        w.load(view)
+    view.delete()
+    w.reset()
+    assert w.save()["group_by"] == []
+    saved = w.save()
+    saved["version"] = "5.6.1"  # a config saved elsewhere restores, version ignored
+    w.restore(**saved)
+    assert w.version == "3.8.0"
+    w.delete()
+    assert w.table is None
+    assert w.table_name is None
+
+
+def test_height_is_pixels_or_a_css_length(host):
+    w = PerspectiveWidget({"a": [1]})
+    assert w.height is None  # fit the content
+    assert PerspectiveWidget(w.table, height=600).height == "600px"
+    w.height = "70vh"
+    assert w.get_state()["height"] == "70vh"
+    with pytest.raises(ConfigError, match="CSS length"):
+        w.height = "tall"
+    with pytest.raises(ConfigError, match="negative"):
+        PerspectiveWidget(w.table, height=-5)
+    w.close()
 
 
 def test_comm_transport_answers_protocol_requests(host):
