@@ -16,16 +16,39 @@ import asyncio
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..protocol import pb
 from ..server.request_queue import Limits, RequestQueue
 from .kernel_link import KernelLink, error_response
 
-if TYPE_CHECKING:
-    from .hub import Hub
+__all__ = ["BrowserSession", "Hub", "ViewRecord"]
 
-__all__ = ["BrowserSession", "ViewRecord"]
+
+class Hub(Protocol):
+    """What a browser session asks of the hub (:class:`~.hub.Hub` implements it;
+    a protocol, so this module does not import the hub, which imports it)."""
+
+    views: dict[str, Any]
+    sessions: dict[int, Any]
+    kernels: dict[str, KernelLink]
+
+    def new_engine_session(self, send: Callable[[bytes], None]) -> Any: ...
+
+    def hosted_tables_response(self, msg_id: int) -> bytes: ...
+
+    def is_local(self, session: int, entity_id: str) -> bool: ...
+
+    def route(self, session: int, entity_id: str) -> KernelLink | None: ...
+
+    def not_found(self, request: pb.Request) -> str: ...
+
+    def claim_view(self, view_id: str, view: Any) -> str | None: ...
+
+    def release_view(self, view_id: str, session: int) -> None: ...
+
+    def engine_executor(self) -> Any: ...
+
 
 _PENDING: set[asyncio.Future] = set()
 
