@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import ViewConfig
+from .distinct import DistinctCounts
 from .dtypes import decoded
 from .encoding import Encoded
 from .group_index import Coder, Slots, part_identity
@@ -80,6 +81,8 @@ def supports_incremental(
     for c in _value_columns(config):
         if aggs[c] == "count":
             continue
+        if aggs[c] == "distinct count" and not config.split_by:
+            continue  # counts per (group, value): see distinct.py
         if aggs[c] not in _SUMMABLE | _EXTREMES or schema[c] not in ("integer", "float"):
             return False
     return True
@@ -92,7 +95,10 @@ class GroupState:
         self._config = config
         self._schema = schema
         self._aggs = config.aggregate_map
-        self._values = [c for c in _value_columns(config) if self._aggs[c] != "count"]
+        self._distinct = [c for c in _value_columns(config) if self._aggs[c] == "distinct count"]
+        self._values = [
+            c for c in _value_columns(config) if self._aggs[c] not in ("count", "distinct count")
+        ]
         self._counts = [c for c in _value_columns(config) if self._aggs[c] == "count"]
         self._n = len(config.group_by)
         self._coders = [Coder(data.schema.field(c).type) for c in config.group_by]
@@ -108,6 +114,11 @@ class GroupState:
                 parts[f"{c}#hi"] = parts[f"{c}#s"]
             if self._aggs[c] in ("low", "high minus low"):
                 parts[f"{c}#lo"] = parts[f"{c}#s"]
+        for c in self._distinct:
+            parts[f"{c}#d"] = np.dtype(np.int64)  # kept by DistinctCounts, not summed
+        self._distincts = {
+            c: DistinctCounts(data.schema.field(c).type, self._n + 1) for c in self._distinct
+        }
         self._part_types = parts
         self._has_extremes = any(self._aggs[c] in _EXTREMES for c in self._values)
         # Output types of high / low (a column's own type, as Arrow's max keeps it).
@@ -253,9 +264,13 @@ class GroupState:
             self._place(work, gkeys, [])
             if skeys:
                 self._place(work, gkeys, skeys)
+        if self._distinct:
+            slots = self._group_slots(gids, data.num_rows, self._n)
+            for c, counts in self._distincts.items():
+                counts.apply(data.column(c), slots, self._levels, f"{c}#d", 1)
 
     def _place(self, work: pa.Table, gkeys: list[str], skeys: list[str]) -> None:
-        names = list(self._part_types)
+        names = [p for p in self._part_types if not p.endswith("#d")]
         fns = {
             p: "max" if p.endswith("#hi") else "min" if p.endswith("#lo") else "sum" for p in names
         }
@@ -275,6 +290,7 @@ class GroupState:
             .to_numpy()
             .astype(dt)
             for p, dt in self._part_types.items()
+            if p in fns
         }
         if skeys:
             self._cells[k].assign(cells, parts)
@@ -306,6 +322,8 @@ class GroupState:
                 return False
             located.append((rows, sign, slots, cells))
         for rows, sign, slots, cells in located:
+            for c, counts in self._distincts.items():
+                counts.apply(rows.column(c), slots, self._levels, f"{c}#d", sign)
             parts = self._parts(rows, sign)
             changed = False
             for k in range(self._n + 1):
@@ -357,12 +375,15 @@ class GroupState:
         return out, senc
 
     def _outputs(self, parts: dict[str, np.ndarray]) -> dict[str, pa.Array]:
-        return {c: self._output(c, parts) for c in (*self._counts, *self._values)}
+        names = (*self._counts, *self._distinct, *self._values)
+        return {c: self._output(c, parts) for c in names}
 
     def _output(self, c: str, parts: dict[str, np.ndarray]) -> pa.Array:
         """Aggregate ``c`` of the groups whose partial sums are ``parts``."""
         if c in self._counts:
             return pa.array(parts["#rows"])
+        if c in self._distinct:
+            return pa.array(parts[f"{c}#d"]).cast(pa.uint32())  # Perspective's type
         a = self._aggs[c]
         total = parts[f"{c}#s"]
         if a in ("high", "low"):

@@ -89,6 +89,18 @@ CONFIGS = [
         "aggregates": {"f": "high minus low", "v": "low"},
         "filter": [["v", ">", -5]],
     },
+    {
+        "group_by": ["g", "h"],
+        "columns": ["v", "h", "f"],
+        "aggregates": {"v": "distinct count", "h": "distinct count", "f": "sum"},
+    },
+    {
+        "group_by": ["h"],
+        "columns": ["g", "v"],
+        "aggregates": {"g": "distinct count"},
+        "sort": [["g", "desc"]],
+        "filter": [["v", "<", 8]],
+    },
 ]
 
 
@@ -207,3 +219,19 @@ def test_high_and_low_keep_the_column_type_and_recompute_when_an_extreme_goes():
     assert view.to_columns()["v"] == [7, 6, 7]
     assert view._state[1] is not state
     assert pa.ipc.open_stream(view.to_arrow()).read_all().schema.field("v").type == pa.int32()
+
+
+def test_distinct_counts_follow_rows_that_come_and_go():
+    t = Table({"k": [1, 2, 3], "g": ["a", "a", "b"], "h": ["x", "y", "x"]}, name="t", index="k")
+    view = t.view(group_by=["g"], columns=["h"], aggregates={"h": "distinct count"})
+    assert view.to_columns()["h"] == [2, 2, 1]
+    state = view._state[1]
+    t.update({"k": [1], "g": ["a"], "h": ["y"]})  # a: y, y
+    assert view.to_columns()["h"] == [2, 1, 1]
+    t.update({"k": [4, 5], "g": ["b", "b"], "h": ["z", None]})  # b: x, z, null
+    assert view.to_columns()["h"] == [4, 1, 3]
+    t.remove([3])
+    assert view.to_columns()["h"] == [3, 1, 2]
+    assert view._state[1] is state, "kept incrementally"
+    fresh = t.view(group_by=["g"], columns=["h"], aggregates={"h": "distinct count"})
+    assert view.to_columns() == fresh.to_columns()
