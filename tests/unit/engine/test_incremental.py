@@ -235,3 +235,18 @@ def test_distinct_counts_follow_rows_that_come_and_go():
     assert view._state[1] is state, "kept incrementally"
     fresh = t.view(group_by=["g"], columns=["h"], aggregates={"h": "distinct count"})
     assert view.to_columns() == fresh.to_columns()
+
+
+def test_distinct_count_of_a_null_and_a_value_in_different_chunks():
+    # The grand total is aggregated without keys: Arrow's keyless
+    # count_distinct once counted a null and a value in two chunks as one.
+    t = Table(
+        pa.table({"g": pa.array([None], pa.string()), "v": pa.array([None], pa.int64())}),
+        name="t",
+        limit=7,
+    )
+    t.update(pa.table({"g": pa.array([None], pa.string()), "v": [0]}))
+    config = {"group_by": ["g"], "columns": ["v"], "aggregates": {"v": "distinct count"}}
+    with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
+        assert t.view(**config).to_columns()["v"] == [2, 2]
+    assert t.view(**config).to_columns()["v"] == [2, 2]
