@@ -1,0 +1,281 @@
+"""Window columns computed over a whole table, vectorised (see :mod:`.windows`).
+
+For each window: one stable ``np.lexsort`` by (partition, order key) puts
+every partition's rows together in frame order (null order keys first in
+both directions, ties in table order). Over that order:
+
+- a frame is ``[lo, p]`` per row ``p``: the partition start (cumulative),
+  ``p - rows`` clipped to it, or for ``range`` one ``searchsorted`` of
+  ``(partition, key rank)`` pairs packed into one int64;
+- sums, counts and sums of squares are prefix-sum differences;
+- min / max are a sparse table (doubling) over value ranks offset by the
+  partition number, so one frame never sees another partition's values;
+- lag / lead / diff gather shifted positions checked to stay in the partition;
+- ema is the recurrence ``y = a*y + b`` solved by a parallel prefix scan
+  (log2(n) vectorised passes), nulls carrying the previous value.
+
+Results are scattered back to table order. No Python loop runs per row or
+per partition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .windows import WindowSpec
+
+__all__ = ["compute_window", "compute_windows"]
+
+
+def _dense_rank(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense ranks (1-based, nulls 0) and the null mask of ``arr``."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    nulls = arr.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
+    if pa.types.is_boolean(arr.type):
+        rank = arr.cast(pa.int8()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    else:
+        rank = pc.rank(arr, sort_keys="ascending", tiebreaker="dense")
+        rank = rank.to_numpy(zero_copy_only=False).astype(np.int64)
+    rank[nulls] = 0
+    return rank, nulls
+
+
+def _floats(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Values as float64 (nulls 0) and their validity."""
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_floating(arr.type):
+        valid &= ~arr.is_nan().fill_null(False).to_numpy(zero_copy_only=False)
+    x = arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False).copy()
+    x[~valid] = 0.0
+    return x, valid
+
+
+def _range_keys(arr: pa.ChunkedArray) -> np.ndarray:
+    """Order keys in the units of ``range``: numbers, days for dates, ms for datetimes."""
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if pa.types.is_date(arr.type):
+        arr = arr.cast(pa.date32()).cast(pa.int32())
+    elif pa.types.is_timestamp(arr.type):
+        arr = arr.cast(pa.timestamp("ms")).cast(pa.int64())
+    return arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
+
+
+class _Order:
+    """Rows of one (partition_by, order_by) in frame order, with partition bounds."""
+
+    def __init__(self, data: pa.Table, spec: WindowSpec) -> None:
+        n = data.num_rows
+        keys: list[np.ndarray] = []
+        self.key_nulls: np.ndarray | None = None
+        if spec.order_by is not None:
+            rank, nulls = _dense_rank(data.column(spec.order_by[0]))
+            if spec.order_by[1] == "desc":
+                rank = np.where(nulls, 0, rank.max(initial=0) + 1 - rank)
+            keys.append(rank)  # nulls rank 0: first in both directions
+            self.key_nulls = nulls
+        parts = [_dense_rank(data.column(c))[0] for c in reversed(spec.partition_by)]
+        keys.extend(parts)
+        # np.lexsort is stable: ties keep table order.
+        self.perm = np.lexsort(keys) if keys else np.arange(n)
+        new = np.zeros(n, dtype=bool)
+        if n:
+            new[0] = True
+        for part in parts:
+            p = part[self.perm]
+            new[1:] |= p[1:] != p[:-1]
+        self.pid = np.cumsum(new) - 1  # partition number per sorted position
+        starts = np.flatnonzero(new)
+        self.start = starts[self.pid]  # partition start per sorted position
+        self.nparts = len(starts)
+        self.n = n
+
+    def unsort(self, sorted_values: np.ndarray) -> np.ndarray:
+        out = np.empty_like(sorted_values)
+        out[self.perm] = sorted_values
+        return out
+
+
+def _frame_lo(order: _Order, spec: WindowSpec, data: pa.Table) -> np.ndarray:
+    """First sorted position of each row's frame (the frame ends at the row)."""
+    pos = np.arange(order.n)
+    if spec.frame == "rows":
+        return np.maximum(pos - int(spec.size), order.start)
+    if spec.frame != "range":
+        return order.start
+    assert spec.order_by is not None and order.key_nulls is not None
+    k = _range_keys(data.column(spec.order_by[0]))[order.perm]
+    nulls = order.key_nulls[order.perm]
+    if spec.order_by[1] == "desc":
+        k = -k  # frames then reach back to keys <= k + range
+    size = float(spec.size)
+    uniq = np.unique(k[~nulls])
+    width = len(uniq) + 1
+    # Pack (partition, rank of key) into one sortable int64: within a
+    # partition the non-null keys ascend, so this array is sorted.
+    nn = np.flatnonzero(~nulls)
+    packed = order.pid[nn] * width + np.searchsorted(uniq, k[nn])
+    query = order.pid[nn] * width + np.searchsorted(uniq, k[nn] - size, side="left")
+    lo = order.start.copy()  # null keys are peers: their frame is the nulls before them
+    lo[nn] = nn[np.searchsorted(packed, query, side="left")]
+    return lo
+
+
+def _prefix(values: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(values) + 1, dtype=values.dtype)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+def _framed_sums(x: np.ndarray, valid: np.ndarray, lo: np.ndarray, hi: np.ndarray, agg: str):
+    count = _prefix(valid.astype(np.int64))
+    n = count[hi + 1] - count[lo]
+    if agg == "count":
+        return n, None
+    # Shift by the mean so sums of squares do not cancel for large values.
+    shift = x[valid].mean() if valid.any() else 0.0
+    xs = np.where(valid, x - shift, 0.0)
+    s1 = _prefix(xs)
+    total = s1[hi + 1] - s1[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if agg == "sum":
+            return total + n * shift, n > 0
+        if agg == "avg":
+            return total / n + shift, n > 0
+        s2 = _prefix(xs * xs)
+        sq = s2[hi + 1] - s2[lo]
+        var = np.maximum((sq - total * total / n) / (n - 1), 0.0)
+        return (np.sqrt(var) if agg == "stddev" else var), n > 1
+
+
+def _sparse_extreme(key: np.ndarray, lo: np.ndarray, hi: np.ndarray, fn) -> np.ndarray:
+    """``fn`` (np.minimum / np.maximum) of ``key[lo..hi]`` per row, by doubling."""
+    length = hi - lo + 1
+    levels = [key]
+    span = 1
+    top = int(length.max(initial=1))
+    while span * 2 <= top:
+        prev = levels[-1]
+        levels.append(fn(prev[:-span], prev[span:]))
+        span *= 2
+    level = np.floor(np.log2(length)).astype(np.int64)
+    out = np.empty(len(key), dtype=key.dtype)
+    for j in np.unique(level):  # one pass per power of two (<= log2(frame) passes)
+        rows = np.flatnonzero(level == j)
+        table = levels[j]
+        out[rows] = fn(table[lo[rows]], table[hi[rows] - (1 << j) + 1])
+    return out
+
+
+def _extreme(col: pa.ChunkedArray, order: _Order, lo: np.ndarray, agg: str) -> pa.Array:
+    values = col.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        values = values.dictionary_decode()
+    rank, nulls = _dense_rank(values)
+    m = int(rank.max(initial=0))
+    rank_s, pid = rank[order.perm], order.pid
+    hi = np.arange(order.n)
+    if agg == "max":
+        # Later partitions hold larger keys, so a frame's max is its own (rank 0 = null).
+        key = pid * (m + 1) + rank_s
+        best = _sparse_extreme(key, lo, hi, np.maximum) - pid * (m + 1)
+        found = best > 0
+    else:
+        key = (order.nparts - pid) * (m + 2) + np.where(rank_s == 0, m + 1, rank_s)
+        best = _sparse_extreme(key, lo, hi, np.minimum) - (order.nparts - pid) * (m + 2)
+        found = best <= m
+    # One row per rank, to turn ranks back into values of the column's type.
+    rep = np.zeros(m + 2, dtype=np.int64)
+    rep[rank] = np.arange(len(rank))
+    take = order.unsort(np.where(found, rep[np.clip(best, 0, m + 1)], 0))
+    return _masked_take(values, take, order.unsort(found))
+
+
+def _masked_take(values: pa.Array, idx: np.ndarray, ok: np.ndarray) -> pa.Array:
+    return values.take(pa.array(idx, mask=~ok))
+
+
+def _shift(col: pa.ChunkedArray, order: _Order, offset: int, lead: bool):
+    """Table-order indices of the row ``offset`` behind (ahead) in the partition, and validity."""
+    pos = np.arange(order.n)
+    src = pos + offset if lead else pos - offset
+    ok = (src >= 0) & (src < order.n)
+    src = np.clip(src, 0, max(order.n - 1, 0))
+    ok &= order.pid[src] == order.pid
+    return order.unsort(order.perm[src]), order.unsort(ok)
+
+
+def _ema(x: np.ndarray, valid: np.ndarray, order: _Order, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    xs, vs = x[order.perm], valid[order.perm]
+    nn = np.flatnonzero(vs)
+    y = np.zeros(order.n)
+    if len(nn):
+        first = np.ones(len(nn), dtype=bool)
+        first[1:] = order.pid[nn[1:]] != order.pid[nn[:-1]]
+        # y_t = a_t * y_{t-1} + b_t; a_t = 0 restarts a partition at its first value.
+        a = np.where(first, 0.0, 1.0 - alpha)
+        b = np.where(first, xs[nn], alpha * xs[nn])
+        span = 1
+        while span < len(nn):  # Hillis-Steele scan: compose (a, b) pairs
+            b[span:] = a[span:] * b[:-span] + b[span:]
+            a[span:] = a[span:] * a[:-span]
+            span *= 2
+        y[nn] = b
+    # Null inputs show the last value before them in the partition.
+    last = np.maximum.accumulate(np.where(vs, np.arange(order.n), -1))
+    ok = last >= order.start
+    out = y[np.clip(last, 0, None)]
+    return order.unsort(out), order.unsort(ok)
+
+
+def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> pa.Array:
+    """One window column over ``data`` (rows in table order), in table order."""
+    order = _Order(data, spec)
+    col = data.column(spec.column)
+    agg = spec.aggregate
+    if order.n == 0:
+        return pa.array([], type=out_type if agg not in ("min", "max", "lag", "lead") else col.type)
+    if agg == "row_number":
+        return pa.array(order.unsort(np.arange(order.n) - order.start + 1), type=out_type)
+    if agg in ("lag", "lead"):
+        idx, ok = _shift(col, order, spec.offset, agg == "lead")
+        return _masked_take(col.combine_chunks(), idx, ok)
+    if agg in ("min", "max"):
+        return _extreme(col, order, _frame_lo(order, spec, data), agg)
+    x, valid = _floats(col)
+    if agg == "diff":
+        idx, ok = _shift(col, order, spec.offset, False)
+        ok &= valid & valid[idx]
+        return pa.array(x - x[idx], mask=~ok, type=out_type)
+    if agg == "ema":
+        y, ok = _ema(x, valid, order, float(spec.alpha))
+        return pa.array(y, mask=~ok, type=out_type)
+    lo = _frame_lo(order, spec, data)
+    hi = np.arange(order.n)
+    if agg == "rate":
+        assert spec.order_by is not None and order.key_nulls is not None
+        k = _range_keys(data.column(spec.order_by[0]))[order.perm]
+        xs, vs = x[order.perm], valid[order.perm]
+        dk = k - k[lo]
+        ok = vs & vs[lo] & (dk != 0) & ~order.key_nulls[order.perm]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = (xs - xs[lo]) / np.where(dk == 0, 1.0, dk)
+        return pa.array(order.unsort(rate), mask=~order.unsort(ok), type=out_type)
+    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg)
+    if agg == "count":
+        return pa.array(order.unsort(value), type=out_type)
+    return pa.array(order.unsort(value), mask=~order.unsort(ok), type=out_type)
+
+
+def compute_windows(
+    data: pa.Table, windows: dict[str, WindowSpec], types: dict[str, pa.DataType]
+) -> pa.Table:
+    """``data`` with each window column appended (computed over all its rows)."""
+    for alias, spec in windows.items():
+        data = data.append_column(alias, compute_window(data, spec, types[alias]))
+    return data
