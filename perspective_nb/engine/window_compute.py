@@ -108,7 +108,8 @@ def _frame_lo(order: _Order, spec: WindowSpec, data: pa.Table) -> np.ndarray:
         return np.maximum(pos - int(spec.size), order.start)
     if spec.frame != "range":
         return order.start
-    assert spec.order_by is not None and order.key_nulls is not None
+    assert spec.order_by is not None
+    assert order.key_nulls is not None
     k = _range_keys(data.column(spec.order_by[0]))[order.perm]
     nulls = order.key_nulls[order.perm]
     if spec.order_by[1] == "desc":
@@ -132,25 +133,35 @@ def _prefix(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _framed_sums(x: np.ndarray, valid: np.ndarray, lo: np.ndarray, hi: np.ndarray, agg: str):
+def _framed_sums(
+    x: np.ndarray,
+    valid: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    agg: str,
+    exact: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """count / sum / avg / var / stddev of each frame ``[lo, hi]``, by prefix-sum differences.
+
+    ``exact`` holds integer inputs as int64, whose prefix sums do not round.
+    """
     count = _prefix(valid.astype(np.int64))
     n = count[hi + 1] - count[lo]
     if agg == "count":
         return n, None
+    if agg in ("sum", "avg"):
+        s1 = _prefix(exact) if exact is not None else _prefix(x)
+        total = (s1[hi + 1] - s1[lo]).astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (total if agg == "sum" else total / n), n > 0
     # Shift by the mean so sums of squares do not cancel for large values.
     shift = x[valid].mean() if valid.any() else 0.0
     xs = np.where(valid, x - shift, 0.0)
-    s1 = _prefix(xs)
-    total = s1[hi + 1] - s1[lo]
+    s1, s2 = _prefix(xs), _prefix(xs * xs)
+    total, sq = s1[hi + 1] - s1[lo], s2[hi + 1] - s2[lo]
     with np.errstate(invalid="ignore", divide="ignore"):
-        if agg == "sum":
-            return total + n * shift, n > 0
-        if agg == "avg":
-            return total / n + shift, n > 0
-        s2 = _prefix(xs * xs)
-        sq = s2[hi + 1] - s2[lo]
         var = np.maximum((sq - total * total / n) / (n - 1), 0.0)
-        return (np.sqrt(var) if agg == "stddev" else var), n > 1
+    return (np.sqrt(var) if agg == "stddev" else var), n > 1
 
 
 def _sparse_extreme(key: np.ndarray, lo: np.ndarray, hi: np.ndarray, fn) -> np.ndarray:
@@ -176,7 +187,7 @@ def _extreme(col: pa.ChunkedArray, order: _Order, lo: np.ndarray, agg: str) -> p
     values = col.combine_chunks()
     if pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()
-    rank, nulls = _dense_rank(values)
+    rank, _ = _dense_rank(values)
     m = int(rank.max(initial=0))
     rank_s, pid = rank[order.perm], order.pid
     hi = np.arange(order.n)
@@ -210,7 +221,9 @@ def _shift(col: pa.ChunkedArray, order: _Order, offset: int, lead: bool):
     return order.unsort(order.perm[src]), order.unsort(ok)
 
 
-def _ema(x: np.ndarray, valid: np.ndarray, order: _Order, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def _ema(
+    x: np.ndarray, valid: np.ndarray, order: _Order, alpha: float
+) -> tuple[np.ndarray, np.ndarray]:
     xs, vs = x[order.perm], valid[order.perm]
     nn = np.flatnonzero(vs)
     y = np.zeros(order.n)
@@ -258,7 +271,8 @@ def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> p
     lo = _frame_lo(order, spec, data)
     hi = np.arange(order.n)
     if agg == "rate":
-        assert spec.order_by is not None and order.key_nulls is not None
+        assert spec.order_by is not None
+        assert order.key_nulls is not None
         k = _range_keys(data.column(spec.order_by[0]))[order.perm]
         xs, vs = x[order.perm], valid[order.perm]
         dk = k - k[lo]
@@ -266,7 +280,11 @@ def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> p
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = (xs - xs[lo]) / np.where(dk == 0, 1.0, dk)
         return pa.array(order.unsort(rate), mask=~order.unsort(ok), type=out_type)
-    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg)
+    exact = None
+    if pa.types.is_integer(col.type):
+        exact = col.combine_chunks().fill_null(0).to_numpy(zero_copy_only=False)
+        exact = exact.astype(np.int64)[order.perm]
+    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg, exact)
     if agg == "count":
         return pa.array(order.unsort(value), type=out_type)
     return pa.array(order.unsort(value), mask=~order.unsort(ok), type=out_type)

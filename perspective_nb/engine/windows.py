@@ -130,8 +130,7 @@ def _fail(message: str) -> ConfigError:
 def _int_field(alias: str, key: str, value: Any) -> int:
     if isinstance(value, float) or not isinstance(value, int):
         raise _fail(
-            f"window {alias!r}: `{key}` must be a whole number, got {value!r}; "
-            f"e.g. {{'{key}': 10}}"
+            f"window {alias!r}: `{key}` must be a whole number, got {value!r}; e.g. {{'{key}': 10}}"
         )
     if value < 0:
         raise _fail(f"window {alias!r}: `{key}` must not be negative, got {value!r}")
@@ -184,9 +183,7 @@ def _frame(alias: str, raw: dict[str, Any]) -> tuple[str | None, float | None]:
     if isinstance(value, str) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise _fail(f"window {alias!r}: `range` must be a number, got {value!r}")
     if value <= 0:
-        raise _fail(
-            f"window {alias!r}: Window `range` must be a positive interval, got {value!r}"
-        )
+        raise _fail(f"window {alias!r}: Window `range` must be a positive interval, got {value!r}")
     return "range", float(value)
 
 
@@ -249,9 +246,7 @@ def _spec(alias: str, raw: Any, schema: dict[str, str], table_schema: dict[str, 
         raise _fail(f"window {alias!r}: Window `rate` requires a `range` frame")
     if frame == "range":
         if order_by is None:
-            raise _fail(
-                f"window {alias!r}: Window `range` frames require an explicit `order_by`"
-            )
+            raise _fail(f"window {alias!r}: Window `range` frames require an explicit `order_by`")
         if table_schema[order_by[0]] not in _RANGE_KEY_TYPES:
             raise _fail(
                 f"window {alias!r}: Window `range` frames require a numeric or temporal "
@@ -263,11 +258,11 @@ def _spec(alias: str, raw: Any, schema: dict[str, str], table_schema: dict[str, 
             or not isinstance(alpha, (int, float))
             or not 0 < alpha <= 1
         ):
-            raise _fail(
-                f"window {alias!r}: Window `ema` requires `alpha` in (0, 1], got {alpha!r}"
-            )
+            raise _fail(f"window {alias!r}: Window `ema` requires `alpha` in (0, 1], got {alpha!r}")
         alpha = float(alpha)
-    elif alpha is not None and (isinstance(alpha, (bool, str)) or not isinstance(alpha, (int, float))):
+    elif alpha is not None and (
+        isinstance(alpha, (bool, str)) or not isinstance(alpha, (int, float))
+    ):
         raise _fail(f"window {alias!r}: `alpha` must be a number, got {alpha!r}")
     return WindowSpec(
         column=column,
