@@ -51,6 +51,8 @@ def _floats(arr: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
     valid = arr.is_valid().to_numpy(zero_copy_only=False)
     if pa.types.is_floating(arr.type):
         valid &= ~arr.is_nan().fill_null(False).to_numpy(zero_copy_only=False)
+    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+        return np.zeros(len(arr)), valid  # count reads only validity
     x = arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False).copy()
     x[~valid] = 0.0
     return x, valid
@@ -140,6 +142,7 @@ def _framed_sums(
     hi: np.ndarray,
     agg: str,
     exact: np.ndarray | None,
+    pid: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """count / sum / avg / var / stddev of each frame ``[lo, hi]``, by prefix-sum differences.
 
@@ -154,13 +157,27 @@ def _framed_sums(
         total = (s1[hi + 1] - s1[lo]).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             return (total if agg == "sum" else total / n), n > 0
-    # Shift by the mean so sums of squares do not cancel for large values.
-    shift = x[valid].mean() if valid.any() else 0.0
-    xs = np.where(valid, x - shift, 0.0)
-    s1, s2 = _prefix(xs), _prefix(xs * xs)
-    total, sq = s1[hi + 1] - s1[lo], s2[hi + 1] - s2[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.maximum((sq - total * total / n) / (n - 1), 0.0)
+    if exact is not None and len(exact) and (float(np.abs(exact).max()) * len(exact)) ** 2 < 2**62:
+        # Integers small enough for exact int64 sums: n*sum(x^2) - sum(x)^2 has no rounding.
+        e1, e2 = _prefix(exact), _prefix(exact * exact)
+        t1, t2 = e1[hi + 1] - e1[lo], e2[hi + 1] - e2[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = (n * t2 - t1 * t1) / (n * (n - 1.0))
+    else:
+        # Shift by each partition's first value so sums of squares cancel less, and
+        # read what is left below the rounding noise of those sums as 0.
+        at = np.flatnonzero(valid)
+        parts, first = np.unique(pid[at], return_index=True)
+        per_part = np.zeros(int(pid.max(initial=0)) + 1)
+        per_part[parts] = x[at[first]]
+        shift = per_part[pid]  # constant within a partition: its first valid value
+        xs = np.where(valid, x - shift, 0.0)
+        s1, s2 = _prefix(xs), _prefix(xs * xs)
+        total, sq = s1[hi + 1] - s1[lo], s2[hi + 1] - s2[lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dev = sq - total * total / n
+            dev[np.abs(dev) <= 8 * np.finfo(float).eps * n * np.abs(sq)] = 0.0
+            var = np.maximum(dev / (n - 1), 0.0)
     return (np.sqrt(var) if agg == "stddev" else var), n > 1
 
 
@@ -284,7 +301,7 @@ def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> p
     if pa.types.is_integer(col.type):
         exact = col.combine_chunks().fill_null(0).to_numpy(zero_copy_only=False)
         exact = exact.astype(np.int64)[order.perm]
-    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg, exact)
+    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg, exact, order.pid)
     if agg == "count":
         return pa.array(order.unsort(value), type=out_type)
     return pa.array(order.unsort(value), mask=~order.unsort(ok), type=out_type)
