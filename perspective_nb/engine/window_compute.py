@@ -29,8 +29,22 @@ from .windows import WindowSpec
 __all__ = ["compute_window", "compute_windows"]
 
 
+def _codes(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
+    """``arr`` decoded, and int64 group codes (equal values, and all nulls, share one)."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_dictionary(arr.type):
+        arr = pc.dictionary_encode(arr, null_encoding="encode")
+    else:
+        arr = pc.dictionary_encode(arr.dictionary_decode(), null_encoding="encode")
+    return arr, arr.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _dense_rank(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Dense ranks (1-based, nulls 0) and the null mask of ``arr``."""
+    """Dense ranks (1-based, nulls 0) and the null mask of ``arr``.
+
+    Strings rank their (small) dictionary, not every row.
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if pa.types.is_dictionary(arr.type):
@@ -38,6 +52,12 @@ def _dense_rank(arr: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray
     nulls = arr.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
     if pa.types.is_boolean(arr.type):
         rank = arr.cast(pa.int8()).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    elif pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        encoded, codes = _codes(arr)
+        order = pc.rank(encoded.dictionary, sort_keys="ascending", tiebreaker="dense")
+        rank = np.append(order.to_numpy(zero_copy_only=False).astype(np.int64), 0)[
+            np.where(nulls, len(encoded.dictionary), codes)
+        ]
     else:
         rank = pc.rank(arr, sort_keys="ascending", tiebreaker="dense")
         rank = rank.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -68,6 +88,27 @@ def _range_keys(arr: pa.ChunkedArray) -> np.ndarray:
     return arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False)
 
 
+def _stable_order(keys: list[np.ndarray], n: int) -> np.ndarray:
+    """Row order by ``keys`` (last most significant), ties in table order.
+
+    Keys whose ranges multiply to under 2**63 pack into one int64 and sort
+    once (a radix sort when it fits 16 bits); otherwise ``np.lexsort``.
+    """
+    if not keys:
+        return np.arange(n)
+    packed = np.zeros(n, dtype=np.int64)
+    span = 1
+    for key in keys:
+        size = int(key.max(initial=0)) + 1
+        if span * size >= 2**62:
+            return np.lexsort(keys)
+        packed += key * span
+        span *= size
+    if span <= 2**16:
+        return np.argsort(packed.astype(np.uint16), kind="stable")
+    return np.argsort(packed, kind="stable")
+
+
 class _Order:
     """Rows of one (partition_by, order_by) in frame order, with partition bounds."""
 
@@ -81,10 +122,11 @@ class _Order:
                 rank = np.where(nulls, 0, rank.max(initial=0) + 1 - rank)
             keys.append(rank)  # nulls rank 0: first in both directions
             self.key_nulls = nulls
-        parts = [_dense_rank(data.column(c))[0] for c in reversed(spec.partition_by)]
+        # Partitions only group rows: any codes do, in any order.
+        parts = [_codes(data.column(c))[1] for c in reversed(spec.partition_by)]
         keys.extend(parts)
-        # np.lexsort is stable: ties keep table order.
-        self.perm = np.lexsort(keys) if keys else np.arange(n)
+        self.perm = _stable_order(keys, n)
+        self.identity = not keys  # table order already
         new = np.zeros(n, dtype=bool)
         if n:
             new[0] = True
@@ -97,7 +139,13 @@ class _Order:
         self.nparts = len(starts)
         self.n = n
 
+    def gather(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (table order) in frame order."""
+        return values if self.identity else values[self.perm]
+
     def unsort(self, sorted_values: np.ndarray) -> np.ndarray:
+        if self.identity:
+            return sorted_values
         out = np.empty_like(sorted_values)
         out[self.perm] = sorted_values
         return out
@@ -112,8 +160,8 @@ def _frame_lo(order: _Order, spec: WindowSpec, data: pa.Table) -> np.ndarray:
         return order.start
     assert spec.order_by is not None
     assert order.key_nulls is not None
-    k = _range_keys(data.column(spec.order_by[0]))[order.perm]
-    nulls = order.key_nulls[order.perm]
+    k = order.gather(_range_keys(data.column(spec.order_by[0])))
+    nulls = order.gather(order.key_nulls)
     if spec.order_by[1] == "desc":
         k = -k  # frames then reach back to keys <= k + range
     size = float(spec.size)
@@ -206,7 +254,7 @@ def _extreme(col: pa.ChunkedArray, order: _Order, lo: np.ndarray, agg: str) -> p
         values = values.dictionary_decode()
     rank, _ = _dense_rank(values)
     m = int(rank.max(initial=0))
-    rank_s, pid = rank[order.perm], order.pid
+    rank_s, pid = order.gather(rank), order.pid
     hi = np.arange(order.n)
     if agg == "max":
         # Later partitions hold larger keys, so a frame's max is its own (rank 0 = null).
@@ -241,7 +289,7 @@ def _shift(col: pa.ChunkedArray, order: _Order, offset: int, lead: bool):
 def _ema(
     x: np.ndarray, valid: np.ndarray, order: _Order, alpha: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    xs, vs = x[order.perm], valid[order.perm]
+    xs, vs = order.gather(x), order.gather(valid)
     nn = np.flatnonzero(vs)
     y = np.zeros(order.n)
     if len(nn):
@@ -290,18 +338,18 @@ def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> p
     if agg == "rate":
         assert spec.order_by is not None
         assert order.key_nulls is not None
-        k = _range_keys(data.column(spec.order_by[0]))[order.perm]
-        xs, vs = x[order.perm], valid[order.perm]
+        k = order.gather(_range_keys(data.column(spec.order_by[0])))
+        xs, vs = order.gather(x), order.gather(valid)
         dk = k - k[lo]
-        ok = vs & vs[lo] & (dk != 0) & ~order.key_nulls[order.perm]
+        ok = vs & vs[lo] & (dk != 0) & ~order.gather(order.key_nulls)
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = (xs - xs[lo]) / np.where(dk == 0, 1.0, dk)
         return pa.array(order.unsort(rate), mask=~order.unsort(ok), type=out_type)
     exact = None
     if pa.types.is_integer(col.type):
         exact = col.combine_chunks().fill_null(0).to_numpy(zero_copy_only=False)
-        exact = exact.astype(np.int64)[order.perm]
-    value, ok = _framed_sums(x[order.perm], valid[order.perm], lo, hi, agg, exact, order.pid)
+        exact = order.gather(exact.astype(np.int64))
+    value, ok = _framed_sums(order.gather(x), order.gather(valid), lo, hi, agg, exact, order.pid)
     if agg == "count":
         return pa.array(order.unsort(value), type=out_type)
     return pa.array(order.unsort(value), mask=~order.unsort(ok), type=out_type)
