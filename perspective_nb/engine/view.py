@@ -331,7 +331,10 @@ class View:
         if mask is not None:
             rownums = pc.indices_nonzero(mask)
             data = data.filter(mask)
-        if cfg.group_by and supports_incremental(cfg, self._schema_all, self._row_local):
+        incremental = not cfg.windows and supports_incremental(
+            cfg, self._schema_all, self._row_local
+        )
+        if cfg.group_by and incremental:
             self._state = (version, GroupState(data, cfg, self._schema_all))
             self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()
