@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConfigError
+from .config_shape import MAX_EXPRESSIONS
+from .outputs import RESERVED_COLUMN_NAMES
 
 __all__ = [
     "WINDOW_AGGREGATES",
@@ -297,12 +299,23 @@ def normalize_windows(
             f"windows is a dict of alias -> window spec, got {type(windows).__name__}; "
             "e.g. {'avg x': {'column': 'x', 'aggregate': 'avg', 'rows': 10}}"
         )
+    if len(windows) > MAX_EXPRESSIONS:
+        raise _fail(
+            f"a view takes at most {MAX_EXPRESSIONS} windows, got {len(windows)}; "
+            "open several views"
+        )
+    for alias in windows:
+        if not isinstance(alias, str) or not alias:
+            raise _fail("Window `name` must not be empty; give each window a non-empty alias")
+        if alias in RESERVED_COLUMN_NAMES:
+            raise _fail(
+                f"window name {alias!r} is reserved for the row paths / keys of the outputs; "
+                "give the window another name"
+            )
     schema = {**table_schema, **expression_types}
     specs: dict[str, WindowSpec] = {}
     types: dict[str, str] = {}
     for alias in sorted(windows):
-        if not isinstance(alias, str) or not alias:
-            raise _fail("Window `name` must not be empty; give each window a non-empty alias")
         if alias in schema:
             raise _fail(
                 f"Window `name` collides with an existing column: {alias}; rename the window"

@@ -151,3 +151,8 @@ def test_bad_windows_name_the_problem(spec, fragment):
 def test_window_alias_may_not_shadow_a_column():
     with pytest.raises(ConfigError, match="collides with an existing column: v"):
         _table().view(windows={"v": {"column": "v", "aggregate": "sum"}})
+
+
+def test_window_names_reserved_by_the_outputs_are_refused():
+    with pytest.raises(ConfigError, match="reserved"):
+        _table().view(windows={"__ROW_PATH__": {"column": "v", "aggregate": "sum"}})
