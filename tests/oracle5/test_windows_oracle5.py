@@ -241,6 +241,7 @@ _GROUPS = st.sampled_from(["a", "b", "c", None])
 _FLOATS = st.one_of(st.none(), st.integers(-20, 20).map(lambda v: v / 2))
 _INTS = st.one_of(st.none(), st.integers(-9, 9))
 _ORDER = st.one_of(st.none(), st.sampled_from([0.0, 1.0, 1.5, 2.0, 5.0]))
+_DAYS = st.one_of(st.none(), st.integers(0, 6).map(lambda d: dt.date(2024, 1, 1 + d * 2)))
 
 
 @st.composite
@@ -252,6 +253,8 @@ def _rows(draw, keys):
         "x": [draw(_FLOATS) for _ in keys],
         "n": [draw(_INTS) for _ in keys],
         "o": [draw(_ORDER) for _ in keys],
+        "day": [draw(_DAYS) for _ in keys],
+        "f": [draw(st.sampled_from([True, False, None])) for _ in keys],
     }
 
 
@@ -263,6 +266,8 @@ _SCHEMA = pa.schema(
         ("x", pa.float64()),
         ("n", pa.int64()),
         ("o", pa.float64()),
+        ("day", pa.date32()),
+        ("f", pa.bool_()),
     ]
 )
 
@@ -271,12 +276,12 @@ _SCHEMA = pa.schema(
 def _spec(draw):
     agg = draw(st.sampled_from(WINDOW_AGGREGATES))
     numeric = agg in ("sum", "avg", "stddev", "var", "diff", "rate", "ema")
-    column = draw(st.sampled_from(["x", "n"] if numeric else ["x", "n", "g", "o"]))
+    column = draw(st.sampled_from(["x", "n"] if numeric else ["x", "n", "g", "o", "day", "f"]))
     spec: dict[str, Any] = {"column": column, "aggregate": agg}
-    parts = draw(st.sampled_from([[], ["g"], ["h"], ["g", "h"]]))
+    parts = draw(st.sampled_from([[], ["g"], ["h"], ["g", "h"], ["f"], ["day", "g"]]))
     if parts:
         spec["partition_by"] = parts
-    order = draw(st.sampled_from([None, "o", "n", "g"]))
+    order = draw(st.sampled_from([None, "o", "n", "g", "day", "f"]))
     if order is not None:
         spec["order_by"] = [order, draw(st.sampled_from(["asc", "desc"]))]
     framed = agg in ("sum", "avg", "count", "min", "max", "stddev", "var")
@@ -287,7 +292,7 @@ def _spec(draw):
         spec["alpha"] = draw(st.sampled_from([0.25, 0.5, 1.0]))
     elif agg == "rate" or (framed and draw(st.booleans())):
         direction = draw(st.sampled_from(["asc", "desc"]))
-        spec["order_by"] = [draw(st.sampled_from(["o", "n"])), direction]
+        spec["order_by"] = [draw(st.sampled_from(["o", "n", "day"])), direction]
         spec["range"] = draw(st.sampled_from([0.5, 1, 2.5]))
     elif framed:
         frame = draw(st.sampled_from(["rows", "cumulative", None]))
@@ -320,6 +325,10 @@ def _scenario(draw):
         updates.append(("update", rows))
     windows = {f"w{i}": draw(_spec()) for i in range(draw(st.integers(1, 3)))}
     view: dict[str, Any] = {"windows": windows}
+    if draw(st.booleans()):
+        # An expression alias as a window's input.
+        view["expressions"] = {"e": '"n" * 2 + 1'}
+        windows["we"] = {**draw(_spec()), "column": "e"}
     extra = draw(st.sampled_from([None, "filter", "sort", "group_by"]))
     if extra == "group_by" and n and not any(kind == "remove" for kind, _ in updates):
         # count on a non-empty table: an empty table's total, and a sum of an
@@ -335,7 +344,7 @@ def _scenario(draw):
 
 
 @settings(
-    max_examples=100,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
