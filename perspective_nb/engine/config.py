@@ -26,6 +26,7 @@ from .features import (
     SPLIT_ROLLUP_MODES,
 )
 from .outputs import RESERVED_COLUMN_NAMES
+from .windows import WindowSpec
 
 __all__ = ["VIEW_CONFIG_KEYS", "ViewConfig", "check_config_shape", "normalize_config"]
 
@@ -41,6 +42,7 @@ VIEW_CONFIG_KEYS = (
     "group_by_depth",
     "group_rollup_mode",
     "split_rollup_mode",
+    "windows",
 )
 
 _VALUELESS_OPS = ("is null", "is not null")
@@ -63,6 +65,7 @@ class ViewConfig:
     group_rollup_mode: str = "rollup"
     split_rollup_mode: str = "flat"
     user_aggregates: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+    windows: tuple[tuple[str, WindowSpec], ...] = ()
 
     @property
     def aggregate_map(self) -> dict[str, Any]:
@@ -95,6 +98,8 @@ class ViewConfig:
             out["filter_op"] = self.filter_op
         if self.group_by_depth is not None:
             out["group_by_depth"] = self.group_by_depth
+        if self.windows:
+            out["windows"] = {alias: spec.to_dict() for alias, spec in self.windows}
         return out
 
 
@@ -125,6 +130,8 @@ def normalize_config(
     table_schema: dict[str, str],
     expressions: dict[str, str],
     expression_types: dict[str, str],
+    windows: dict[str, WindowSpec] | None = None,
+    window_types: dict[str, str] | None = None,
 ) -> ViewConfig:
     """Validate a user config against a schema and return a :class:`ViewConfig`.
 
@@ -138,6 +145,8 @@ def normalize_config(
         Normalised expressions (alias -> text).
     expression_types
         Type of each expression alias.
+    windows, window_types
+        Validated window columns (:func:`.windows.normalize_windows`) and their types.
 
     Raises
     ------
@@ -150,7 +159,7 @@ def normalize_config(
             f"unknown view option(s) {sorted(unknown)}; valid options are {list(VIEW_CONFIG_KEYS)}"
         )
     check_config_shape(config)
-    schema = {**table_schema, **expression_types}
+    schema = {**table_schema, **expression_types, **(window_types or {})}
 
     columns_in = config.get("columns")
     if columns_in is None:
@@ -253,4 +262,5 @@ def normalize_config(
         group_rollup_mode=grm,
         split_rollup_mode=srm,
         user_aggregates=tuple((k, v) for k, v in user_aggs.items()),
+        windows=tuple((windows or {}).items()),
     )

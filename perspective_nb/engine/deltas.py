@@ -65,6 +65,8 @@ def row_delta(
     view: View, added: pa.Table | None, removed: pa.Table | None, reset: bool = False
 ) -> bytes:
     """Arrow IPC bytes of the rows of ``view`` a write changed (see the module docstring)."""
+    if view.config.windows:
+        return _windowed_delta(view, added, reset)
     if view.config.group_by:
         return _grouped_delta(view, added, removed, reset)
     return _flat_delta(view, added)
@@ -92,6 +94,37 @@ def _flat_delta(view: View, added: pa.Table | None) -> bytes:
         # those of their own split values.
         frame.split_paths = view._frame().split_paths
     return Window(view._window_of(frame, {}).columns).to_arrow()
+
+
+def _windowed_delta(view: View, added: pa.Table | None, reset: bool) -> bytes:
+    """Views with window columns: a write can change the windows of rows it did not touch.
+
+    The rows reported are those whose shown values changed, compared by
+    position with the view before the write when it still holds that
+    version (rows past the old end are all new); otherwise every row.
+    O(view rows): the windows were recomputed over the whole table anyway.
+    """
+    with view._lock:
+        cached = view._cache
+        before = None
+        if not reset and cached is not None and cached[0] == view._table.version - 1:
+            before = view._window_of(cached[1], {}).columns
+        frame = view._frame()
+    after = view._window_of(frame, {} if added is not None or not reset else {"end_row": 0})
+    columns = after.columns
+    n = len(next(iter(columns.values()))) if columns else 0
+    if before is None or list(before) != list(columns) or not n:
+        return Window(columns).to_arrow()
+    m = min(n, len(next(iter(before.values()))) if before else 0)
+    changed = np.ones(n, dtype=bool)
+    changed[:m] = False
+    for name, new in columns.items():
+        old, cur = before[name][:m], new[:m]
+        same = pc.fill_null(pc.equal(cur, old), False)
+        same = pc.or_(same, pc.and_(cur.is_null(), old.is_null()))
+        changed[:m] |= ~same.to_numpy(zero_copy_only=False)
+    rows = pa.array(np.flatnonzero(changed))
+    return Window({name: col.take(rows) for name, col in columns.items()}).to_arrow()
 
 
 def _grouped_delta(

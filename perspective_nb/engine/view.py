@@ -47,6 +47,7 @@ from .pivot import (
     row_sort_specs,
 )
 from .store_window import RowNumbers, StoreKeys, StoreRows
+from .windows import normalize_windows
 
 if TYPE_CHECKING:
     from .source import TableSource
@@ -92,8 +93,13 @@ class View:
             self._expr_types = (
                 expression_schema(table.schema(), exprs, index_type=index_type) if exprs else {}
             )
-        self._config: ViewConfig = normalize_config(config, table.schema(), exprs, self._expr_types)
-        self._schema_all = {**table.schema(), **self._expr_types}
+        windows, self._window_types = normalize_windows(
+            config.get("windows"), table.schema(), self._expr_types
+        )
+        self._config: ViewConfig = normalize_config(
+            config, table.schema(), exprs, self._expr_types, windows, self._window_types
+        )
+        self._schema_all = {**table.schema(), **self._expr_types, **self._window_types}
         self._cache: tuple[int, Any] | None = None
         # (table version, GroupState) for views whose aggregates update incrementally.
         self._state: tuple[int, GroupState] | None = None
@@ -103,6 +109,11 @@ class View:
         # Expressions that read only their own row can be computed for row
         # deltas; index(), vlookup() and the clock and random functions cannot.
         self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
+        # Window columns read other rows too: a write recomputes them over the
+        # whole table (see window_compute), so no path that computes from
+        # row deltas or reads the store in place applies.
+        if self._config.windows:
+            self._row_local = False
         cfg = self._config
         # Rows shown in the table's own order: read straight from the store
         # (expressions that read only their row are computed for the window).
@@ -111,13 +122,14 @@ class View:
             or cfg.split_by
             or cfg.filter
             or (cfg.expressions and not self._row_local)
+            or cfg.windows
             or row_sort_specs(cfg)
         )
         # Sorted flat views of indexed tables keep their top rows (flat_topk).
         self._sorted_flat = bool(
             table.get_index()
             and row_sort_specs(cfg)
-            and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions)
+            and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions or cfg.windows)
         )
         self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
@@ -299,15 +311,30 @@ class View:
             data = data.append_column(name, arr)
         return data
 
+    def _with_windows(self, data: pa.Table) -> pa.Table:
+        """``data`` (every row of the table) with the view's window columns appended."""
+        if not self._config.windows:
+            return data
+        from .dtypes import canonical_arrow_type
+        from .window_compute import compute_windows
+
+        # min / max / lag / lead keep their input's Arrow type; the rest these.
+        types = {a: canonical_arrow_type(t) for a, t in self._window_types.items()}
+        return compute_windows(data, dict(self._config.windows), types)
+
     def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config
-        data = self._with_expressions(data)
+        # Windows see every row: they are computed before the filter.
+        data = self._with_windows(self._with_expressions(data))
         mask = filter_mask(data, self._schema_all, cfg.filter, cfg.filter_op)
         rownums = None
         if mask is not None:
             rownums = pc.indices_nonzero(mask)
             data = data.filter(mask)
-        if cfg.group_by and supports_incremental(cfg, self._schema_all, self._row_local):
+        incremental = not cfg.windows and supports_incremental(
+            cfg, self._schema_all, self._row_local
+        )
+        if cfg.group_by and incremental:
             self._state = (version, GroupState(data, cfg, self._schema_all))
             self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()

@@ -76,4 +76,17 @@ def features_response(
     split_modes = getattr(features, "SPLIT_ROLLUP_MODES", ("flat",))
     message.group_rollup_mode.extend(_GROUP_MODES[m] for m in group_modes if m in _GROUP_MODES)
     message.split_rollup_mode.extend(_SPLIT_MODES[m] for m in split_modes if m in _SPLIT_MODES)
+    _add_window_aggregates(message)
     return message
+
+
+def _add_window_aggregates(message: pb.GetFeaturesResp) -> None:
+    """The window aggregates per column type, as Perspective 5.x advertises them."""
+    from ..engine.windows import window_aggregates_by_type
+
+    for ptype, entries in window_aggregates_by_type().items():
+        options = message.window_aggregates[column_type_from_name(ptype)]
+        for name, frames, offset, alpha, result in entries:
+            entry = options.aggregates.add(name=name, frames=frames, offset=offset, alpha=alpha)
+            if result:
+                entry.result_type = column_type_from_name(result)

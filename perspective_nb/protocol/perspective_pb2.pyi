@@ -164,7 +164,7 @@ class ColumnsUpdate(_message.Message):
     def __init__(self, default_columns: _Optional[_Union[_struct_pb2.NullValue, str]] = ..., columns: _Optional[_Union[ColumnsUpdate.Columns, _Mapping]] = ...) -> None: ...
 
 class ViewConfig(_message.Message):
-    __slots__ = ("group_by", "split_by", "columns", "filter", "sort", "expressions", "aggregates", "filter_op", "group_by_depth", "group_rollup_mode", "split_rollup_mode")
+    __slots__ = ("group_by", "split_by", "columns", "filter", "sort", "expressions", "aggregates", "filter_op", "group_by_depth", "group_rollup_mode", "windows", "split_rollup_mode")
     class FilterReducer(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         AND: _ClassVar[ViewConfig.FilterReducer]
@@ -206,6 +206,13 @@ class ViewConfig(_message.Message):
         key: str
         value: ViewConfig.AggList
         def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[ViewConfig.AggList, _Mapping]] = ...) -> None: ...
+    class WindowsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: WindowSpec
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[WindowSpec, _Mapping]] = ...) -> None: ...
     GROUP_BY_FIELD_NUMBER: _ClassVar[int]
     SPLIT_BY_FIELD_NUMBER: _ClassVar[int]
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
@@ -216,6 +223,7 @@ class ViewConfig(_message.Message):
     FILTER_OP_FIELD_NUMBER: _ClassVar[int]
     GROUP_BY_DEPTH_FIELD_NUMBER: _ClassVar[int]
     GROUP_ROLLUP_MODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOWS_FIELD_NUMBER: _ClassVar[int]
     SPLIT_ROLLUP_MODE_FIELD_NUMBER: _ClassVar[int]
     group_by: _containers.RepeatedScalarFieldContainer[str]
     split_by: _containers.RepeatedScalarFieldContainer[str]
@@ -227,8 +235,58 @@ class ViewConfig(_message.Message):
     filter_op: ViewConfig.FilterReducer
     group_by_depth: int
     group_rollup_mode: GroupRollupMode
+    windows: _containers.MessageMap[str, WindowSpec]
     split_rollup_mode: SplitRollupMode
-    def __init__(self, group_by: _Optional[_Iterable[str]] = ..., split_by: _Optional[_Iterable[str]] = ..., columns: _Optional[_Union[ColumnsUpdate, _Mapping]] = ..., filter: _Optional[_Iterable[_Union[ViewConfig.Filter, _Mapping]]] = ..., sort: _Optional[_Iterable[_Union[ViewConfig.Sort, _Mapping]]] = ..., expressions: _Optional[_Mapping[str, str]] = ..., aggregates: _Optional[_Mapping[str, ViewConfig.AggList]] = ..., filter_op: _Optional[_Union[ViewConfig.FilterReducer, str]] = ..., group_by_depth: _Optional[int] = ..., group_rollup_mode: _Optional[_Union[GroupRollupMode, str]] = ..., split_rollup_mode: _Optional[_Union[SplitRollupMode, str]] = ...) -> None: ...
+    def __init__(self, group_by: _Optional[_Iterable[str]] = ..., split_by: _Optional[_Iterable[str]] = ..., columns: _Optional[_Union[ColumnsUpdate, _Mapping]] = ..., filter: _Optional[_Iterable[_Union[ViewConfig.Filter, _Mapping]]] = ..., sort: _Optional[_Iterable[_Union[ViewConfig.Sort, _Mapping]]] = ..., expressions: _Optional[_Mapping[str, str]] = ..., aggregates: _Optional[_Mapping[str, ViewConfig.AggList]] = ..., filter_op: _Optional[_Union[ViewConfig.FilterReducer, str]] = ..., group_by_depth: _Optional[int] = ..., group_rollup_mode: _Optional[_Union[GroupRollupMode, str]] = ..., windows: _Optional[_Mapping[str, WindowSpec]] = ..., split_rollup_mode: _Optional[_Union[SplitRollupMode, str]] = ...) -> None: ...
+
+class WindowSpec(_message.Message):
+    __slots__ = ("source", "op", "partition_by", "order_by", "rows", "range", "cumulative", "offset", "alpha")
+    class Order(_message.Message):
+        __slots__ = ("column", "direction")
+        class Direction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+            __slots__ = ()
+            ASC: _ClassVar[WindowSpec.Order.Direction]
+            DESC: _ClassVar[WindowSpec.Order.Direction]
+        ASC: WindowSpec.Order.Direction
+        DESC: WindowSpec.Order.Direction
+        COLUMN_FIELD_NUMBER: _ClassVar[int]
+        DIRECTION_FIELD_NUMBER: _ClassVar[int]
+        column: str
+        direction: WindowSpec.Order.Direction
+        def __init__(self, column: _Optional[str] = ..., direction: _Optional[_Union[WindowSpec.Order.Direction, str]] = ...) -> None: ...
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    OP_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_BY_FIELD_NUMBER: _ClassVar[int]
+    ORDER_BY_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
+    RANGE_FIELD_NUMBER: _ClassVar[int]
+    CUMULATIVE_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    ALPHA_FIELD_NUMBER: _ClassVar[int]
+    source: str
+    op: str
+    partition_by: _containers.RepeatedScalarFieldContainer[str]
+    order_by: WindowSpec.Order
+    rows: int
+    range: float
+    cumulative: bool
+    offset: int
+    alpha: float
+    def __init__(self, source: _Optional[str] = ..., op: _Optional[str] = ..., partition_by: _Optional[_Iterable[str]] = ..., order_by: _Optional[_Union[WindowSpec.Order, _Mapping]] = ..., rows: _Optional[int] = ..., range: _Optional[float] = ..., cumulative: _Optional[bool] = ..., offset: _Optional[int] = ..., alpha: _Optional[float] = ...) -> None: ...
+
+class WindowAggregateArgs(_message.Message):
+    __slots__ = ("name", "frames", "offset", "alpha", "result_type")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FRAMES_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    ALPHA_FIELD_NUMBER: _ClassVar[int]
+    RESULT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    frames: _containers.RepeatedScalarFieldContainer[str]
+    offset: bool
+    alpha: bool
+    result_type: ColumnType
+    def __init__(self, name: _Optional[str] = ..., frames: _Optional[_Iterable[str]] = ..., offset: _Optional[bool] = ..., alpha: _Optional[bool] = ..., result_type: _Optional[_Union[ColumnType, str]] = ...) -> None: ...
 
 class Request(_message.Message):
     __slots__ = ("msg_id", "entity_id", "get_features_req", "get_hosted_tables_req", "table_make_port_req", "table_make_view_req", "table_schema_req", "table_size_req", "table_validate_expr_req", "view_column_paths_req", "view_delete_req", "view_dimensions_req", "view_expression_schema_req", "view_get_config_req", "view_schema_req", "view_to_arrow_req", "server_system_info_req", "view_collapse_req", "view_expand_req", "view_get_min_max_req", "view_on_update_req", "view_remove_on_update_req", "view_set_depth_req", "view_to_columns_string_req", "view_to_csv_req", "view_to_rows_string_req", "make_table_req", "table_delete_req", "table_on_delete_req", "table_remove_delete_req", "table_remove_req", "table_replace_req", "table_update_req", "view_on_delete_req", "view_remove_delete_req", "view_to_ndjson_string_req", "remove_hosted_tables_update_req", "make_join_table_req")
@@ -397,7 +455,7 @@ class GetFeaturesReq(_message.Message):
     def __init__(self) -> None: ...
 
 class GetFeaturesResp(_message.Message):
-    __slots__ = ("group_by", "split_by", "expressions", "on_update", "sort", "filter_ops", "aggregates", "group_rollup_mode", "split_rollup_mode")
+    __slots__ = ("group_by", "split_by", "expressions", "on_update", "sort", "filter_ops", "aggregates", "group_rollup_mode", "window_aggregates", "split_rollup_mode")
     class ColumnTypeOptions(_message.Message):
         __slots__ = ("options",)
         OPTIONS_FIELD_NUMBER: _ClassVar[int]
@@ -415,6 +473,11 @@ class GetFeaturesResp(_message.Message):
         AGGREGATES_FIELD_NUMBER: _ClassVar[int]
         aggregates: _containers.RepeatedCompositeFieldContainer[GetFeaturesResp.AggregateArgs]
         def __init__(self, aggregates: _Optional[_Iterable[_Union[GetFeaturesResp.AggregateArgs, _Mapping]]] = ...) -> None: ...
+    class WindowAggregateOptions(_message.Message):
+        __slots__ = ("aggregates",)
+        AGGREGATES_FIELD_NUMBER: _ClassVar[int]
+        aggregates: _containers.RepeatedCompositeFieldContainer[WindowAggregateArgs]
+        def __init__(self, aggregates: _Optional[_Iterable[_Union[WindowAggregateArgs, _Mapping]]] = ...) -> None: ...
     class FilterOpsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -429,6 +492,13 @@ class GetFeaturesResp(_message.Message):
         key: int
         value: GetFeaturesResp.AggregateOptions
         def __init__(self, key: _Optional[int] = ..., value: _Optional[_Union[GetFeaturesResp.AggregateOptions, _Mapping]] = ...) -> None: ...
+    class WindowAggregatesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: int
+        value: GetFeaturesResp.WindowAggregateOptions
+        def __init__(self, key: _Optional[int] = ..., value: _Optional[_Union[GetFeaturesResp.WindowAggregateOptions, _Mapping]] = ...) -> None: ...
     GROUP_BY_FIELD_NUMBER: _ClassVar[int]
     SPLIT_BY_FIELD_NUMBER: _ClassVar[int]
     EXPRESSIONS_FIELD_NUMBER: _ClassVar[int]
@@ -437,6 +507,7 @@ class GetFeaturesResp(_message.Message):
     FILTER_OPS_FIELD_NUMBER: _ClassVar[int]
     AGGREGATES_FIELD_NUMBER: _ClassVar[int]
     GROUP_ROLLUP_MODE_FIELD_NUMBER: _ClassVar[int]
+    WINDOW_AGGREGATES_FIELD_NUMBER: _ClassVar[int]
     SPLIT_ROLLUP_MODE_FIELD_NUMBER: _ClassVar[int]
     group_by: bool
     split_by: bool
@@ -446,8 +517,9 @@ class GetFeaturesResp(_message.Message):
     filter_ops: _containers.MessageMap[int, GetFeaturesResp.ColumnTypeOptions]
     aggregates: _containers.MessageMap[int, GetFeaturesResp.AggregateOptions]
     group_rollup_mode: _containers.RepeatedScalarFieldContainer[GroupRollupMode]
+    window_aggregates: _containers.MessageMap[int, GetFeaturesResp.WindowAggregateOptions]
     split_rollup_mode: _containers.RepeatedScalarFieldContainer[SplitRollupMode]
-    def __init__(self, group_by: _Optional[bool] = ..., split_by: _Optional[bool] = ..., expressions: _Optional[bool] = ..., on_update: _Optional[bool] = ..., sort: _Optional[bool] = ..., filter_ops: _Optional[_Mapping[int, GetFeaturesResp.ColumnTypeOptions]] = ..., aggregates: _Optional[_Mapping[int, GetFeaturesResp.AggregateOptions]] = ..., group_rollup_mode: _Optional[_Iterable[_Union[GroupRollupMode, str]]] = ..., split_rollup_mode: _Optional[_Iterable[_Union[SplitRollupMode, str]]] = ...) -> None: ...
+    def __init__(self, group_by: _Optional[bool] = ..., split_by: _Optional[bool] = ..., expressions: _Optional[bool] = ..., on_update: _Optional[bool] = ..., sort: _Optional[bool] = ..., filter_ops: _Optional[_Mapping[int, GetFeaturesResp.ColumnTypeOptions]] = ..., aggregates: _Optional[_Mapping[int, GetFeaturesResp.AggregateOptions]] = ..., group_rollup_mode: _Optional[_Iterable[_Union[GroupRollupMode, str]]] = ..., window_aggregates: _Optional[_Mapping[int, GetFeaturesResp.WindowAggregateOptions]] = ..., split_rollup_mode: _Optional[_Iterable[_Union[SplitRollupMode, str]]] = ...) -> None: ...
 
 class GetHostedTablesReq(_message.Message):
     __slots__ = ("subscribe",)

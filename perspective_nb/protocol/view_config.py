@@ -8,7 +8,7 @@ config shape::
      "sort": [["col", "desc"]], "filter": [["col", ">", 1.0]],
      "filter_op": "and", "expressions": {"alias": "expr"},
      "group_by_depth": 1, "group_rollup_mode": "rollup",
-     "split_rollup_mode": "flat"}
+     "split_rollup_mode": "flat", "windows": {"alias": {"column": ..., ...}}}
 
 Keys absent from the message stay absent from the dict, so the engine
 applies its own defaults. Imports only the generated messages; never the
@@ -24,6 +24,7 @@ from typing import Any
 from ..engine.expressions import normalize_expressions
 from ..errors import ConfigError
 from . import perspective_pb2 as pb
+from .window_config import decode_windows, encode_windows
 
 __all__ = [
     "SORT_OPS",
@@ -137,6 +138,8 @@ def decode_view_config(message: pb.ViewConfig) -> dict[str, Any]:
         config["group_rollup_mode"] = _ROLLUP_NAMES.get(message.group_rollup_mode, "rollup")
     if message.HasField("split_rollup_mode"):
         config["split_rollup_mode"] = _SPLIT_NAMES.get(message.split_rollup_mode, "flat")
+    if message.windows:
+        config["windows"] = decode_windows(message.windows)
     return config
 
 
@@ -263,10 +266,12 @@ def encode_view_config(config: Mapping[str, Any]) -> pb.ViewConfig:
                 raise ConfigError(
                     f"unknown split_rollup_mode {value!r}; use flat or rollup"
                 ) from None
+        elif key == "windows":
+            encode_windows(value, message)
         else:
             raise ConfigError(
                 f"unknown view config key {key!r}; expected columns, group_by, split_by, "
                 "aggregates, sort, filter, filter_op, expressions, group_by_depth, "
-                "group_rollup_mode or split_rollup_mode"
+                "group_rollup_mode, split_rollup_mode or windows"
             )
     return message

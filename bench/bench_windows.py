@@ -1,0 +1,184 @@
+"""Benchmark window columns: ours vs raw numpy/pyarrow vs perspective-python 5.6.1.
+
+Two windows on a 1M-row table: a cumulative sum, and a 100-row rolling
+average partitioned by a string column (10 partitions). "raw numpy" is a
+hand-written kernel for that one case (np.cumsum; sort once + prefix sums);
+"our kernel" is ``compute_window`` alone; the view columns time a flat view
+opened and read whole (``to_columns`` of the window column, 1M Python
+floats), after a warm-up. The last line writes 10 rows, then reads 100 rows
+of an open view (which recomputes its window over the table).
+
+Run: ``/opt/p56/bin/python bench/bench_windows.py [rows]`` (default 1,000,000;
+perspective-python 5.6.1 is timed when importable). Not a test: compare the ratios.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+# Run from a checkout without installing: put the repository root on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from perspective_nb.engine.table import Table
+from perspective_nb.engine.window_compute import compute_window
+from perspective_nb.engine.windows import normalize_windows
+
+WINDOWS = {
+    "cumulative sum": {"cs": {"column": "price", "aggregate": "sum", "cumulative": True}},
+    "rolling avg 100 by region": {
+        "ra": {"column": "price", "aggregate": "avg", "rows": 100, "partition_by": ["region"]}
+    },
+}
+
+
+def make_table(rows: int) -> pa.Table:
+    rng = np.random.default_rng(42)
+    regions = np.array([f"r{i}" for i in range(10)])
+    return pa.table({"region": regions[rng.integers(0, 10, rows)], "price": rng.random(rows) * 100})
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def raw_kernels(table: pa.Table) -> dict[str, Callable[[], object]]:
+    price = table["price"].to_numpy()
+    region = table["region"].combine_chunks()
+
+    def cumulative() -> np.ndarray:
+        return np.cumsum(price)
+
+    def rolling() -> np.ndarray:
+        codes = region.dictionary_encode().indices.to_numpy()
+        perm = np.argsort(codes, kind="stable")
+        x = price[perm]
+        c = codes[perm]
+        pos = np.arange(len(x))
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        start = starts[np.cumsum(np.r_[True, c[1:] != c[:-1]]) - 1]
+        lo = np.maximum(pos - 100, start)
+        s = np.r_[0.0, np.cumsum(x)]
+        out = np.empty_like(x)
+        out[perm] = (s[pos + 1] - s[lo]) / (pos + 1 - lo)
+        return out
+
+    return {"cumulative sum": cumulative, "rolling avg 100 by region": rolling}
+
+
+def kernel_timings(table: pa.Table, repeat: int) -> dict[str, float]:
+    """The window computation alone (no view, no output conversion)."""
+    schema = {"region": "string", "price": "float"}
+    out = {}
+    for label, windows in WINDOWS.items():
+        specs, _ = normalize_windows(windows, schema, {})
+        spec = next(iter(specs.values()))
+        out[label] = median_ms(lambda spec=spec: compute_window(table, spec, pa.float64()), repeat)
+    return out
+
+
+def ours_timings(table: pa.Table, repeat: int) -> dict[str, float]:
+    t = Table(table, name="bench")
+    out = {}
+    for label, windows in WINDOWS.items():
+        alias = next(iter(windows))
+
+        def run(windows=windows, alias=alias) -> None:
+            view = t.view(windows=windows, columns=[alias])
+            view.to_columns()
+            view.delete()
+
+        out[label] = median_ms(run, repeat)
+    # A write makes the next read recompute the windows over the whole table.
+    view = t.view(windows=WINDOWS["rolling avg 100 by region"], columns=["ra"])
+    view.to_columns(end_row=100)
+    keys = iter(range(10**9))
+
+    def write_then_read() -> None:
+        t.update({"region": ["r1"] * 10, "price": [float(next(keys))] * 10})
+        view.to_columns(end_row=100)
+
+    out["10-row update + read (rolling avg)"] = median_ms(write_then_read, repeat)
+    return out
+
+
+def perspective_timings(table: pa.Table, repeat: int) -> dict[str, float] | None:
+    try:
+        import perspective
+    except ImportError:
+        return None
+    if not hasattr(perspective, "Server"):
+        return None
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    client = perspective.Server().new_local_client()
+    ptable = client.table(sink.getvalue().to_pybytes())
+    out = {}
+    for label, windows in WINDOWS.items():
+        alias = next(iter(windows))
+
+        def run(windows=windows, alias=alias) -> None:
+            view = ptable.view(windows=windows, columns=[alias])
+            view.to_columns()
+            view.delete()
+
+        try:
+            out[label] = median_ms(run, repeat)
+        except Exception:  # a perspective-python without window columns
+            return None
+    view = ptable.view(windows=WINDOWS["rolling avg 100 by region"], columns=["ra"])
+    view.to_columns(end_row=100)
+    keys = iter(range(10**9))
+
+    def write_then_read() -> None:
+        ptable.update({"region": ["r1"] * 10, "price": [float(next(keys))] * 10})
+        view.to_columns(end_row=100)
+
+    out["10-row update + read (rolling avg)"] = median_ms(write_then_read, repeat)
+    return out
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    repeat = 5
+    table = make_table(rows)
+    raw = {k: median_ms(fn, repeat) for k, fn in raw_kernels(table).items()}
+    kernel = kernel_timings(table, repeat)
+    ours = ours_timings(table, repeat)
+    theirs = perspective_timings(table, repeat)
+    print(f"window columns, {rows:,} rows (median ms)\n")
+    print(
+        "| case | raw numpy | our kernel | perspective_nb view | perspective-python view "
+        "| kernel / raw | view / psp |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for label, ms in ours.items():
+        r, k = raw.get(label), kernel.get(label)
+        p = theirs.get(label) if theirs else None
+        cells = [
+            label,
+            f"{r:.1f}" if r else "-",
+            f"{k:.1f}" if k else "-",
+            f"{ms:.1f}",
+            f"{p:.1f}" if p else "-",
+            f"{k / r:.1f}x" if r and k else "-",
+            f"{ms / p:.2f}x" if p else "-",
+        ]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
