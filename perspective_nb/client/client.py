@@ -109,6 +109,8 @@ class Client(Connection):
         index: str | None = None,
         name: str | None = None,
         format: str | None = None,
+        connection: Any = None,
+        poll_interval: float | None = None,
     ) -> Any:
         """Create a table on the server from ``data`` and return its proxy.
 
@@ -128,6 +130,15 @@ class Client(Connection):
         format
             How to read ``str``/``bytes`` data: ``csv``, ``json``, ``columns``,
             ``ndjson`` or ``arrow`` (default: inferred).
+        connection
+            With an in-process client: ``data`` is a table name (or relation)
+            of this DuckDB connection or Spark session, hosted as a virtual
+            table (its rows stay in the database; a DuckDB table is written
+            by ``update``/``remove``). A DuckDB relation or Spark DataFrame
+            passed as ``data`` is hosted the same way without it (read-only).
+        poll_interval
+            Seconds between checks of a virtual table for changes made by
+            others (see ``VirtualTable.refresh``).
 
         Examples
         --------
@@ -137,6 +148,12 @@ class Client(Connection):
         """
         if index is not None and limit is not None:
             raise PerspectiveError("a table takes index or limit, not both; drop one")
+        if connection is not None or poll_interval is not None:
+            from ..virtual import Hosted
+
+            if name is None and isinstance(data, str):
+                name = data
+            data = Hosted(data, connection, poll_interval)
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)
 

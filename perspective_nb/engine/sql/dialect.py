@@ -1,0 +1,85 @@
+"""SQL dialects: how identifiers are quoted and values written as literals.
+
+DuckDB and Spark SQL share the query shapes the compiler writes (CTEs,
+GROUPING SETS, window functions, ``NULLS FIRST``); they differ in quoting,
+string escapes and null-safe equality.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ...errors import ConfigError
+
+__all__ = ["DUCKDB", "SPARK", "Dialect"]
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One SQL dialect.
+
+    Parameters
+    ----------
+    name
+        ``"duckdb"`` or ``"spark"``.
+    quote
+        The identifier quote character.
+    backslash_escapes
+        Whether string literals treat ``\\`` as an escape (Spark SQL does).
+    """
+
+    name: str
+    quote: str
+    backslash_escapes: bool
+
+    def ident(self, name: str) -> str:
+        """``name`` as a quoted identifier."""
+        q = self.quote
+        return q + name.replace(q, q + q) + q
+
+    def string(self, text: str) -> str:
+        """A string literal."""
+        if self.backslash_escapes:
+            text = text.replace("\\", "\\\\")
+        return "'" + text.replace("'", "''") + "'"
+
+    def literal(self, value: Any) -> str:
+        """A Python value (None, bool, int, float, str, date, datetime) as a literal."""
+        if value is None:
+            return "NULL"
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if math.isnan(value) or math.isinf(value):
+                return f"CAST({self.string(str(value))} AS DOUBLE)"
+            return f"CAST({value!r} AS DOUBLE)"
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            return f"TIMESTAMP {self.string(value.isoformat(sep=' '))}"
+        if isinstance(value, _dt.date):
+            return f"DATE {self.string(value.isoformat())}"
+        if isinstance(value, str):
+            return self.string(value)
+        raise ConfigError(f"cannot write {value!r} ({type(value).__name__}) as a SQL literal")
+
+    def same(self, left: str, right: str) -> str:
+        """Null-safe equality (null equals null)."""
+        if self.name == "spark":
+            return f"({left} <=> {right})"
+        return f"({left} IS NOT DISTINCT FROM {right})"
+
+    def ascii_lower(self, expr: str) -> str:
+        """``expr`` with ASCII letters lowered only (as Perspective's text filters)."""
+        return f"TRANSLATE({expr}, '{_UPPER}', '{_UPPER.lower()}')"
+
+
+DUCKDB = Dialect("duckdb", '"', False)
+SPARK = Dialect("spark", "`", True)

@@ -1,0 +1,320 @@
+"""A whole view as SQL: flat rows, or group_by at every depth in Perspective's tree order.
+
+Shapes (``__pnb_`` names are the compiler's own):
+
+- ``__pnb_src``: the source with the view's expression columns (and, when
+  asked, each row's number in table order, the ``__ID__`` of unindexed
+  flat views); ``__pnb_base``: its rows that pass the filter.
+- flat: the columns (split columns as ``CASE WHEN <split values match>``),
+  ordered by the sort (asc nulls first, desc nulls last), then table order.
+- grouped: one ``GROUP BY GROUPING SETS ((), (g0), (g0, g1), ...)`` computes
+  every depth exactly (no re-aggregation); a row's depth is the number of
+  group columns minus its ``GROUPING()`` flags. Split columns are
+  conditional aggregates, one per split value combination (found first by
+  :func:`split_values_sql`). Tree order: for each depth k, the sort values
+  of the row's depth-k ancestor (a window ``MIN`` over the rows sharing the
+  ancestor's path), then the ancestor's value ascending, nulls first; a
+  parent precedes its children. Depth limits and expand/collapse are a
+  WHERE over the row paths.
+
+The viewport is ``LIMIT`` / ``OFFSET`` on that order, so only the rows a
+read shows leave the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...errors import ConfigError
+from ..config import ViewConfig
+from ..encoding import format_label
+from ..pivot import row_sort_specs
+from .aggregates import aggregate_sql, check_aggregate
+from .dialect import Dialect
+from .filters import where_clause
+
+__all__ = ["Source", "TreeState", "ViewQuery", "compile_view", "split_values_sql"]
+
+_ZERO = {"integer": "0", "float": "CAST(0 AS DOUBLE)", "string": "''", "boolean": "FALSE"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a view reads: a FROM item and how its rows are ordered.
+
+    Parameters
+    ----------
+    sql
+        A FROM item: a quoted table or view name, or ``(SELECT ...)``.
+    schema
+        ``{column: Perspective type}`` of the source.
+    index
+        The key column (rows in key order), or None.
+    order
+        An expression giving table order for unindexed sources (DuckDB's
+        ``rowid``), or None for the source's own scan order.
+    """
+
+    sql: str
+    schema: dict[str, str]
+    index: str | None = None
+    order: str | None = None
+
+
+@dataclass(frozen=True)
+class TreeState:
+    """Which group rows are shown: the depth limit and expanded / collapsed paths."""
+
+    depth: int | None = None
+    expanded: frozenset = frozenset()
+    collapsed: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class ViewQuery:
+    """A compiled view: its ordered query and what its result columns mean.
+
+    ``columns`` maps output names (``a|b|col`` for split columns) to result
+    aliases; grouped queries also return ``depth`` and one ``paths`` alias
+    per group_by level; ``ids`` is the ``__ID__`` alias when asked for.
+    """
+
+    sql: str
+    count_sql: str
+    columns: dict[str, str]
+    grouped: bool
+    depth: str | None = None
+    paths: list[str] = field(default_factory=list)
+    ids: str | None = None
+
+    def page(self, start: int, end: int | None) -> str:
+        """The query for rows ``start`` to ``end`` (the viewport)."""
+        if end is None:
+            return f"{self.sql} OFFSET {int(start)}" if start else self.sql
+        return f"{self.sql} LIMIT {max(int(end) - int(start), 0)} OFFSET {int(start)}"
+
+
+def _cte(
+    source: Source,
+    config: ViewConfig,
+    schema: dict[str, str],
+    expressions: dict[str, str],
+    d: Dialect,
+    rownum: bool,
+) -> str:
+    extra = [f"{sql} AS {d.ident(alias)}" for alias, sql in expressions.items()]
+    if source.order:
+        extra.append(f"{source.order} AS __pnb_order")
+    if rownum:
+        over = f"ORDER BY {source.order}" if source.order else ""
+        extra.append(f"ROW_NUMBER() OVER ({over}) - 1 AS __pnb_rn")
+    select = ", ".join(["*", *extra])
+    where = where_clause(config.filter, config.filter_op, schema, d)
+    base = "SELECT * FROM __pnb_src" + (f" WHERE {where}" if where else "")
+    return f"WITH __pnb_src AS (SELECT {select} FROM {source.sql}), __pnb_base AS ({base})"
+
+
+def split_values_sql(
+    source: Source, config: ViewConfig, schema: dict[str, str], expressions: dict[str, str],
+    d: Dialect,
+) -> str:  # fmt: skip
+    """The distinct split_by value combinations of the filtered rows, in value order."""
+    cols = ", ".join(d.ident(c) for c in config.split_by)
+    order = ", ".join(f"{d.ident(c)} ASC NULLS FIRST" for c in config.split_by)
+    head = _cte(source, config, schema, expressions, d, False)
+    return f"{head} SELECT DISTINCT {cols} FROM __pnb_base ORDER BY {order}"
+
+
+def _split_match(config: ViewConfig, values: Sequence[Any], d: Dialect) -> str:
+    return " AND ".join(
+        d.same(d.ident(c), d.literal(v)) for c, v in zip(config.split_by, values, strict=True)
+    )
+
+
+def _split_name(values: Sequence[Any], column: str) -> str:
+    return "|".join((*(format_label(v) for v in values), column))
+
+
+def _sort_key(expr: str, direction: str) -> str:
+    if direction.endswith("abs"):
+        expr = f"COALESCE(ABS({expr}), 0)"  # abs sorts count a null as 0
+    if direction.startswith("desc"):
+        return f"{expr} DESC NULLS LAST"
+    return f"{expr} ASC NULLS FIRST"
+
+
+def compile_view(
+    source: Source,
+    config: ViewConfig,
+    dialect: Dialect,
+    *,
+    expressions: dict[str, str] | None = None,
+    expression_types: dict[str, str] | None = None,
+    split_values: Sequence[Sequence[Any]] | None = None,
+    tree: TreeState | None = None,
+    with_ids: bool = False,
+) -> ViewQuery:
+    """Compile ``config`` over ``source`` into a :class:`ViewQuery`.
+
+    Parameters
+    ----------
+    expressions
+        ``{alias: SQL expression}`` of the view's expression columns
+        (see :mod:`.translate`).
+    split_values
+        The split value combinations (rows of :func:`split_values_sql`);
+        required with split_by.
+    tree
+        Depth limit and expanded / collapsed paths of a grouped view.
+    with_ids
+        Also return each flat row's ``__ID__`` (its key, or row number).
+
+    Raises
+    ------
+    ConfigError
+        For an aggregate or sort the SQL backends do not compute.
+    """
+    d = dialect
+    expressions = expressions or {}
+    schema = {**source.schema, **(expression_types or {})}
+    if config.split_by and split_values is None:
+        raise ConfigError("a split_by view needs its split values (run split_values_sql first)")
+    for c, direction in config.sort:
+        if direction.startswith("col") and config.split_by:
+            raise ConfigError(
+                f"sort {direction!r} of column {c!r} (ordering split columns) is not supported "
+                "on a virtual (DuckDB / Spark) table; sort rows with 'asc' or 'desc'"
+            )
+    if config.split_by and config.split_rollup_mode != "flat":
+        raise ConfigError(
+            f"split_rollup_mode {config.split_rollup_mode!r} is not supported on a virtual "
+            "(DuckDB / Spark) table; use 'flat'"
+        )
+    if config.group_by:
+        return _grouped(source, config, schema, expressions, d, split_values, tree or TreeState())
+    return _flat(source, config, schema, expressions, d, split_values, with_ids)
+
+
+def _flat(source, config, schema, expressions, d, split_values, with_ids) -> ViewQuery:
+    sorts = row_sort_specs(config)
+    index = source.index
+    rownum = (with_ids and index is None) or (bool(sorts) and index is None and not source.order)
+    head = _cte(source, config, schema, expressions, d, rownum)
+    select, columns = [], {}
+    if config.split_by:
+        for j, values in enumerate(split_values):
+            match = _split_match(config, values, d)
+            for i, c in enumerate(config.columns):
+                # Each row is aggregated alone: its own cell shows the type's zero for null.
+                zero = _ZERO.get(schema[c])
+                own = f"COALESCE({d.ident(c)}, {zero})" if zero else d.ident(c)
+                alias = f"__pnb_c{j}_{i}"
+                select.append(f"CASE WHEN {match} THEN {own} END AS {alias}")
+                columns[_split_name(values, c)] = alias
+    else:
+        for i, c in enumerate(config.columns):
+            select.append(f"{d.ident(c)} AS __pnb_c{i}")
+            columns[c] = f"__pnb_c{i}"
+    ids = None
+    if with_ids:
+        ids = "__pnb_id"
+        select.append(f"{d.ident(index) if index else '__pnb_rn'} AS {ids}")
+    order = []
+    for c, direction in sorts:
+        expr = d.ident(c)
+        zero = _ZERO.get(schema[c])
+        if config.split_by and zero:
+            expr = f"COALESCE({expr}, {zero})"
+        order.append(_sort_key(expr, direction))
+    if index is not None:
+        order.append(f"{d.ident(index)} ASC NULLS FIRST")
+    elif source.order:
+        order.append("__pnb_order")
+    elif rownum:
+        order.append("__pnb_rn")
+    sql = f"{head} SELECT {', '.join(select) or 'NULL AS __pnb_none'} FROM __pnb_base"
+    if order:
+        sql += f" ORDER BY {', '.join(order)}"
+    count = f"{head} SELECT COUNT(*) AS n FROM __pnb_base"
+    return ViewQuery(sql, count, columns, False, ids=ids)
+
+
+def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect) -> list[str]:
+    """WHERE terms: every ancestor of a row is open (depth limit, expand, collapse)."""
+    limit = n_levels if tree.depth is None else tree.depth
+    out = []
+    for j in range(n_levels):
+
+        def hit(path: tuple, j: int = j) -> str:
+            terms = [d.same(f"__pnb_p{i}", d.literal(v)) for i, v in enumerate(path)]
+            return "(" + " AND ".join(terms) + ")" if terms else "TRUE"
+
+        collapsed = [hit(p) for p in tree.collapsed if len(p) == j]
+        expanded = [hit(p) for p in tree.expanded if len(p) == j]
+        is_open = "TRUE" if j < limit else "FALSE"
+        if collapsed:
+            is_open = f"({is_open} AND NOT ({' OR '.join(collapsed)}))"
+        if expanded:
+            is_open = f"({is_open} OR {' OR '.join(expanded)})"
+        if is_open != "TRUE":
+            out.append(f"(__pnb_depth <= {j} OR {is_open})")
+    return out
+
+
+def _grouped(source, config, schema, expressions, d, split_values, tree) -> ViewQuery:
+    gb = list(config.group_by)
+    k_max = len(gb)
+    aggs = config.aggregate_map
+    sorts = row_sort_specs(config)
+    for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
+        check_aggregate(c, aggs[c], schema[c])
+    head = _cte(source, config, schema, expressions, d, False)
+    select = [f"{d.ident(g)} AS __pnb_p{i}" for i, g in enumerate(gb)]
+    flags = " + ".join(f"GROUPING({d.ident(g)})" for g in gb)
+    select.append(f"{k_max} - ({flags}) AS __pnb_depth")
+    columns: dict[str, str] = {}
+    if config.split_by:
+        for j, values in enumerate(split_values):
+            match = _split_match(config, values, d)
+            for i, c in enumerate(config.columns):
+                alias = f"__pnb_c{j}_{i}"
+                select.append(
+                    f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d, match)} AS {alias}"
+                )
+                columns[_split_name(values, c)] = alias
+    else:
+        for i, c in enumerate(config.columns):
+            select.append(f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d)} AS __pnb_c{i}")
+            columns[c] = f"__pnb_c{i}"
+    for s, (c, _) in enumerate(sorts):
+        select.append(f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d)} AS __pnb_k{s}")
+    sets = ", ".join("(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(k_max + 1))
+    agg = f"SELECT {', '.join(select)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
+    ranks, order = [], []
+    for k in range(1, k_max + 1):
+        part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
+        order.append(f"CASE WHEN __pnb_depth >= {k} THEN 1 ELSE 0 END")
+        for s, (_, direction) in enumerate(sorts):
+            alias = f"__pnb_r{k}_{s}"
+            ranks.append(
+                f"MIN(CASE WHEN __pnb_depth = {k} THEN __pnb_k{s} END) "
+                f"OVER (PARTITION BY {part}) AS {alias}"
+            )
+            order.append(_sort_key(alias, direction))
+        order.append(f"__pnb_p{k - 1} ASC NULLS FIRST")
+    tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM __pnb_agg"
+    where = _visible(k_max, tree, [schema[g] for g in gb], d)
+    if config.group_rollup_mode == "flat":
+        where.append(f"__pnb_depth = {k_max}")
+    elif config.group_rollup_mode == "total":
+        where.append("__pnb_depth = 0")
+    out_cols = ["__pnb_depth", *(f"__pnb_p{i}" for i in range(k_max)), *columns.values()]
+    body = f"{head}, __pnb_agg AS ({agg}), __pnb_tree AS ({tree_sql}) "
+    filt = f" WHERE {' AND '.join(where)}" if where else ""
+    sql = f"{body}SELECT {', '.join(out_cols)} FROM __pnb_tree{filt} ORDER BY {', '.join(order) or '__pnb_depth'}"
+    count = f"{body}SELECT COUNT(*) AS n FROM __pnb_tree{filt}"
+    return ViewQuery(
+        sql, count, columns, True, depth="__pnb_depth", paths=[f"__pnb_p{i}" for i in range(k_max)]
+    )
