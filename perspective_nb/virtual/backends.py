@@ -12,6 +12,7 @@ Spark session's SQL entry point are shared by the server's threads.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from typing import Any, Protocol
@@ -172,7 +173,5 @@ class SparkBackend:
             return pa.Table.from_pandas(df.toPandas(), preserve_index=False)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the session may be stopped already
             self._spark.catalog.dropTempView(self._view)
-        except Exception:  # the session may be stopped already
-            pass

@@ -62,7 +62,7 @@ def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None 
     if agg == "count":
         return rows if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {rows} END"
     if agg == "distinct count":
-        has_null = f"MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END)"
+        has_null = f"COALESCE(MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END), 0)"
         out = f"CAST(COUNT(DISTINCT {only(col)}) + {has_null} AS BIGINT)"
         return out if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {out} END"
     if agg in ("avg", "mean"):

@@ -17,6 +17,7 @@ from ...errors import ConfigError
 __all__ = ["DUCKDB", "SPARK", "Dialect"]
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ZEROS = {"integer": "0", "float": "CAST(0 AS DOUBLE)", "string": "''", "boolean": "FALSE"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,16 @@ class Dialect:
         if self.name == "spark":
             return f"({left} <=> {right})"
         return f"({left} IS NOT DISTINCT FROM {right})"
+
+    def zero(self, ptype: str) -> str:
+        """Perspective's zero of ``ptype`` (a date's is the day before 0000-01-01)."""
+        if ptype == "date":
+            if self.name == "spark":
+                return "DATE_ADD(DATE '1970-01-01', -719529)"
+            return "CAST(DATE '1970-01-01' - 719529 AS DATE)"
+        if ptype == "datetime":
+            return "TIMESTAMP '1970-01-01 00:00:00'"
+        return _ZEROS[ptype]
 
     def ascii_lower(self, expr: str) -> str:
         """``expr`` with ASCII letters lowered only (as Perspective's text filters)."""

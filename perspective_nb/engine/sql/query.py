@@ -37,8 +37,6 @@ from .filters import where_clause
 
 __all__ = ["Source", "TreeState", "ViewQuery", "compile_view", "split_values_sql"]
 
-_ZERO = {"integer": "0", "float": "CAST(0 AS DOUBLE)", "string": "''", "boolean": "FALSE"}
-
 
 @dataclass(frozen=True)
 class Source:
@@ -208,8 +206,7 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
             match = _split_match(config, values, d)
             for i, c in enumerate(config.columns):
                 # Each row is aggregated alone: its own cell shows the type's zero for null.
-                zero = _ZERO.get(schema[c])
-                own = f"COALESCE({d.ident(c)}, {zero})" if zero else d.ident(c)
+                own = f"COALESCE({d.ident(c)}, {d.zero(schema[c])})"
                 alias = f"__pnb_c{j}_{i}"
                 select.append(f"CASE WHEN {match} THEN {own} END AS {alias}")
                 columns[_split_name(values, c)] = alias
@@ -224,9 +221,8 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
     order = []
     for c, direction in sorts:
         expr = d.ident(c)
-        zero = _ZERO.get(schema[c])
-        if config.split_by and zero:
-            expr = f"COALESCE({expr}, {zero})"
+        if config.split_by:
+            expr = f"COALESCE({expr}, {d.zero(schema[c])})"
         order.append(_sort_key(expr, direction))
     if index is not None:
         order.append(f"{d.ident(index)} ASC NULLS FIRST")
@@ -313,7 +309,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     out_cols = ["__pnb_depth", *(f"__pnb_p{i}" for i in range(k_max)), *columns.values()]
     body = f"{head}, __pnb_agg AS ({agg}), __pnb_tree AS ({tree_sql}) "
     filt = f" WHERE {' AND '.join(where)}" if where else ""
-    sql = f"{body}SELECT {', '.join(out_cols)} FROM __pnb_tree{filt} ORDER BY {', '.join(order) or '__pnb_depth'}"
+    sql = f"{body}SELECT {', '.join(out_cols)} FROM __pnb_tree{filt} ORDER BY {', '.join(order)}"
     count = f"{body}SELECT COUNT(*) AS n FROM __pnb_tree{filt}"
     return ViewQuery(
         sql, count, columns, True, depth="__pnb_depth", paths=[f"__pnb_p{i}" for i in range(k_max)]
