@@ -92,13 +92,17 @@ class DuckDBBackend:
     def __init__(self, relation: Any, connection: Any = None, index: str | None = None) -> None:
         self._lock = threading.RLock()
         self._relation = relation
-        self._con = connection
+        # Our own cursor (a second connection to the same database), so a
+        # result the user left open on theirs does not block our queries.
+        self._con = connection.cursor() if connection is not None else None
         self._view = f"__pnb_virtual_{next(_names)}"
         self.table_name: str | None = None
         if connection is not None and getattr(relation, "type", "") == "TABLE_RELATION":
             self.table_name = relation.alias
         self.writable = self.table_name is not None
-        names = _perspective_schema(self.run(f"SELECT * FROM {self._view} LIMIT 0").schema)
+        with self._lock:
+            empty = self._relation.query(self._view, f"SELECT * FROM {self._view} LIMIT 0")
+            names = _perspective_schema(empty.to_arrow_table().schema)
         if index is not None and index not in names:
             raise PerspectiveError(
                 f"index column {index!r} is not in the relation; its columns are {list(names)}"
@@ -111,6 +115,8 @@ class DuckDBBackend:
 
     def run(self, sql: str) -> pa.Table:
         with self._lock:
+            if self.writable:
+                return self._con.sql(sql).to_arrow_table()
             return self._relation.query(self._view, sql).to_arrow_table()
 
     def execute(self, statements: list[str], **arrow: pa.Table) -> None:
@@ -142,7 +148,9 @@ class DuckDBBackend:
                     con.unregister(name)
 
     def close(self) -> None:
-        pass  # nothing was registered in the database
+        if self._con is not None:
+            with self._lock, contextlib.suppress(Exception):  # may be closed already
+                self._con.close()
 
 
 class SparkBackend:

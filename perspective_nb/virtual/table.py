@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from ..engine.arguments import check_keys_argument, check_remove_keys
 from ..engine.callbacks import call_safely
-from ..engine.ingest import to_arrow_table
+from ..engine.ingest import to_arrow_batch, to_arrow_table
 from ..engine.storage import dedupe_last
 from ..errors import ConfigError, PerspectiveError, UpdateError
 from .backends import Backend
@@ -169,7 +169,7 @@ class VirtualTable:
             When the database refuses the rows (the table is unchanged).
         """
         b = self._writable()
-        batch = to_arrow_table(data, self.schema())
+        batch, unset = to_arrow_batch(data, self.schema())
         cols = [c for c in batch.column_names if c in self.backend.source.schema]
         if not cols or batch.num_rows == 0:
             return
@@ -181,16 +181,30 @@ class VirtualTable:
         else:
             if index not in cols:
                 raise UpdateError(
-                    f"rows written into indexed table {self._name!r} need key {index!r}"
+                    f"rows written into indexed table {self._name!r} need its key {index!r}"
                 )
+            keep = {}
+            for i, c in enumerate(cols):
+                if unset and c in unset and c != index:
+                    # Cells a row dict leaves out keep their value.
+                    keep[c] = f"__pnb_keep{i}"
+                    batch = batch.append_column(keep[c], pa.array(unset[c], pa.bool_()))
             batch = dedupe_last(batch, index)
             key = d.ident(index)
             same = d.same(f"{target}.{key}", f"__pnb_update.{key}")
             statements = []
-            rest = [c for c in cols if c != index]
-            if rest:
-                sets = ", ".join(f"{d.ident(c)} = __pnb_update.{d.ident(c)}" for c in rest)
-                statements.append(f"UPDATE {target} SET {sets} FROM __pnb_update WHERE {same}")
+            sets = []
+            for c in cols:
+                if c == index:
+                    continue
+                new = f"__pnb_update.{d.ident(c)}"
+                if c in keep:
+                    new = f"CASE WHEN __pnb_update.{keep[c]} THEN {target}.{d.ident(c)} ELSE {new} END"
+                sets.append(f"{d.ident(c)} = {new}")
+            if sets:
+                statements.append(
+                    f"UPDATE {target} SET {', '.join(sets)} FROM __pnb_update WHERE {same}"
+                )
             statements.append(
                 f"INSERT INTO {target} ({names}) SELECT {names} FROM __pnb_update "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {target} WHERE {same})"
