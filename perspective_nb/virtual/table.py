@@ -197,9 +197,9 @@ class VirtualTable:
             for c in cols:
                 if c == index:
                     continue
-                new = f"__pnb_update.{d.ident(c)}"
+                new, old = f"__pnb_update.{d.ident(c)}", f"{target}.{d.ident(c)}"
                 if c in keep:
-                    new = f"CASE WHEN __pnb_update.{keep[c]} THEN {target}.{d.ident(c)} ELSE {new} END"
+                    new = f"CASE WHEN __pnb_update.{keep[c]} THEN {old} ELSE {new} END"
                 sets.append(f"{d.ident(c)} = {new}")
             if sets:
                 statements.append(

@@ -54,9 +54,8 @@ def test_writes_go_into_duckdb_and_fire_on_update(client, con):
     ticks = []
     view.on_update(lambda *args: ticks.append(args))
     table.update([{"id": 100, "region": "mars", "qty": 7, "price": 1.5}, {"id": 0, "qty": 99}])
-    assert con.sql("SELECT region, qty FROM trades WHERE id IN (0, 100) ORDER BY id").fetchall() == [
-        ("eu", 99), ("mars", 7)
-    ]  # fmt: skip
+    written = con.sql("SELECT region, qty FROM trades WHERE id IN (0, 100) ORDER BY id")
+    assert written.fetchall() == [("eu", 99), ("mars", 7)]
     assert table.size() == 31
     assert ["mars"] in view.to_columns()["__ROW_PATH__"]
     table.remove([100, 1])
@@ -116,7 +115,8 @@ def test_unsupported_aggregate_and_expression_are_named(client, con):
     assert view.to_columns(end_row=2) == {"e": [19.0, 19.0]}
     assert view.expression_schema() == {"e": "float"}
     result = table.validate_expressions({"ok": '"qty" + 1', "no": 'bucket("price", 2)'})
-    assert "ok" in result["expression_schema"] and "no" in result["errors"]
+    assert "ok" in result["expression_schema"]
+    assert "no" in result["errors"]
 
 
 def test_views_of_in_memory_and_virtual_tables_share_a_server(client, con):
