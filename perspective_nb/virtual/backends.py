@@ -171,7 +171,8 @@ class SparkBackend:
             raise PerspectiveError(
                 f"index column {index!r} is not in the DataFrame; its columns are {list(names)}"
             )
-        self.source = Source(SPARK.ident(self._view), names, index, None)
+        # Spark has no scan order to rely on: the row id it assigns is table order.
+        self.source = Source(SPARK.ident(self._view), names, index, "monotonically_increasing_id()")
 
     def run(self, sql: str) -> pa.Table:
         with self._lock:

@@ -259,6 +259,10 @@ def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect)
     return out
 
 
+def _select(items: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{expr} AS {alias}" for expr, alias in items)
+
+
 def _grouped(source, config, schema, expressions, d, split_values, tree) -> ViewQuery:
     gb = list(config.group_by)
     k_max = len(gb)
@@ -267,27 +271,34 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
         check_aggregate(c, aggs[c], schema[c])
     head = _cte(source, config, schema, expressions, d, False)
-    select = [f"{d.ident(g)} AS __pnb_p{i}" for i, g in enumerate(gb)]
+    # (expression, alias) pairs; the total row repeats the aggregates alone.
+    items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
     flags = " + ".join(f"GROUPING({d.ident(g)})" for g in gb)
-    select.append(f"{k_max} - ({flags}) AS __pnb_depth")
+    items.append((f"{k_max} - ({flags})", "__pnb_depth"))
+    # An aggregate in every row: the total row must exist over no rows at all.
+    items.append(("COUNT(*)", "__pnb_rows"))
     columns: dict[str, str] = {}
     if config.split_by:
         for j, values in enumerate(split_values):
             match = _split_match(config, values, d)
             for i, c in enumerate(config.columns):
                 alias = f"__pnb_c{j}_{i}"
-                select.append(
-                    f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d, match)} AS {alias}"
-                )
+                items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d, match), alias))
                 columns[_split_name(values, c)] = alias
     else:
         for i, c in enumerate(config.columns):
-            select.append(f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d)} AS __pnb_c{i}")
+            items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_c{i}"))
             columns[c] = f"__pnb_c{i}"
     for s, (c, _) in enumerate(sorts):
-        select.append(f"{aggregate_sql(aggs[c], schema[c], d.ident(c), d)} AS __pnb_k{s}")
-    sets = ", ".join("(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(k_max + 1))
-    agg = f"SELECT {', '.join(select)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
+        items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_k{s}"))
+    sets = ", ".join("(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(1, k_max + 1))
+    # The total row is a plain aggregate: it exists even over no rows, which
+    # an empty grouping set does not guarantee in every dialect (Spark).
+    total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")] + items[k_max + 1 :]
+    agg = (
+        f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets}) "
+        f"UNION ALL SELECT {_select(total)} FROM __pnb_base"
+    )
     ranks, order = [], []
     for k in range(1, k_max + 1):
         part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
