@@ -29,6 +29,8 @@ __all__ = ["VirtualView"]
 
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev")
 _INT_AGGS = ("count", "distinct count")
+#: Rows of a grouped view read (and cached) at once: what a grid shows first.
+_FIRST_PAGE = 200
 
 
 class VirtualView:
@@ -118,9 +120,23 @@ class VirtualView:
         self._check_alive()
 
         def count() -> int:
+            if self._config.group_by:
+                # The first page carries the count (and is kept for the read that follows).
+                page = self._page(self._query(False), 0, _FIRST_PAGE)
+                if page.num_rows:
+                    return int(page.column("__pnb_total")[0].as_py())
             return int(self._table.run(self._query(False).count_sql).column(0)[0].as_py())
 
         return self._cached(("count", self._tree), count)
+
+    def _page(self, q: ViewQuery, start: int, end: int | None) -> pa.Table:
+        """Rows ``start`` to ``end`` of ``q`` (a grouped view's first page is cached)."""
+        if q.grouped and start == 0 and end is not None and end <= _FIRST_PAGE:
+            first = self._cached(
+                ("page", self._tree), lambda: self._table.run(q.page(0, _FIRST_PAGE))
+            )
+            return first.slice(0, end)
+        return self._table.run(q.page(start, end))
 
     def num_columns(self) -> int:
         """Output columns (split columns counted one per path)."""
@@ -211,7 +227,7 @@ class VirtualView:
         start = max(int(kw.get("start_row") or 0), 0)
         end = kw.get("end_row")
         end = None if end is None else max(int(end), start)
-        res = self._table.run(q.page(start, end))
+        res = self._page(q, start, end)
         names = list(q.columns)
         c0 = max(int(kw.get("start_col") or 0), 0)
         c1 = len(names) if kw.get("end_col") is None else int(kw["end_col"])

@@ -32,11 +32,16 @@ class Dialect:
         The identifier quote character.
     backslash_escapes
         Whether string literals treat ``\\`` as an escape (Spark SQL does).
+    empty_set_total
+        Whether ``GROUPING SETS ((), ...)`` yields the total row even over no
+        rows (DuckDB does; Spark does not, so its total row is a separate
+        plain aggregate).
     """
 
     name: str
     quote: str
     backslash_escapes: bool
+    empty_set_total: bool = True
 
     def ident(self, name: str) -> str:
         """``name`` as a quoted identifier."""
@@ -93,4 +98,4 @@ class Dialect:
 
 
 DUCKDB = Dialect("duckdb", '"', False)
-SPARK = Dialect("spark", "`", True)
+SPARK = Dialect("spark", "`", True, False)

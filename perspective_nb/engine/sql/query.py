@@ -75,8 +75,9 @@ class ViewQuery:
     """A compiled view: its ordered query and what its result columns mean.
 
     ``columns`` maps output names (``a|b|col`` for split columns) to result
-    aliases; grouped queries also return ``depth`` and one ``paths`` alias
-    per group_by level; ``ids`` is the ``__ID__`` alias when asked for.
+    aliases; grouped queries also return ``depth``, one ``paths`` alias
+    per group_by level and ``__pnb_total`` (the view's row count, on every
+    row); ``ids`` is the ``__ID__`` alias when asked for.
     """
 
     sql: str
@@ -101,7 +102,11 @@ def _cte(
     expressions: dict[str, str],
     d: Dialect,
     rownum: bool,
+    tiebreak: bool = False,
 ) -> str:
+    """The two CTEs every query starts with. ``rownum`` numbers rows in table
+    order before the filter (``__ID__``); ``tiebreak`` numbers the filtered
+    rows only (enough to keep ties in table order, and cheaper)."""
     extra = [f"{sql} AS {d.ident(alias)}" for alias, sql in expressions.items()]
     if source.order:
         extra.append(f"{source.order} AS __pnb_order")
@@ -110,7 +115,8 @@ def _cte(
         extra.append(f"ROW_NUMBER() OVER ({over}) - 1 AS __pnb_rn")
     select = ", ".join(["*", *extra])
     where = where_clause(config.filter, config.filter_op, schema, d)
-    base = "SELECT * FROM __pnb_src" + (f" WHERE {where}" if where else "")
+    star = "*, ROW_NUMBER() OVER () AS __pnb_rn" if tiebreak and not rownum else "*"
+    base = f"SELECT {star} FROM __pnb_src" + (f" WHERE {where}" if where else "")
     return f"WITH __pnb_src AS (SELECT {select} FROM {source.sql}), __pnb_base AS ({base})"
 
 
@@ -198,8 +204,9 @@ def compile_view(
 def _flat(source, config, schema, expressions, d, split_values, with_ids) -> ViewQuery:
     sorts = row_sort_specs(config)
     index = source.index
-    rownum = (with_ids and index is None) or (bool(sorts) and index is None and not source.order)
-    head = _cte(source, config, schema, expressions, d, rownum)
+    rownum = with_ids and index is None
+    tiebreak = bool(sorts) and index is None and not source.order
+    head = _cte(source, config, schema, expressions, d, rownum, tiebreak)
     select, columns = [], {}
     if config.split_by:
         for j, values in enumerate(split_values):
@@ -228,7 +235,7 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
         order.append(f"{d.ident(index)} ASC NULLS FIRST")
     elif source.order:
         order.append("__pnb_order")
-    elif rownum:
+    elif rownum or tiebreak:
         order.append("__pnb_rn")
     sql = f"{head} SELECT {', '.join(select) or 'NULL AS __pnb_none'} FROM __pnb_base"
     if order:
@@ -291,14 +298,15 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
             columns[c] = f"__pnb_c{i}"
     for s, (c, _) in enumerate(sorts):
         items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_k{s}"))
-    sets = ", ".join("(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(1, k_max + 1))
-    # The total row is a plain aggregate: it exists even over no rows, which
-    # an empty grouping set does not guarantee in every dialect (Spark).
-    total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")] + items[k_max + 1 :]
-    agg = (
-        f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets}) "
-        f"UNION ALL SELECT {_select(total)} FROM __pnb_base"
+    first = 0 if d.empty_set_total else 1
+    sets = ", ".join(
+        "(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(first, k_max + 1)
     )
+    agg = f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
+    if not d.empty_set_total:
+        # The total row as a plain aggregate, which exists even over no rows.
+        total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")]
+        agg += f" UNION ALL SELECT {_select(total + items[k_max + 1 :])} FROM __pnb_base"
     ranks, order = [], []
     for k in range(1, k_max + 1):
         part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
@@ -318,6 +326,8 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     elif config.group_rollup_mode == "total":
         where.append("__pnb_depth = 0")
     out_cols = ["__pnb_depth", *(f"__pnb_p{i}" for i in range(k_max)), *columns.values()]
+    # The view's row count with every page: a grid's first read is one query.
+    out_cols.append("COUNT(*) OVER () AS __pnb_total")
     body = f"{head}, __pnb_agg AS ({agg}), __pnb_tree AS ({tree_sql}) "
     filt = f" WHERE {' AND '.join(where)}" if where else ""
     sql = f"{body}SELECT {', '.join(out_cols)} FROM __pnb_tree{filt} ORDER BY {', '.join(order)}"

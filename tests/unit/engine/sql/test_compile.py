@@ -83,8 +83,9 @@ def test_flat_view_orders_by_sort_then_table_order_and_pages():
 def test_grouped_view_is_one_grouping_sets_query_in_tree_order():
     config = cfg(group_by=["g", "b"], columns=["x"], sort=[["x", "desc"]])
     q = compile_view(SOURCE, config, DUCKDB)
-    assert 'GROUPING SETS (("g"), ("g", "b"))' in q.sql
-    assert "UNION ALL" in q.sql  # the total row, which exists over no rows too
+    assert 'GROUPING SETS ((), ("g"), ("g", "b"))' in q.sql
+    assert "GROUPING SETS ((), " in q.sql
+    assert "UNION ALL" in compile_view(SOURCE, config, SPARK).sql  # a total row over no rows
     assert q.paths == ["__pnb_p0", "__pnb_p1"]
     assert q.depth == "__pnb_depth"
     # Siblings by their own sort value within the parent, then by value (nulls first).
