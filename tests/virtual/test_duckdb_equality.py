@@ -89,3 +89,49 @@ def test_expand_collapse_follow_the_engine(duckdb, data, draw):
             assert_same_columns(ours.to_columns(), theirs.to_columns(), cfg)
     finally:
         con.close()
+
+
+EXPRESSIONS = [
+    '"a" + "b"',
+    '"a" * 2 - "b" / 4',
+    '"a" % 3',
+    'if ("a" > "b") { "a" } else { "b" }',
+    '"a" > 0 and "b" < 10',
+    'abs("b") + pow("a", 2)',
+    'upper("s")',
+    "concat(\"s\", '!')",
+    'length("s")',
+    'is_null("a")',
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-50, 50)),
+            st.one_of(st.none(), st.integers(-400, 400).map(lambda i: i / 8)),
+            st.one_of(st.none(), st.sampled_from(["x", "Yz", ""])),
+        ),
+        max_size=12,
+    ),
+    st.sampled_from(EXPRESSIONS),
+    st.booleans(),
+)
+def test_translated_expressions_equal_the_engines(duckdb, rows, expression, grouped):
+    data = pa.table(
+        {
+            "a": pa.array([r[0] for r in rows], pa.int64()),
+            "b": pa.array([r[1] for r in rows], pa.float64()),
+            "s": pa.array([r[2] for r in rows], pa.string()),
+        }
+    )
+    cfg = {"columns": ["e"], "expressions": {"e": expression}}
+    if grouped:
+        cfg["group_by"] = ["s"]
+        cfg["aggregates"] = {"e": "count"}
+    virtual, con = duckdb_table(duckdb, data)
+    try:
+        assert_same_view(Table(data, name="t"), virtual, cfg)
+    finally:
+        con.close()

@@ -27,7 +27,7 @@ _FUNCTIONS = {
     "upper": ("UPPER", 1),
     "lower": ("LOWER", 1),
     "length": ("LENGTH", 1),
-    "concat": ("CONCAT", None),
+    "concat": (None, None),
     "is_null": (None, 1),
     "is_not_null": (None, 1),
 }
@@ -35,6 +35,24 @@ _TYPES = {"float": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN", "date": 
           "datetime": "TIMESTAMP"}  # fmt: skip
 _NUM_OPS = {"+", "-", "*", "/", "%"}
 _CMP = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+def _truthy(sql: str) -> str:
+    return f"COALESCE(CAST({sql} AS BOOLEAN), FALSE)"
+
+
+def _compare(op: str, left: str, right: str) -> str:
+    """The engine's comparison: null equals null and sorts below every value."""
+    a, b = f"({left} IS NULL)", f"({right} IS NULL)"
+    fill = {
+        "==": f"({a} AND {b})",
+        "!=": f"({a} <> {b})",
+        "<": f"({a} AND NOT {b})",
+        "<=": a,
+        ">": f"({b} AND NOT {a})",
+        ">=": b,
+    }[op]
+    return f"COALESCE(({left} {_CMP[op]} {right}), {fill})"
 
 
 def _sql(node: n.Node, schema: dict[str, str], d: Dialect) -> str:
@@ -59,21 +77,22 @@ def _sql(node: n.Node, schema: dict[str, str], d: Dialect) -> str:
         if node.op == "+":
             return f"CAST({inner} AS DOUBLE)"
         if node.op in ("!", "not"):
-            return f"(NOT {inner})"
+            return f"(NOT {_truthy(inner)})"
     if isinstance(node, n.Binary):
         left, right = _sql(node.left, schema, d), _sql(node.right, schema, d)
         if node.op in _NUM_OPS:
             left, right = f"CAST({left} AS DOUBLE)", f"CAST({right} AS DOUBLE)"
-            if node.op == "/":
-                return f"({left} / NULLIF({right}, 0))"
+            if node.op in ("/", "%"):
+                # x / 0 and fmod(x, 0) are NaN or infinite: null, as the engine has them.
+                right = f"NULLIF({right}, 0)"
             return f"({left} {node.op} {right})"
         if node.op in _CMP:
-            return f"({left} {_CMP[node.op]} {right})"
+            return _compare(node.op, left, right)
         if node.op in ("and", "or", "&&", "||"):
             word = "AND" if node.op in ("and", "&&") else "OR"
-            return f"({left} {word} {right})"
+            return f"({_truthy(left)} {word} {_truthy(right)})"
     if isinstance(node, n.Conditional) and node.otherwise is not None:
-        cond = _sql(node.condition, schema, d)
+        cond = _truthy(_sql(node.condition, schema, d))
         then, other = _sql(node.then, schema, d), _sql(node.otherwise, schema, d)
         return f"(CASE WHEN {cond} THEN {then} ELSE {other} END)"
     if isinstance(node, n.Call) and node.name in _FUNCTIONS:
@@ -85,6 +104,10 @@ def _sql(node: n.Node, schema: dict[str, str], d: Dialect) -> str:
             return f"({args[0]} IS NULL)"
         if node.name == "is_not_null":
             return f"({args[0]} IS NOT NULL)"
+        if node.name == "concat":
+            return "(" + " || ".join(f"CAST({a} AS STRING)" for a in args) + ")"
+        if node.name in ("upper", "lower"):
+            return f"NULLIF({fn}({args[0]}), '')"  # the engine gives null for
         return f"{fn}({', '.join(args)})"
     what = f"function {node.name}()" if isinstance(node, n.Call) else type(node).__name__
     raise ExpressionError(
