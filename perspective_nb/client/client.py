@@ -54,6 +54,9 @@ class Client(Connection):
     2
     """
 
+    #: Whether table data reaches the server by reference (in-process clients).
+    _in_process = False
+
     def __init__(
         self,
         handle_request: Callable[[bytes], Any] | None = None,
@@ -153,6 +156,12 @@ class Client(Connection):
 
             if name is None and isinstance(data, str):
                 name = data
+            if not self._in_process:
+                raise PerspectiveError(
+                    "connection= hosts a database table, which needs an in-process client "
+                    "(server.new_local_client()); a remote client can open_table() it once "
+                    "the server hosts it"
+                )
             data = Hosted(data, connection, poll_interval)
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)

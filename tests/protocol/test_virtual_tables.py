@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 
 import pyarrow as pa
+import pytest
 
 from perspective_nb.client import websocket
+from perspective_nb.errors import PerspectiveError
 from tests.virtual.conftest import require
 
 from .conftest import wait_until
@@ -24,6 +26,8 @@ def test_a_duckdb_table_is_served_over_a_websocket(server, live):
     remote = websocket(live.url)
     try:
         assert "trades" in remote.get_hosted_table_names()
+        with pytest.raises(PerspectiveError, match="in-process client"):
+            remote.table("trades", connection=con, name="again")
         table = remote.open_table("trades")
         assert table.size() == 1000
         assert table.schema() == {"id": "integer", "region": "string", "qty": "integer"}
