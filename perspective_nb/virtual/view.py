@@ -22,7 +22,13 @@ from ..engine.callbacks import call_safely
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
 from ..engine.outputs import Window, jsonable
-from ..engine.sql.query import TreeState, ViewQuery, compile_view, split_values_sql
+from ..engine.sql.query import (
+    TreeState,
+    ViewQuery,
+    compile_view,
+    split_order_sql,
+    split_values_sql,
+)
 from ..errors import ConfigError, PerspectiveError
 
 __all__ = ["VirtualView"]
@@ -31,6 +37,17 @@ _FLOAT_AGGS = ("avg", "mean", "var", "stddev")
 _INT_AGGS = ("count", "distinct count")
 #: Rows of a grouped view read (and cached) at once: what a grid shows first.
 _FIRST_PAGE = 200
+
+
+def _by_total(values: list[tuple], totals: list[Any], direction: str) -> list[tuple]:
+    """Split combinations ordered by their total (nulls first ascending, last descending)."""
+    key = pa.array(totals)
+    if direction.endswith("abs"):
+        key = pc.abs(key)
+    desc = "desc" in direction
+    sort = ("v", "descending" if desc else "ascending", "at_end" if desc else "at_start")
+    order = pc.sort_indices(pa.table({"v": key}), sort_keys=[sort]).to_pylist()
+    return [values[i] for i in order]
 
 
 class VirtualView:
@@ -87,7 +104,17 @@ class VirtualView:
             )
             rows = self._table.run(sql)
             cols = [rows.column(i).to_pylist() for i in range(rows.num_columns)]
-            return list(zip(*cols, strict=True))
+            values = list(zip(*cols, strict=True))
+            order = split_order_sql(
+                b.source, self._config, self._schema_all, self._expr_sql, b.dialect, values
+            )
+            if order is not None:
+                # A "col asc"/"col desc" sort: split columns by their total (one row).
+                totals = self._table.run(order[0]).to_pylist()[0]
+                values = _by_total(
+                    values, [totals[f"__pnb_s{j}"] for j in range(len(values))], order[1]
+                )
+            return values
 
         return self._cached("split", fetch)
 

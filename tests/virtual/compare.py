@@ -21,14 +21,12 @@ def duckdb_table(duckdb, data: pa.Table, name: str = "t", index: str | None = No
 
 
 def supported(cfg: dict) -> dict:
-    """``cfg`` without what virtual tables refuse (other aggregates, split column sorts)."""
+    """``cfg`` without what virtual tables refuse (other aggregates)."""
     cfg = dict(cfg)
     aggs = {c: a for c, a in cfg.get("aggregates", {}).items() if a in SQL_AGGREGATES[ptype(c)]}
     cfg.pop("aggregates", None)
     if aggs:
         cfg["aggregates"] = aggs
-    if any(d.startswith("col") for _, d in cfg.get("sort", [])):
-        cfg.pop("sort")
     return cfg
 
 

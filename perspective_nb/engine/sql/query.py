@@ -35,7 +35,14 @@ from .aggregates import aggregate_sql, check_aggregate
 from .dialect import Dialect
 from .filters import where_clause
 
-__all__ = ["Source", "TreeState", "ViewQuery", "compile_view", "split_values_sql"]
+__all__ = [
+    "Source",
+    "TreeState",
+    "ViewQuery",
+    "compile_view",
+    "split_order_sql",
+    "split_values_sql",
+]
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,33 @@ def split_values_sql(
     return f"{head} SELECT DISTINCT {cols} FROM __pnb_base ORDER BY {order}"
 
 
+def split_order_sql(
+    source: Source, config: ViewConfig, schema: dict[str, str], expressions: dict[str, str],
+    d: Dialect, split_values: Sequence[Sequence[Any]],
+) -> tuple[str, str] | None:  # fmt: skip
+    """A ``col asc`` / ``col desc`` sort's query and direction, or None.
+
+    Perspective orders the split columns of a grouped view by their value in
+    the total row (when the total row is shown): the query returns that
+    value for each split combination, as one row.
+    """
+    sorts = [(c, s) for c, s in config.sort if s.startswith("col") and c in config.columns]
+    if not sorts or not config.group_by or config.group_rollup_mode == "flat":
+        return None
+    if not split_values:
+        return None
+    column, direction = sorts[0]
+    agg = config.aggregate_map[column]
+    check_aggregate(column, agg, schema[column])
+    cells = [
+        f"{aggregate_sql(agg, schema[column], d.ident(column), d, _split_match(config, v, d))}"
+        f" AS __pnb_s{j}"
+        for j, v in enumerate(split_values)
+    ]
+    head = _cte(source, config, schema, expressions, d, False)
+    return f"{head} SELECT {', '.join(cells)} FROM __pnb_base", direction
+
+
 def _split_match(config: ViewConfig, values: Sequence[Any], d: Dialect) -> str:
     return " AND ".join(
         d.same(d.ident(c), d.literal(v)) for c, v in zip(config.split_by, values, strict=True)
@@ -185,12 +219,6 @@ def compile_view(
     schema = {**source.schema, **(expression_types or {})}
     if config.split_by and split_values is None:
         raise ConfigError("a split_by view needs its split values (run split_values_sql first)")
-    for c, direction in config.sort:
-        if direction.startswith("col") and config.split_by:
-            raise ConfigError(
-                f"sort {direction!r} of column {c!r} (ordering split columns) is not supported "
-                "on a virtual (DuckDB / Spark) table; sort rows with 'asc' or 'desc'"
-            )
     if config.split_by and config.split_rollup_mode != "flat":
         raise ConfigError(
             f"split_rollup_mode {config.split_rollup_mode!r} is not supported on a virtual "

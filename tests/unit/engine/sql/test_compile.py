@@ -10,7 +10,7 @@ from perspective_nb.engine.config import normalize_config
 from perspective_nb.engine.sql import DUCKDB, SPARK, compile_view
 from perspective_nb.engine.sql.aggregates import aggregate_sql, check_aggregate
 from perspective_nb.engine.sql.filters import where_clause
-from perspective_nb.engine.sql.query import Source, TreeState, split_values_sql
+from perspective_nb.engine.sql.query import Source, TreeState, split_order_sql, split_values_sql
 from perspective_nb.engine.sql.translate import translate_expressions, untranslatable
 from perspective_nb.errors import ConfigError, ExpressionError
 
@@ -114,9 +114,13 @@ def test_split_columns_are_conditional_aggregates_named_like_perspective():
     q = compile_view(SOURCE, config, DUCKDB, split_values=[(None,), (1000.125,)])
     assert list(q.columns) == ["null|x", "1000.12|x"]
     assert "IS NOT DISTINCT FROM NULL" in q.sql
-    with pytest.raises(ConfigError, match="col asc"):
-        compile_view(SOURCE, cfg(group_by=["g"], split_by=["f"], columns=["x"],
-                                 sort=[["x", "col asc"]]), DUCKDB, split_values=[])  # fmt: skip
+    order = split_order_sql(
+        SOURCE, cfg(group_by=["g"], split_by=["f"], columns=["x"], sort=[["x", "col desc"]]),
+        SCHEMA, {}, DUCKDB, [(None,), (1.5,)],
+    )  # fmt: skip
+    assert order[1] == "col desc"
+    assert "AS __pnb_s0" in order[0]
+    assert "AS __pnb_s1" in order[0]
 
 
 def test_expressions_translate_or_name_what_cannot():
