@@ -33,7 +33,7 @@ from ..errors import ConfigError, PerspectiveError
 
 __all__ = ["VirtualView"]
 
-_FLOAT_AGGS = ("avg", "mean", "var", "stddev")
+_FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
 #: Rows of a grouped view read (and cached) at once: what a grid shows first.
 _FIRST_PAGE = 200

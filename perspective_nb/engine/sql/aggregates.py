@@ -15,15 +15,19 @@ from __future__ import annotations
 from ...errors import ConfigError
 from .dialect import Dialect
 
-__all__ = ["SQL_AGGREGATES", "aggregate_sql", "check_aggregate"]
+__all__ = ["PERCENT_AGGREGATES", "SQL_AGGREGATES", "aggregate_sql", "check_aggregate"]
+
+#: Percentages of the parent's / total's sum: :func:`aggregate_sql` gives the
+#: sum; the query divides it by the ancestor's (a window over the tree).
+PERCENT_AGGREGATES = ("pct sum parent", "pct sum grand total")
 
 _NUMERIC = ("integer", "float")
 #: Aggregates a virtual table computes, per column type.
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
     "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-                "avg", "mean", "high", "low", "var", "stddev"),
+                "avg", "mean", "high", "low", "var", "stddev", *PERCENT_AGGREGATES),
     "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-              "avg", "mean", "high", "low", "var", "stddev"),
+              "avg", "mean", "high", "low", "var", "stddev", *PERCENT_AGGREGATES),
     "boolean": ("sum", "count", "distinct count", "avg", "mean"),
     "string": ("count", "distinct count", "high", "low"),
     "date": ("count", "distinct count", "high", "low"),
@@ -50,7 +54,7 @@ def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None 
     rows = "COUNT(*)" if match is None else f"COUNT(CASE WHEN {match} THEN 1 END)"
     num = f"CAST({col} AS INTEGER)" if ptype == "boolean" else col
     int_out = ptype in ("integer", "boolean")
-    if agg in ("sum", "sum not null", "abs sum", "sum abs"):
+    if agg in ("sum", "sum not null", "abs sum", "sum abs", *PERCENT_AGGREGATES):
         inner = f"SUM({only(f'ABS({num})' if agg == 'sum abs' else num)})"
         out = f"COALESCE({inner}, 0)"
         if agg == "abs sum":

@@ -31,7 +31,7 @@ from ...errors import ConfigError
 from ..config import ViewConfig
 from ..encoding import format_label
 from ..pivot import row_sort_specs
-from .aggregates import aggregate_sql, check_aggregate
+from .aggregates import PERCENT_AGGREGATES, aggregate_sql, check_aggregate
 from .dialect import Dialect
 from .filters import where_clause
 
@@ -294,6 +294,23 @@ def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect)
     return out
 
 
+def _percent(value: str, agg: str, k_max: int) -> str:
+    """``value`` as a percentage of its parent's (or the total row's) value."""
+    x = f"CAST({value} AS DOUBLE)"
+
+    def of(k: int) -> str:
+        # The value of a row's depth-k ancestor, beside the row itself.
+        part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
+        return f"MIN(CASE WHEN __pnb_depth = {k} THEN {x} END) OVER (PARTITION BY {part})"
+
+    if agg == "pct sum grand total":
+        return f"(100.0 * {x} / NULLIF({of(0)}, 0))"
+    cases = " ".join(
+        f"WHEN {k} THEN 100.0 * {x} / NULLIF({of(k - 1)}, 0)" for k in range(1, k_max + 1)
+    )
+    return f"(CASE __pnb_depth WHEN 0 THEN 100.0 {cases} END)"
+
+
 def _select(items: list[tuple[str, str]]) -> str:
     return ", ".join(f"{expr} AS {alias}" for expr, alias in items)
 
@@ -347,6 +364,18 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
             )
             order.append(_sort_key(alias, direction))
         order.append(f"__pnb_p{k - 1} ASC NULLS FIRST")
+    pct = [c for c in config.columns if aggs[c] in PERCENT_AGGREGATES]
+    if pct and config.split_by:
+        raise ConfigError(
+            f"aggregate {aggs[pct[0]]!r} of column {pct[0]!r} in a split_by view is not "
+            "supported on a virtual (DuckDB / Spark) table; drop split_by or use 'sum'"
+        )
+    for c in pct:
+        # Percentages of the parent's (or the total's) sum, over every row
+        # (before depth limits or collapsed rows hide any).
+        i = config.columns.index(c)
+        ranks.append(f"{_percent(f'__pnb_c{i}', aggs[c], k_max)} AS __pnb_pct{i}")
+        columns[c] = f"__pnb_pct{i}"
     tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM __pnb_agg"
     where = _visible(k_max, tree, [schema[g] for g in gb], d)
     if config.group_rollup_mode == "flat":
