@@ -129,7 +129,7 @@ def test_percentages_divide_by_the_ancestor_over_every_row():
     assert q.columns == {"x": "__pnb_pct0"}
     assert "CASE __pnb_depth WHEN 0 THEN 100.0" in q.sql
     split = cfg(group_by=["g"], split_by=["b"], columns=["x"], aggregates={"x": "pct sum parent"})
-    with pytest.raises(ConfigError, match="'pct sum parent'.*split_by"):
+    with pytest.raises(ConfigError, match=r"'pct sum parent'.*split_by"):
         compile_view(SOURCE, split, DUCKDB, split_values=[(True,)])
 
 
