@@ -72,6 +72,25 @@ def _perspective_schema(schema: pa.Schema) -> dict[str, str]:
     return out
 
 
+def _as_doubles(base: str, schema: pa.Schema, order: str | None) -> tuple[str, str | None]:
+    """``(FROM item, order)`` reading DECIMAL / HUGEINT columns as DOUBLE.
+
+    Perspective has no decimal type: they are floats, computed as doubles.
+    """
+    if not any(pa.types.is_decimal(f.type) for f in schema):
+        return base, order
+    cols = [
+        f"CAST({DUCKDB.ident(f.name)} AS DOUBLE) AS {DUCKDB.ident(f.name)}"
+        if pa.types.is_decimal(f.type)
+        else DUCKDB.ident(f.name)
+        for f in schema
+    ]
+    if order is not None:
+        cols.append(f"{order} AS __pnb_rowid")
+        order = "__pnb_rowid"
+    return f"(SELECT {', '.join(cols)} FROM {base}) AS __pnb_doubles", order
+
+
 class DuckDBBackend:
     """A DuckDB relation (a query, a file scan, a table).
 
@@ -102,16 +121,19 @@ class DuckDBBackend:
         self.writable = self.table_name is not None
         with self._lock:
             empty = self._relation.query(self._view, f"SELECT * FROM {self._view} LIMIT 0")
-            names = _perspective_schema(empty.to_arrow_table().schema)
+            arrow_schema = empty.to_arrow_table().schema
+            names = _perspective_schema(arrow_schema)
         if index is not None and index not in names:
             raise PerspectiveError(
                 f"index column {index!r} is not in the relation; its columns are {list(names)}"
             )
-        if self.writable:
-            # Reads name the table itself, so they see every write; rowid is table order.
-            self.source = Source(DUCKDB.ident(self.table_name), names, index, "rowid")
-        else:
-            self.source = Source(self._view, names, index, None)
+        #: What writes name (a writable table), else None.
+        self.target = DUCKDB.ident(self.table_name) if self.writable else None
+        # Reads of a writable table name the table itself, so they see every
+        # write; rowid is its table order.
+        base, order = (self.target, "rowid") if self.writable else (self._view, None)
+        sql, order = _as_doubles(base, arrow_schema, order)
+        self.source = Source(sql, names, index, order)
 
     def run(self, sql: str) -> pa.Table:
         with self._lock:
@@ -153,12 +175,26 @@ class DuckDBBackend:
                 self._con.close()
 
 
+def _spark_doubles(base: str, schema: pa.Schema) -> str:
+    """``base`` with DECIMAL columns read as DOUBLE (Perspective has no decimals)."""
+    if not any(pa.types.is_decimal(f.type) for f in schema):
+        return base
+    cols = [
+        f"CAST({SPARK.ident(f.name)} AS DOUBLE) AS {SPARK.ident(f.name)}"
+        if pa.types.is_decimal(f.type)
+        else SPARK.ident(f.name)
+        for f in schema
+    ]
+    return f"(SELECT {', '.join(cols)} FROM {base}) AS __pnb_doubles"
+
+
 class SparkBackend:
     """A Spark DataFrame, queried with Spark SQL through a temporary view (read-only)."""
 
     dialect = SPARK
     writable = False
     table_name = None
+    target = None
 
     def __init__(self, frame: Any, index: str | None = None) -> None:
         self._lock = threading.RLock()
@@ -172,7 +208,12 @@ class SparkBackend:
                 f"index column {index!r} is not in the DataFrame; its columns are {list(names)}"
             )
         # Spark has no scan order to rely on: the row id it assigns is table order.
-        self.source = Source(SPARK.ident(self._view), names, index, "monotonically_increasing_id()")
+        self.source = Source(
+            _spark_doubles(SPARK.ident(self._view), schema),
+            names,
+            index,
+            "monotonically_increasing_id()",
+        )
 
     def run(self, sql: str) -> pa.Table:
         with self._lock:

@@ -174,7 +174,7 @@ class VirtualTable:
         if not cols or batch.num_rows == 0:
             return
         batch = batch.select(cols)
-        d, target, index = b.dialect, b.source.sql, b.source.index
+        d, target, index = b.dialect, b.target, b.source.index
         names = ", ".join(d.ident(c) for c in cols)
         if index is None:
             statements = [f"INSERT INTO {target} ({names}) SELECT {names} FROM __pnb_update"]
@@ -217,7 +217,7 @@ class VirtualTable:
         b = self._writable()
         check_keys_argument(keys)
         check_remove_keys(list(keys), self.get_index())
-        d, target, index = b.dialect, b.source.sql, b.source.index
+        d, target, index = b.dialect, b.target, b.source.index
         if index is not None:
             ktable = pa.table({"k": pa.array(list(keys))})
             stmt = (
@@ -240,7 +240,7 @@ class VirtualTable:
         batch = to_arrow_table(data, self.schema())
         cols = [c for c in batch.column_names if c in self.backend.source.schema]
         names = ", ".join(b.dialect.ident(c) for c in cols)
-        target = b.source.sql
+        target = b.target
         b.execute(
             [
                 f"DELETE FROM {target}",
@@ -253,7 +253,7 @@ class VirtualTable:
     def clear(self) -> None:
         """Delete every row."""
         b = self._writable()
-        b.execute([f"DELETE FROM {b.source.sql}"])
+        b.execute([f"DELETE FROM {b.target}"])
         self._changed(0)
 
     def refresh(self) -> None:

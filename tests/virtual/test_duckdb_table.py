@@ -127,3 +127,14 @@ def test_views_of_in_memory_and_virtual_tables_share_a_server(client, con):
     assert virtual.view().get_min_max("price") == (0.0, 7.25)
     with pytest.raises(PerspectiveError, match="virtual"):
         mem.view().to_sql()
+
+
+def test_decimals_are_floats(client, con):
+    con.execute("CREATE TABLE money AS SELECT 1.25 AS amount, 'a' AS k UNION ALL SELECT 2.50, 'b'")
+    table = client.table("money", connection=con, index="k")
+    assert table.schema() == {"amount": "float", "k": "string"}
+    view = table.view(group_by=["k"], columns=["amount"])
+    assert view.to_columns() == {"__ROW_PATH__": [[], ["a"], ["b"]], "amount": [3.75, 1.25, 2.5]}
+    table.update([{"k": "c", "amount": 1.0}])
+    assert table.view(columns=["amount"]).to_columns() == {"amount": [1.25, 2.5, 1.0]}
+    view.delete()
