@@ -35,7 +35,8 @@ __all__ = ["VirtualView"]
 
 _FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
 _INT_AGGS = ("count", "distinct count")
-#: Rows of a grouped view read (and cached) at once: what a grid shows first.
+#: Rows read (and cached) at once by a query that carries the row count:
+#: what a grid shows first.
 _FIRST_PAGE = 200
 
 
@@ -147,20 +148,22 @@ class VirtualView:
         self._check_alive()
 
         def count() -> int:
-            if self._config.group_by:
+            q = self._query(False)
+            if q.total:
                 # The first page carries the count (and is kept for the read that follows).
-                page = self._page(self._query(False), 0, _FIRST_PAGE)
+                page = self._page(q, 0, _FIRST_PAGE)
                 if page.num_rows:
                     return int(page.column("__pnb_total")[0].as_py())
-            return int(self._table.run(self._query(False).count_sql).column(0)[0].as_py())
+            return int(self._table.run(q.count_sql).column(0)[0].as_py())
 
         return self._cached(("count", self._tree), count)
 
     def _page(self, q: ViewQuery, start: int, end: int | None) -> pa.Table:
-        """Rows ``start`` to ``end`` of ``q`` (a grouped view's first page is cached)."""
-        if q.grouped and start == 0 and end is not None and end <= _FIRST_PAGE:
+        """Rows ``start`` to ``end`` of ``q`` (the first page is cached when it
+        carries the row count)."""
+        if q.total and start == 0 and end is not None and end <= _FIRST_PAGE:
             first = self._cached(
-                ("page", self._tree), lambda: self._table.run(q.page(0, _FIRST_PAGE))
+                ("page", self._tree, q.ids), lambda: self._table.run(q.page(0, _FIRST_PAGE))
             )
             return first.slice(0, end)
         return self._table.run(q.page(start, end))

@@ -83,8 +83,9 @@ class ViewQuery:
 
     ``columns`` maps output names (``a|b|col`` for split columns) to result
     aliases; grouped queries also return ``depth``, one ``paths`` alias
-    per group_by level and ``__pnb_total`` (the view's row count, on every
-    row); ``ids`` is the ``__ID__`` alias when asked for.
+    per group_by level; with ``total`` (grouped queries), every row carries
+    ``__pnb_total``, the view's row count; ``ids`` is the ``__ID__`` alias
+    when asked for.
     """
 
     sql: str
@@ -94,6 +95,7 @@ class ViewQuery:
     depth: str | None = None
     paths: list[str] = field(default_factory=list)
     ids: str | None = None
+    total: bool = True
 
     def page(self, start: int, end: int | None) -> str:
         """The query for rows ``start`` to ``end`` (the viewport)."""
@@ -268,8 +270,11 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
     sql = f"{head} SELECT {', '.join(select) or 'NULL AS __pnb_none'} FROM __pnb_base"
     if order:
         sql += f" ORDER BY {', '.join(order)}"
-    count = f"{head} SELECT COUNT(*) AS n FROM __pnb_base"
-    return ViewQuery(sql, count, columns, False, ids=ids)
+    plain = _cte(source, config, schema, expressions, d, False)  # no row numbers to count
+    count = f"{plain} SELECT COUNT(*) AS n FROM __pnb_base"
+    # No row count in the page: ORDER BY + LIMIT runs as a top-k, which a
+    # window over every row would turn into a full sort.
+    return ViewQuery(sql, count, columns, False, ids=ids, total=False)
 
 
 def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect) -> list[str]:
