@@ -25,7 +25,8 @@ import pyarrow as pa
 from ..engine.arguments import check_keys_argument, check_remove_keys
 from ..engine.callbacks import call_safely
 from ..engine.ingest import to_arrow_batch, to_arrow_table
-from ..engine.storage import dedupe_last
+from ..engine.sql.filters import ARROW_OF
+from ..engine.storage import dedupe_last, dedupe_partial
 from ..errors import ConfigError, PerspectiveError, UpdateError
 from .backends import Backend
 from .view import VirtualView
@@ -33,6 +34,14 @@ from .view import VirtualView
 __all__ = ["VirtualTable"]
 
 log = logging.getLogger("perspective_nb")
+
+
+def _typed(batch: pa.Table, schema: dict[str, str]) -> pa.Table:
+    """``batch`` with all-null (untyped) columns given their column's type."""
+    for i, f in enumerate(batch.schema):
+        if pa.types.is_null(f.type):
+            batch = batch.set_column(i, f.name, batch.column(i).cast(ARROW_OF[schema[f.name]]))
+    return batch
 
 
 class VirtualTable:
@@ -173,7 +182,7 @@ class VirtualTable:
         cols = [c for c in batch.column_names if c in self.backend.source.schema]
         if not cols or batch.num_rows == 0:
             return
-        batch = batch.select(cols)
+        batch = _typed(batch.select(cols), self.schema())
         d, target, index = b.dialect, b.target, b.source.index
         names = ", ".join(d.ident(c) for c in cols)
         if index is None:
@@ -183,13 +192,17 @@ class VirtualTable:
                 raise UpdateError(
                     f"rows written into indexed table {self._name!r} need its key {index!r}"
                 )
+            unset = {c: m for c, m in (unset or {}).items() if c in cols and c != index}
+            # One row per key; per column the last row that gives a value wins.
+            batch, unset = dedupe_partial(batch, index, unset) if unset else (
+                dedupe_last(batch, index), {}
+            )  # fmt: skip
             keep = {}
             for i, c in enumerate(cols):
-                if unset and c in unset and c != index:
-                    # Cells a row dict leaves out keep their value.
+                if c in unset:
+                    # Cells the rows leave out keep their value.
                     keep[c] = f"__pnb_keep{i}"
                     batch = batch.append_column(keep[c], pa.array(unset[c], pa.bool_()))
-            batch = dedupe_last(batch, index)
             key = d.ident(index)
             same = d.same(f"{target}.{key}", f"__pnb_update.{key}")
             statements = []
@@ -246,7 +259,7 @@ class VirtualTable:
                 f"DELETE FROM {target}",
                 f"INSERT INTO {target} ({names}) SELECT {names} FROM __pnb_update",
             ],
-            __pnb_update=batch.select(cols),
+            __pnb_update=_typed(batch.select(cols), self.schema()),
         )
         self._changed(0)
 

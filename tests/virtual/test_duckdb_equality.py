@@ -135,3 +135,44 @@ def test_translated_expressions_equal_the_engines(duckdb, rows, expression, grou
         assert_same_view(Table(data, name="t"), virtual, cfg)
     finally:
         con.close()
+
+
+_rows = st.lists(
+    st.fixed_dictionaries(
+        {"k": st.integers(0, 6)},
+        optional={
+            "v": st.one_of(st.none(), st.integers(-9, 9)),
+            "s": st.one_of(st.none(), st.sampled_from(["a", "b"])),
+        },
+    ),
+    min_size=1,
+    max_size=5,
+)
+_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("update"), _rows),
+        st.tuples(st.just("remove"), st.lists(st.integers(0, 7), max_size=3)),
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ops, st.booleans())
+def test_writes_into_duckdb_match_the_engines(duckdb, ops, indexed):
+    data = pa.table({"k": [0, 1, 2], "v": [1, 2, 3], "s": ["a", None, "b"]})
+    index = "k" if indexed else None
+    mem = Table(data, name="t", index=index)
+    virtual, con = duckdb_table(duckdb, data, index=index)
+    views = [
+        ({"columns": ["k", "v", "s"]}, {}),
+        ({"group_by": ["s"], "columns": ["v", "k"], "sort": [["v", "desc"]]}, {}),
+    ]
+    try:
+        for op, arg in ops:
+            getattr(mem, op)(arg)
+            getattr(virtual, op)(arg)
+        for cfg, window in views:
+            assert_same_view(mem, virtual, cfg, **window)
+    finally:
+        con.close()
