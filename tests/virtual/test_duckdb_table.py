@@ -138,3 +138,31 @@ def test_decimals_are_floats(client, con):
     table.update([{"k": "c", "amount": 1.0}])
     assert table.view(columns=["amount"]).to_columns() == {"amount": [1.25, 2.5, 1.0]}
     view.delete()
+
+
+def test_threads_share_one_duckdb_table(client, con):
+    table = client.table("trades", connection=con, index="id")
+    server = client.server
+    errors = []
+
+    def reader(n: int) -> None:
+        try:
+            mine = server.new_local_client()
+            view = mine.open_table("trades").view(group_by=["region"], columns=["qty"])
+            for _ in range(20):
+                out = view.to_columns()
+                assert out["qty"][0] == sum(out["qty"][1:])
+            view.delete()
+            mine.terminate()
+        except Exception as exc:  # collected: asserts in threads do not fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(20):
+        table.update([{"id": 1000 + i, "region": "eu", "qty": i}])
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert table.size() == 50
