@@ -25,9 +25,11 @@ _NUMERIC = ("integer", "float")
 #: Aggregates a virtual table computes, per column type.
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
     "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-                "avg", "mean", "high", "low", "var", "stddev", *PERCENT_AGGREGATES),
+                "avg", "mean", "high", "low", "var", "stddev", "high minus low",
+                *PERCENT_AGGREGATES),
     "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-              "avg", "mean", "high", "low", "var", "stddev", *PERCENT_AGGREGATES),
+              "avg", "mean", "high", "low", "var", "stddev", "high minus low",
+              *PERCENT_AGGREGATES),
     "boolean": ("sum", "count", "distinct count", "avg", "mean"),
     "string": ("count", "distinct count", "high", "low"),
     "date": ("count", "distinct count", "high", "low"),
@@ -75,6 +77,10 @@ def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None 
         fn = "MAX" if agg == "high" else "MIN"
         value = f"COALESCE({col}, 0)" if ptype in _NUMERIC else col
         return f"{fn}({only(value)})"
+    if agg == "high minus low":
+        # Null when any value is null (and over no rows).
+        x = only(col)
+        return f"CASE WHEN {rows} > COUNT({x}) THEN NULL ELSE MAX({x}) - MIN({x}) END"
     if agg in ("var", "stddev"):
         fn = "VAR_POP" if agg == "var" else "STDDEV_POP"
         x = only(f"CAST({num} AS DOUBLE)")
