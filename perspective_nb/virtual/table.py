@@ -91,6 +91,7 @@ class VirtualTable:
 
     def size(self) -> int:
         """Number of rows (one ``COUNT(*)`` per table version)."""
+        self._check_alive()
         with self._lock:
             if self._size is None or self._size[0] != self._version:
                 n = self.run(f"SELECT COUNT(*) AS n FROM {self.backend.source.sql}").column(0)[0]

@@ -320,6 +320,12 @@ class VirtualView:
 
     to_dataframe = to_pandas
 
+    def to_polars(self, **window: Any) -> Any:
+        """A polars DataFrame."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_table(**window))
+
     # -- callbacks -----------------------------------------------------------
     def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:
         """Call ``callback(port_id, delta)`` after every table write or refresh.

@@ -166,3 +166,26 @@ def test_threads_share_one_duckdb_table(client, con):
         t.join()
     assert errors == []
     assert table.size() == 50
+
+
+def test_every_output_format_reads_one_window(duckdb, con):
+    from perspective_nb.virtual import virtual_table
+
+    table = virtual_table(con.sql("SELECT * FROM trades"), name="t")
+    view = table.view(group_by=["region"], columns=["qty"])
+    window = {"start_row": 1, "end_row": 3}
+    records = view.to_records(**window)
+    assert [r["__ROW_PATH__"] for r in records] == [["asia"], ["eu"]]
+    assert view.to_csv(**window).splitlines()[0] == '"region (Group by 1)","qty"'
+    assert len(view.to_ndjson(**window).splitlines()) == 2
+    assert view.to_pandas(**window)["qty"].tolist() == [r["qty"] for r in records]
+    assert view.to_polars(**window)["qty"].to_list() == [r["qty"] for r in records]
+    assert view.to_columns(leaves_only=True)["__ROW_PATH__"] == [["asia"], ["eu"], ["us"]]
+    assert view.get_config()["group_by"] == ["region"]
+    assert view.dimensions() == {
+        "num_table_rows": 30, "num_table_columns": 4, "num_view_rows": 4, "num_view_columns": 1
+    }  # fmt: skip
+    view.delete()
+    table.delete()
+    with pytest.raises(PerspectiveError, match="deleted"):
+        table.size()
