@@ -24,9 +24,6 @@ def supported(cfg: dict) -> dict:
     """``cfg`` without what virtual tables refuse (other aggregates)."""
     cfg = dict(cfg)
     aggs = {c: a for c, a in cfg.get("aggregates", {}).items() if a in SQL_AGGREGATES[ptype(c)]}
-    if cfg.get("split_by"):
-        # Percentages in split views are refused (tests/unit covers the error).
-        aggs = {c: a for c, a in aggs.items() if not a.startswith("pct")}
     cfg.pop("aggregates", None)
     if aggs:
         cfg["aggregates"] = aggs

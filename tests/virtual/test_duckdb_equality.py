@@ -176,3 +176,28 @@ def test_writes_into_duckdb_match_the_engines(duckdb, ops, indexed):
             assert_same_view(mem, virtual, cfg, **window)
     finally:
         con.close()
+
+
+@settings(max_examples=40, deadline=None)
+@given(tables(min_rows=0), st.data())
+def test_split_percentages_equal_the_engines(duckdb, data, draw):
+    names = data.column_names
+    numeric = [c for c in names if ptype(c) in ("integer", "float")]
+    if not numeric:
+        return
+    cfg = {
+        "group_by": draw.draw(
+            st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)
+        ),
+        "split_by": [draw.draw(st.sampled_from(names))],
+        "columns": [draw.draw(st.sampled_from(numeric))],
+        "group_rollup_mode": draw.draw(st.sampled_from(["rollup", "flat", "total"])),
+    }
+    cfg["aggregates"] = {
+        cfg["columns"][0]: draw.draw(st.sampled_from(["pct sum parent", "pct sum grand total"]))
+    }
+    virtual, con = duckdb_table(duckdb, data)
+    try:
+        assert_same_view(Table(data, name="t"), virtual, cfg)
+    finally:
+        con.close()

@@ -299,8 +299,12 @@ def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect)
     return out
 
 
-def _percent(value: str, agg: str, k_max: int) -> str:
-    """``value`` as a percentage of its parent's (or the total row's) value."""
+def _percent(value: str, agg: str, k_max: int, split: bool = False) -> str:
+    """``value`` as a percentage of its parent's (or the total row's) value.
+
+    The total row is 100% of itself, except in split columns, where it is
+    divided by itself like any other row (0 / 0 is null).
+    """
     x = f"CAST({value} AS DOUBLE)"
 
     def of(k: int) -> str:
@@ -313,7 +317,8 @@ def _percent(value: str, agg: str, k_max: int) -> str:
     cases = " ".join(
         f"WHEN {k} THEN 100.0 * {x} / NULLIF({of(k - 1)}, 0)" for k in range(1, k_max + 1)
     )
-    return f"(CASE __pnb_depth WHEN 0 THEN 100.0 {cases} END)"
+    root = f"100.0 * {x} / NULLIF({x}, 0)" if split else "100.0"
+    return f"(CASE __pnb_depth WHEN 0 THEN {root} {cases} END)"
 
 
 def _select(items: list[tuple[str, str]]) -> str:
@@ -328,6 +333,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
         check_aggregate(c, aggs[c], schema[c])
     head = _cte(source, config, schema, expressions, d, False)
+    value_of: dict[str, str] = {}  # output name -> the value column it aggregates
     # (expression, alias) pairs; the total row repeats the aggregates alone.
     items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
     flags = " + ".join(f"GROUPING({d.ident(g)})" for g in gb)
@@ -342,10 +348,12 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
                 alias = f"__pnb_c{j}_{i}"
                 items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d, match), alias))
                 columns[_split_name(values, c)] = alias
+                value_of[_split_name(values, c)] = c
     else:
         for i, c in enumerate(config.columns):
             items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_c{i}"))
             columns[c] = f"__pnb_c{i}"
+            value_of[c] = c
     for s, (c, _) in enumerate(sorts):
         items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_k{s}"))
     first = 0 if d.empty_set_total else 1
@@ -369,18 +377,20 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
             )
             order.append(_sort_key(alias, direction))
         order.append(f"__pnb_p{k - 1} ASC NULLS FIRST")
-    pct = [c for c in config.columns if aggs[c] in PERCENT_AGGREGATES]
-    if pct and config.split_by:
-        raise ConfigError(
-            f"aggregate {aggs[pct[0]]!r} of column {pct[0]!r} in a split_by view is not "
-            "supported on a virtual (DuckDB / Spark) table; drop split_by or use 'sum'"
-        )
-    for c in pct:
-        # Percentages of the parent's (or the total's) sum, over every row
-        # (before depth limits or collapsed rows hide any).
-        i = config.columns.index(c)
-        ranks.append(f"{_percent(f'__pnb_c{i}', aggs[c], k_max)} AS __pnb_pct{i}")
-        columns[c] = f"__pnb_pct{i}"
+    for name, c in list(value_of.items()):
+        if aggs[c] not in PERCENT_AGGREGATES:
+            continue
+        # Percentages of the parent's (or the total's) value, in the same
+        # split column, over every row (before depth limits or collapsed
+        # rows hide any).
+        alias = columns[name]
+        expr = _percent(alias, aggs[c], k_max, bool(config.split_by))
+        if config.split_by and config.group_rollup_mode == "flat":
+            # Split percentages divide by the row shown as the parent (or
+            # total), and a flat rollup shows neither.
+            expr = "CAST(NULL AS DOUBLE)"
+        ranks.append(f"{expr} AS {alias}_pct")
+        columns[name] = f"{alias}_pct"
     tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM __pnb_agg"
     where = _visible(k_max, tree, [schema[g] for g in gb], d)
     if config.group_rollup_mode == "flat":
