@@ -221,11 +221,6 @@ def compile_view(
     schema = {**source.schema, **(expression_types or {})}
     if config.split_by and split_values is None:
         raise ConfigError("a split_by view needs its split values (run split_values_sql first)")
-    if config.split_by and config.split_rollup_mode != "flat":
-        raise ConfigError(
-            f"split_rollup_mode {config.split_rollup_mode!r} is not supported on a virtual "
-            "(DuckDB / Spark) table; use 'flat'"
-        )
     if config.group_by:
         return _grouped(source, config, schema, expressions, d, split_values, tree or TreeState())
     return _flat(source, config, schema, expressions, d, split_values, with_ids)
