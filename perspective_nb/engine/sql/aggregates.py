@@ -26,12 +26,12 @@ _NUMERIC = ("integer", "float")
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
     "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
                 "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-                *PERCENT_AGGREGATES),
+                "unique", *PERCENT_AGGREGATES),
     "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
               "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-              *PERCENT_AGGREGATES),
+              "unique", *PERCENT_AGGREGATES),
     "boolean": ("sum", "count", "distinct count", "avg", "mean"),
-    "string": ("count", "distinct count", "high", "low"),
+    "string": ("count", "distinct count", "high", "low", "unique"),
     "date": ("count", "distinct count", "high", "low"),
     "datetime": ("count", "distinct count", "high", "low"),
 }  # fmt: skip
@@ -67,9 +67,17 @@ def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None 
         return f"CASE WHEN {rows} = 0 THEN NULL ELSE {out} END"
     if agg == "count":
         return rows if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {rows} END"
+    has_null = f"COALESCE(MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END), 0)"
+    distinct = f"(COUNT(DISTINCT {only(col)}) + {has_null})"
+    if agg == "unique":
+        # The one value all rows share (null counts as a value), else null;
+        # the total row of an empty view shows the type's zero.
+        out = f"CASE WHEN {distinct} = 1 THEN MAX({only(col)}) END"
+        if match is None:
+            return f"CASE WHEN {rows} = 0 THEN {d.zero(ptype)} ELSE {out} END"
+        return out
     if agg == "distinct count":
-        has_null = f"COALESCE(MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END), 0)"
-        out = f"CAST(COUNT(DISTINCT {only(col)}) + {has_null} AS BIGINT)"
+        out = f"CAST({distinct} AS BIGINT)"
         return out if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {out} END"
     if agg in ("avg", "mean"):
         return f"AVG({only(f'CAST({num} AS DOUBLE)')})"
