@@ -167,6 +167,7 @@ def test_writes_into_duckdb_match_the_engines(duckdb, ops, indexed):
     views = [
         ({"columns": ["k", "v", "s"]}, {}),
         ({"group_by": ["s"], "columns": ["v", "k"], "sort": [["v", "desc"]]}, {}),
+        ({"group_by": ["s"], "columns": ["v"], "aggregates": {"v": "first"}}, {}),
     ]
     try:
         for op, arg in ops:

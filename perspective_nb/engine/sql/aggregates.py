@@ -15,7 +15,16 @@ from __future__ import annotations
 from ...errors import ConfigError
 from .dialect import Dialect
 
-__all__ = ["PERCENT_AGGREGATES", "SQL_AGGREGATES", "aggregate_sql", "check_aggregate"]
+__all__ = [
+    "ORDERED_AGGREGATES",
+    "PERCENT_AGGREGATES",
+    "SQL_AGGREGATES",
+    "aggregate_sql",
+    "check_aggregate",
+]
+
+#: Aggregates that read rows in table order.
+ORDERED_AGGREGATES = ("first", "first by index")
 
 #: Percentages of the parent's / total's sum: :func:`aggregate_sql` gives the
 #: sum; the query divides it by the ancestor's (a window over the tree).
@@ -26,12 +35,12 @@ _NUMERIC = ("integer", "float")
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
     "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
                 "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-                "unique", *PERCENT_AGGREGATES),
+                "unique", "first", "first by index", *PERCENT_AGGREGATES),
     "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
               "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-              "unique", *PERCENT_AGGREGATES),
+              "unique", "first", "first by index", *PERCENT_AGGREGATES),
     "boolean": ("sum", "count", "distinct count", "avg", "mean"),
-    "string": ("count", "distinct count", "high", "low", "unique"),
+    "string": ("count", "distinct count", "high", "low", "unique", "first", "first by index"),
     "date": ("count", "distinct count", "high", "low"),
     "datetime": ("count", "distinct count", "high", "low"),
 }  # fmt: skip
@@ -46,8 +55,18 @@ def check_aggregate(column: str, agg: object, ptype: str) -> None:
         )
 
 
-def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None = None) -> str:
-    """The SQL of aggregate ``agg`` of column expression ``col`` (type ``ptype``)."""
+def aggregate_sql(
+    agg: str,
+    ptype: str,
+    col: str,
+    d: Dialect,
+    match: str | None = None,
+    order: str = "__pnb_rn",
+) -> str:
+    """The SQL of aggregate ``agg`` of column expression ``col`` (type ``ptype``).
+
+    ``order`` is an expression in table order (for ``first``).
+    """
 
     def only(expr: str) -> str:
         # The value where ``match`` holds (split cells), else null.
@@ -85,6 +104,13 @@ def aggregate_sql(agg: str, ptype: str, col: str, d: Dialect, match: str | None 
         fn = "MAX" if agg == "high" else "MIN"
         value = f"COALESCE({col}, 0)" if ptype in _NUMERIC else col
         return f"{fn}({only(value)})"
+    if agg in ("first", "first by index"):
+        # The value of the group's first row in table order (null included).
+        at = order if match is None else f"CASE WHEN {match} THEN {order} END"
+        out = d.first(col, at)
+        if match is None:
+            return f"CASE WHEN {rows} = 0 THEN {d.zero(ptype)} ELSE {out} END"
+        return out
     if agg == "high minus low":
         # Null when any value is null (and over no rows).
         x = only(col)

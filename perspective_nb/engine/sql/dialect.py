@@ -92,6 +92,12 @@ class Dialect:
             return "TIMESTAMP '1970-01-01 00:00:00'"
         return _ZEROS[ptype]
 
+    def first(self, value: str, order: str) -> str:
+        """``value`` at the row of least ``order`` (rows where ``order`` is null skipped)."""
+        if self.name == "spark":
+            return f"MIN_BY({value}, {order})"
+        return f"ARG_MIN_NULL({value}, {order})"  # ARG_MIN would skip a null value
+
     def ascii_lower(self, expr: str) -> str:
         """``expr`` with ASCII letters lowered only (as Perspective's text filters)."""
         return f"TRANSLATE({expr}, '{_UPPER}', '{_UPPER.lower()}')"

@@ -31,7 +31,12 @@ from ...errors import ConfigError
 from ..config import ViewConfig
 from ..encoding import format_label
 from ..pivot import row_sort_specs
-from .aggregates import PERCENT_AGGREGATES, aggregate_sql, check_aggregate
+from .aggregates import (
+    ORDERED_AGGREGATES,
+    PERCENT_AGGREGATES,
+    aggregate_sql,
+    check_aggregate,
+)
 from .dialect import Dialect
 from .filters import where_clause
 
@@ -124,7 +129,12 @@ def _cte(
         extra.append(f"ROW_NUMBER() OVER ({over}) - 1 AS __pnb_rn")
     select = ", ".join(["*", *extra])
     where = where_clause(config.filter, config.filter_op, schema, d)
-    star = "*, ROW_NUMBER() OVER () AS __pnb_rn" if tiebreak and not rownum else "*"
+    # Table order: the key (nulls first), the source's order, else scan order.
+    if source.index is not None:
+        over = f"ORDER BY {d.ident(source.index)} ASC NULLS FIRST"
+    else:
+        over = "ORDER BY __pnb_order" if source.order else ""
+    star = f"*, ROW_NUMBER() OVER ({over}) AS __pnb_rn" if tiebreak and not rownum else "*"
     base = f"SELECT {star} FROM __pnb_src" + (f" WHERE {where}" if where else "")
     return f"WITH __pnb_src AS (SELECT {select} FROM {source.sql}), __pnb_base AS ({base})"
 
@@ -327,7 +337,12 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     sorts = row_sort_specs(config)
     for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
         check_aggregate(c, aggs[c], schema[c])
-    head = _cte(source, config, schema, expressions, d, False)
+    ordered = any(
+        aggs[c] in ORDERED_AGGREGATES
+        for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)])
+    )
+    order = "__pnb_rn"  # rows numbered in table order, after the filter
+    head = _cte(source, config, schema, expressions, d, False, ordered)
     value_of: dict[str, str] = {}  # output name -> the value column it aggregates
     # (expression, alias) pairs; the total row repeats the aggregates alone.
     items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
@@ -341,16 +356,19 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
             match = _split_match(config, values, d)
             for i, c in enumerate(config.columns):
                 alias = f"__pnb_c{j}_{i}"
-                items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d, match), alias))
+                agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, match, order)
+                items.append((agg, alias))
                 columns[_split_name(values, c)] = alias
                 value_of[_split_name(values, c)] = c
     else:
         for i, c in enumerate(config.columns):
-            items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_c{i}"))
+            agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
+            items.append((agg, f"__pnb_c{i}"))
             columns[c] = f"__pnb_c{i}"
             value_of[c] = c
     for s, (c, _) in enumerate(sorts):
-        items.append((aggregate_sql(aggs[c], schema[c], d.ident(c), d), f"__pnb_k{s}"))
+        agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
+        items.append((agg, f"__pnb_k{s}"))
     first = 0 if d.empty_set_total else 1
     sets = ", ".join(
         "(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(first, k_max + 1)

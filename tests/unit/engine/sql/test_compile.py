@@ -146,3 +146,12 @@ def test_expressions_translate_or_name_what_cannot():
         translate_expressions({"e": "bucket(\"t\", 'M')"}, SCHEMA, DUCKDB)
     assert "bucket()" in untranslatable("bucket(\"t\", 'M')", SCHEMA, DUCKDB)
     assert untranslatable('"x" + 1', SCHEMA, DUCKDB) is None
+
+
+def test_first_reads_rows_numbered_in_table_order():
+    keyed = Source('"t"', SCHEMA, "x")
+    config = cfg(group_by=["g"], columns=["f"], aggregates={"f": "first"})
+    sql = compile_view(keyed, config, DUCKDB).sql
+    assert 'ROW_NUMBER() OVER (ORDER BY "x" ASC NULLS FIRST) AS __pnb_rn' in sql
+    assert 'ARG_MIN_NULL("f", __pnb_rn)' in sql
+    assert "MIN_BY(`f`, __pnb_rn)" in compile_view(keyed, config, SPARK).sql
