@@ -7,21 +7,9 @@ then a missing backend fails the run instead of hiding it.
 
 from __future__ import annotations
 
-import importlib
-import os
-
 import pytest
 
-
-def require(module: str):
-    """Import ``module``, or skip (fail when CI requires every backend)."""
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        message = f"{module} is not installed: pip install perspective_nb[test]"
-        if os.environ.get("PERSPECTIVE_NB_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+from .backends import require
 
 
 @pytest.fixture(scope="session")
