@@ -181,7 +181,7 @@ def test_writes_into_duckdb_match_the_engines(duckdb, ops, indexed):
 
 @settings(max_examples=40, deadline=None)
 @given(tables(min_rows=0), st.data())
-def test_split_percentages_equal_the_engines(duckdb, data, draw):
+def test_split_cells_equal_the_engines(duckdb, data, draw):
     names = data.column_names
     numeric = [c for c in names if ptype(c) in ("integer", "float")]
     if not numeric:
@@ -194,9 +194,8 @@ def test_split_percentages_equal_the_engines(duckdb, data, draw):
         "columns": [draw.draw(st.sampled_from(numeric))],
         "group_rollup_mode": draw.draw(st.sampled_from(["rollup", "flat", "total"])),
     }
-    cfg["aggregates"] = {
-        cfg["columns"][0]: draw.draw(st.sampled_from(["pct sum parent", "pct sum grand total"]))
-    }
+    aggs = ["pct sum parent", "pct sum grand total", "any", "first", "last", "unique"]
+    cfg["aggregates"] = {cfg["columns"][0]: draw.draw(st.sampled_from(aggs))}
     virtual, con = duckdb_table(duckdb, data)
     try:
         assert_same_view(Table(data, name="t"), virtual, cfg)

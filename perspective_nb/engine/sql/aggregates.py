@@ -18,13 +18,18 @@ from .dialect import Dialect
 __all__ = [
     "ORDERED_AGGREGATES",
     "PERCENT_AGGREGATES",
+    "ROLLUP_AGGREGATES",
     "SQL_AGGREGATES",
     "aggregate_sql",
     "check_aggregate",
 ]
 
 #: Aggregates that read rows in table order.
-ORDERED_AGGREGATES = ("first", "first by index")
+ORDERED_AGGREGATES = ("first", "first by index", "last", "last by index", "any")
+#: Aggregates whose group rows take a child's value (Perspective rolls "last"
+#: up from the last child in value order, "any" from the first truthy one):
+#: see :mod:`.rollup`.
+ROLLUP_AGGREGATES = ("last", "any")
 
 #: Percentages of the parent's / total's sum: :func:`aggregate_sql` gives the
 #: sum; the query divides it by the ancestor's (a window over the tree).
@@ -35,12 +40,15 @@ _NUMERIC = ("integer", "float")
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
     "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
                 "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-                "unique", "first", "first by index", *PERCENT_AGGREGATES),
+                "unique", "first", "first by index", "last", "last by index", "any",
+                *PERCENT_AGGREGATES),
     "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
               "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-              "unique", "first", "first by index", *PERCENT_AGGREGATES),
+              "unique", "first", "first by index", "last", "last by index", "any",
+              *PERCENT_AGGREGATES),
     "boolean": ("sum", "count", "distinct count", "avg", "mean"),
-    "string": ("count", "distinct count", "high", "low", "unique", "first", "first by index"),
+    "string": ("count", "distinct count", "high", "low", "unique", "first", "first by index",
+               "last", "last by index"),
     "date": ("count", "distinct count", "high", "low"),
     "datetime": ("count", "distinct count", "high", "low"),
 }  # fmt: skip
@@ -104,13 +112,19 @@ def aggregate_sql(
         fn = "MAX" if agg == "high" else "MIN"
         value = f"COALESCE({col}, 0)" if ptype in _NUMERIC else col
         return f"{fn}({only(value)})"
-    if agg in ("first", "first by index"):
-        # The value of the group's first row in table order (null included).
-        at = order if match is None else f"CASE WHEN {match} THEN {order} END"
-        out = d.first(col, at)
-        if match is None:
-            return f"CASE WHEN {rows} = 0 THEN {d.zero(ptype)} ELSE {out} END"
-        return out
+    if agg in ORDERED_AGGREGATES:
+        # The value of the group's first (last) row in table order, null
+        # included; "any" takes the first non-zero value.
+        conds = [x for x in (match, f"{col} <> 0" if agg == "any" else None) if x]
+        at = f"CASE WHEN {' AND '.join(conds)} THEN {order} END" if conds else order
+        value = f"CASE WHEN {col} <> 0 THEN {col} END" if agg == "any" else col
+        out = d.last(value, at) if agg.startswith("last") else d.first(value, at)
+        if agg == "any":
+            out = f"COALESCE({out}, 0)"  # 0 when no value is truthy
+        # The total of an empty view shows the type's zero; a split cell
+        # without rows is null.
+        empty = d.zero(ptype) if match is None else "NULL"
+        return f"CASE WHEN {rows} = 0 THEN {empty} ELSE {out} END"
     if agg == "high minus low":
         # Null when any value is null (and over no rows).
         x = only(col)

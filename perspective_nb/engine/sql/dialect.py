@@ -98,6 +98,12 @@ class Dialect:
             return f"MIN_BY({value}, {order})"
         return f"ARG_MIN_NULL({value}, {order})"  # ARG_MIN would skip a null value
 
+    def last(self, value: str, order: str) -> str:
+        """``value`` at the row of greatest ``order`` (rows where ``order`` is null skipped)."""
+        if self.name == "spark":
+            return f"MAX_BY({value}, {order})"
+        return f"ARG_MAX_NULL({value}, {order})"
+
     def ascii_lower(self, expr: str) -> str:
         """``expr`` with ASCII letters lowered only (as Perspective's text filters)."""
         return f"TRANSLATE({expr}, '{_UPPER}', '{_UPPER.lower()}')"

@@ -34,11 +34,13 @@ from ..pivot import row_sort_specs
 from .aggregates import (
     ORDERED_AGGREGATES,
     PERCENT_AGGREGATES,
+    ROLLUP_AGGREGATES,
     aggregate_sql,
     check_aggregate,
 )
 from .dialect import Dialect
 from .filters import where_clause
+from .rollup import rollup_sql
 
 __all__ = [
     "Source",
@@ -173,7 +175,7 @@ def split_order_sql(
         f" AS __pnb_s{j}"
         for j, v in enumerate(split_values)
     ]
-    head = _cte(source, config, schema, expressions, d, False)
+    head = _cte(source, config, schema, expressions, d, False, agg in ORDERED_AGGREGATES)
     return f"{head} SELECT {', '.join(cells)} FROM __pnb_base", direction
 
 
@@ -378,6 +380,18 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
         # The total row as a plain aggregate, which exists even over no rows.
         total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")]
         agg += f" UNION ALL SELECT {_select(total + items[k_max + 1 :])} FROM __pnb_base"
+    # last / any group rows take a leaf's value (split cells do not roll up).
+    rolled = []
+    for name, alias in list(columns.items()):
+        if not config.split_by and aggs[value_of[name]] in ROLLUP_AGGREGATES:
+            rolled.append(f"{rollup_sql(alias, aggs[value_of[name]], k_max)} AS {alias}_r")
+            columns[name] = f"{alias}_r"
+    keys = []
+    for s, (c, _) in enumerate(sorts):
+        keys.append(f"__pnb_k{s}")
+        if aggs[c] in ROLLUP_AGGREGATES:
+            rolled.append(f"{rollup_sql(keys[s], aggs[c], k_max)} AS {keys[s]}_r")
+            keys[s] += "_r"
     ranks, order = [], []
     for k in range(1, k_max + 1):
         part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
@@ -385,7 +399,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
         for s, (_, direction) in enumerate(sorts):
             alias = f"__pnb_r{k}_{s}"
             ranks.append(
-                f"MIN(CASE WHEN __pnb_depth = {k} THEN __pnb_k{s} END) "
+                f"MIN(CASE WHEN __pnb_depth = {k} THEN {keys[s]} END) "
                 f"OVER (PARTITION BY {part}) AS {alias}"
             )
             order.append(_sort_key(alias, direction))
@@ -404,7 +418,11 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
             expr = "CAST(NULL AS DOUBLE)"
         ranks.append(f"{expr} AS {alias}_pct")
         columns[name] = f"{alias}_pct"
-    tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM __pnb_agg"
+    source_cte = "__pnb_agg"
+    if rolled:
+        source_cte = "__pnb_roll"
+        agg = f"{agg}), __pnb_roll AS (SELECT *, {', '.join(rolled)} FROM __pnb_agg"
+    tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM {source_cte}"
     where = _visible(k_max, tree, [schema[g] for g in gb], d)
     if config.group_rollup_mode == "flat":
         where.append(f"__pnb_depth = {k_max}")
