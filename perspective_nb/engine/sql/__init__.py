@@ -8,6 +8,7 @@ DuckDB or Spark.
 ``filters``    filter terms -> a WHERE predicate with Perspective's null rules
 ``aggregates`` Perspective's aggregates as SQL aggregate expressions
 ``query``      a whole view: flat rows, or group_by at every depth in tree order
+``tree``       windows over a grouped query's tree: visibility, percentages, roll-ups
 ``translate``  expression columns -> SQL expressions (or an ExpressionError)
 """
 

@@ -40,7 +40,7 @@ from .aggregates import (
 )
 from .dialect import Dialect
 from .filters import where_clause
-from .rollup import rollup_sql
+from .tree import TreeState, percent_sql, rollup_sql, visible_terms
 
 __all__ = [
     "Source",
@@ -73,15 +73,6 @@ class Source:
     schema: dict[str, str]
     index: str | None = None
     order: str | None = None
-
-
-@dataclass(frozen=True)
-class TreeState:
-    """Which group rows are shown: the depth limit and expanded / collapsed paths."""
-
-    depth: int | None = None
-    expanded: frozenset = frozenset()
-    collapsed: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -284,50 +275,6 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
     return ViewQuery(sql, count, columns, False, ids=ids, total=False)
 
 
-def _visible(n_levels: int, tree: TreeState, group_types: list[str], d: Dialect) -> list[str]:
-    """WHERE terms: every ancestor of a row is open (depth limit, expand, collapse)."""
-    limit = n_levels if tree.depth is None else tree.depth
-    out = []
-    for j in range(n_levels):
-
-        def hit(path: tuple, j: int = j) -> str:
-            terms = [d.same(f"__pnb_p{i}", d.literal(v)) for i, v in enumerate(path)]
-            return "(" + " AND ".join(terms) + ")" if terms else "TRUE"
-
-        collapsed = [hit(p) for p in tree.collapsed if len(p) == j]
-        expanded = [hit(p) for p in tree.expanded if len(p) == j]
-        is_open = "TRUE" if j < limit else "FALSE"
-        if collapsed:
-            is_open = f"({is_open} AND NOT ({' OR '.join(collapsed)}))"
-        if expanded:
-            is_open = f"({is_open} OR {' OR '.join(expanded)})"
-        if is_open != "TRUE":
-            out.append(f"(__pnb_depth <= {j} OR {is_open})")
-    return out
-
-
-def _percent(value: str, agg: str, k_max: int, split: bool = False) -> str:
-    """``value`` as a percentage of its parent's (or the total row's) value.
-
-    The total row is 100% of itself, except in split columns, where it is
-    divided by itself like any other row (0 / 0 is null).
-    """
-    x = f"CAST({value} AS DOUBLE)"
-
-    def of(k: int) -> str:
-        # The value of a row's depth-k ancestor, beside the row itself.
-        part = ", ".join([*(f"__pnb_p{i}" for i in range(k)), f"(__pnb_depth >= {k})"])
-        return f"MIN(CASE WHEN __pnb_depth = {k} THEN {x} END) OVER (PARTITION BY {part})"
-
-    if agg == "pct sum grand total":
-        return f"(100.0 * {x} / NULLIF({of(0)}, 0))"
-    cases = " ".join(
-        f"WHEN {k} THEN 100.0 * {x} / NULLIF({of(k - 1)}, 0)" for k in range(1, k_max + 1)
-    )
-    root = f"100.0 * {x} / NULLIF({x}, 0)" if split else "100.0"
-    return f"(CASE __pnb_depth WHEN 0 THEN {root} {cases} END)"
-
-
 def _select(items: list[tuple[str, str]]) -> str:
     return ", ".join(f"{expr} AS {alias}" for expr, alias in items)
 
@@ -411,7 +358,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
         # split column, over every row (before depth limits or collapsed
         # rows hide any).
         alias = columns[name]
-        expr = _percent(alias, aggs[c], k_max, bool(config.split_by))
+        expr = percent_sql(alias, aggs[c], k_max, bool(config.split_by))
         if config.split_by and config.group_rollup_mode == "flat":
             # Split percentages divide by the row shown as the parent (or
             # total), and a flat rollup shows neither.
@@ -423,7 +370,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
         source_cte = "__pnb_roll"
         agg = f"{agg}), __pnb_roll AS (SELECT *, {', '.join(rolled)} FROM __pnb_agg"
     tree_sql = f"SELECT *{''.join(', ' + r for r in ranks)} FROM {source_cte}"
-    where = _visible(k_max, tree, [schema[g] for g in gb], d)
+    where = visible_terms(k_max, tree, [schema[g] for g in gb], d)
     if config.group_rollup_mode == "flat":
         where.append(f"__pnb_depth = {k_max}")
     elif config.group_rollup_mode == "total":
