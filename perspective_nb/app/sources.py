@@ -161,8 +161,12 @@ def table_name_for(path: str | os.PathLike[str]) -> str:
     Returns
     -------
     str
-        The file's stem with characters other than letters, digits, ``_``,
-        ``-`` and ``.`` replaced by ``_`` (names appear in URLs).
+        The file's stem (a glob's folder name) with characters other than
+        letters, digits, ``_``, ``-`` and ``.`` replaced by ``_`` (names
+        appear in URLs).
     """
-    stem = Path(path).stem or "table"
-    return re.sub(r"[^\w.\-]", "_", stem)
+    p = Path(path)
+    stem = p.stem
+    if any(ch in stem for ch in "*?["):
+        stem = p.parent.name  # a glob such as trades/*.parquet is named for its folder
+    return re.sub(r"[^\w.\-]", "_", stem or "table")

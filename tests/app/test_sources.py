@@ -110,3 +110,8 @@ def test_serve_engine_duckdb_answers_views_from_the_file(tmp_path: Path) -> None
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
         process.stdout.close()
+
+
+def test_a_glob_is_named_for_its_folder() -> None:
+    assert table_name_for("data/trades/*.parquet") == "trades"
+    assert table_name_for("*.csv") == "table"
