@@ -58,7 +58,9 @@ def _parser() -> argparse.ArgumentParser:
             "Superstore sample."
         ),
     )
-    serve.add_argument("file", nargs="?", type=Path, help="the data file (default: Superstore)")
+    serve.add_argument(
+        "file", nargs="?", type=Path, help="the data file or glob (default: Superstore)"
+    )
     serve.add_argument(
         "--port",
         type=int,
@@ -93,6 +95,15 @@ def _parser() -> argparse.ArgumentParser:
         help="npm generation the page loads by default (the URL's ?client= overrides it)",
     )
     serve.add_argument(
+        "--engine",
+        choices=["auto", "memory", "duckdb"],
+        default="auto",
+        help=(
+            "where the rows live: memory (loaded), duckdb (queried out of core in DuckDB), "
+            "auto (default: duckdb for files over 1 GB or glob patterns, if installed)"
+        ),
+    )
+    serve.add_argument(
         "--node-modules",
         type=Path,
         help="node_modules holding the npm packages (default: the files the package ships)",
@@ -118,6 +129,7 @@ def _is_loopback(host: str) -> bool:
 
 def _load(args: argparse.Namespace) -> tuple[object, str]:
     from .app import find_node_modules, read_source, table_name_for
+    from .app.sources import choose_engine, duckdb_source
 
     if args.file is None:
         path = find_node_modules(args.node_modules) / SAMPLE
@@ -127,7 +139,15 @@ def _load(args: argparse.Namespace) -> tuple[object, str]:
                 "(in a source checkout, scripts/setup-js.sh installs the sample)"
             )
         return read_source(path), args.name or "superstore"
-    return read_source(args.file), args.name or table_name_for(args.file)
+    name = args.name or table_name_for(args.file)
+    if choose_engine(args.file, args.engine) == "duckdb":
+        try:
+            return duckdb_source(args.file), name
+        except ImportError as exc:
+            raise PerspectiveError(
+                "--engine duckdb needs duckdb: pip install 'perspective_nb[duckdb]'"
+            ) from exc
+    return read_source(args.file), name
 
 
 async def _serve(args: argparse.Namespace) -> None:

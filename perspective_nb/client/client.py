@@ -74,6 +74,9 @@ class Client(Connection):
     2
     """
 
+    #: Whether table data reaches the server by reference (in-process clients).
+    _in_process = False
+
     def __init__(
         self,
         handle_request: Callable[[bytes], Any] | None = None,
@@ -132,6 +135,8 @@ class Client(Connection):
         page_to_disk: bool | None = None,
         list_flatten: str | None = None,
         schema: dict[str, Any] | None = None,
+        connection: Any = None,
+        poll_interval: float | None = None,
     ) -> Any:
         """Create a table on the server from ``data`` and return its proxy.
 
@@ -164,6 +169,15 @@ class Client(Connection):
         schema
             For a table made from a View: its columns ``{name: type}``
             (a column the view lacks is null, one left out is dropped).
+        connection
+            With an in-process client: ``data`` is a table name (or relation)
+            of this DuckDB connection or Spark session, hosted as a virtual
+            table (its rows stay in the database; a DuckDB table is written
+            by ``update``/``remove``). A DuckDB relation or Spark DataFrame
+            passed as ``data`` is hosted the same way without it (read-only).
+        poll_interval
+            Seconds between checks of a virtual table for changes made by
+            others (see ``VirtualTable.refresh``).
 
         Examples
         --------
@@ -181,6 +195,18 @@ class Client(Connection):
                 "schema itself as the data, then update() with the rows"
             )
         types = None if schema is None else {str(k): parse_type_name(v) for k, v in schema.items()}
+        if connection is not None or poll_interval is not None:
+            from ..virtual import Hosted
+
+            if name is None and isinstance(data, str):
+                name = data
+            if not self._in_process:
+                raise PerspectiveError(
+                    "connection= hosts a database table, which needs an in-process client "
+                    "(server.new_local_client()); a remote client can open_table() it once "
+                    "the server hosts it"
+                )
+            data = Hosted(data, connection, poll_interval)
         name = str(uuid.uuid4()) if name is None else check_table_name(name)
         index, limit = check_index(index), check_limit(limit)
         flatten = None if list_flatten is None else check_list_flatten(list_flatten)

@@ -63,6 +63,8 @@ class LocalClient(Client):
     []
     """
 
+    _in_process = True
+
     def __init__(
         self, server: SessionHost, loop_callback: Callable[..., Any] | None = None
     ) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.arguments import check_callback, check_keys_argument, check_port_id
 from ..engine.config_shape import check_config_shape
 from ..engine.expressions import normalize_expressions
-from ..errors import ArgumentError
+from ..errors import ArgumentError, PerspectiveError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name, schema_from_pairs
 from ..protocol.table_data import encode_keys, encode_table_data
@@ -155,6 +155,27 @@ class Table:
         return self._call(
             "table_replace_req", lambda body: setattr(body.data, "from_rows", "[]"), lambda _: None
         )
+
+    def refresh(self) -> None:
+        """Re-read a virtual (DuckDB / Spark) table after others changed its rows.
+
+        Its views recompute and fire ``on_update``. Available from an
+        in-process client; a server-side ``poll_interval`` does the same for
+        remote clients.
+
+        Raises
+        ------
+        PerspectiveError
+            For an in-memory table, or over a websocket.
+        """
+        server = getattr(self._client, "server", None)
+        table = server.get_table(self._name) if hasattr(server, "get_table") else None
+        if table is None or not hasattr(table, "refresh"):
+            raise PerspectiveError(
+                "refresh() is for virtual (DuckDB / Spark) tables, through an in-process "
+                "client (server.new_local_client())"
+            )
+        table.refresh()
 
     def delete(self, lazy: bool = False) -> Any:
         """Delete the table (fails while views are open on it)."""

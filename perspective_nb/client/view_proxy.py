@@ -20,7 +20,7 @@ from ..engine.arguments import (
     check_window_bound,
 )
 from ..engine.arrow_ipc import check_compression
-from ..errors import ArgumentError, ConfigError
+from ..errors import ArgumentError, ConfigError, PerspectiveError
 from ..protocol import pb
 from ..protocol.column_types import column_type_name
 from ..protocol.json_text import json_value
@@ -77,6 +77,25 @@ class View:
 
     def _call(self, field: str, fill=None, decode=None) -> Any:
         return self._client._call(self._id, field, fill, decode)
+
+    def to_sql(self) -> str:
+        """The SQL a view of a virtual (DuckDB / Spark) table runs.
+
+        Available from an in-process client (the wire protocol carries no SQL).
+
+        Raises
+        ------
+        PerspectiveError
+            For a view of an in-memory table, or over a websocket.
+        """
+        server = getattr(self._client, "server", None)
+        view = server.get_view(self._id) if hasattr(server, "get_view") else None
+        if view is None or not hasattr(view, "to_sql"):
+            raise PerspectiveError(
+                "to_sql() is for views of virtual (DuckDB / Spark) tables, read through an "
+                "in-process client (server.new_local_client())"
+            )
+        return view.to_sql()
 
     def _window(
         self,

@@ -26,7 +26,7 @@ from ..errors import ConfigError
 from .dtypes import value_type
 from .parsing import ParseError, temporal_scalar
 
-__all__ = ["filter_mask"]
+__all__ = ["filter_mask", "filter_value"]
 
 _COMPARE = {
     "==": pc.equal,
@@ -107,6 +107,17 @@ def _apply(col: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.Chunk
         on_dict = fn(chunk.dictionary)
         out.append(on_dict.take(chunk.indices))
     return pa.chunked_array(out, pa.bool_())
+
+
+def filter_value(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:
+    """A filter's comparison value converted to column ``name``'s type (as filters read it).
+
+    Raises
+    ------
+    ConfigError
+        When the value does not fit the column's type.
+    """
+    return _convert(value, t, ptype, name)
 
 
 def _convert(value: Any, t: pa.DataType, ptype: str, name: str) -> pa.Scalar:

@@ -75,8 +75,15 @@ class Registry:
         list_flatten: str | None = None,
         page_to_disk: bool = False,
     ) -> Any:
-        """Create an engine table from ``data`` and host it under ``name``."""
+        """Create an engine table from ``data`` and host it under ``name``.
+
+        A DuckDB relation, a Spark DataFrame or a
+        :class:`~perspective_nb.virtual.Hosted` name becomes a
+        :class:`~perspective_nb.virtual.VirtualTable` (its rows stay in the
+        database); anything else an in-memory engine table.
+        """
         from ..engine.table import Table
+        from ..virtual import is_virtual, virtual_table
 
         with self._lock:
             if name in self._tables:
@@ -84,14 +91,21 @@ class Registry:
                     f"a table named {name!r} is already hosted; pick another name "
                     "or delete the existing table first"
                 )
-        table = Table(
-            data,
-            name=name,
-            index=index,
-            limit=limit,
-            list_flatten=list_flatten,
-            page_to_disk=page_to_disk,
-        )
+        if is_virtual(data):
+            if limit is not None:
+                raise PerspectiveError(
+                    f"table {name!r} lives in a database, which keeps every row; drop limit"
+                )
+            table = virtual_table(data, name=name, index=index)
+        else:
+            table = Table(
+                data,
+                name=name,
+                index=index,
+                limit=limit,
+                list_flatten=list_flatten,
+                page_to_disk=page_to_disk,
+            )
         self.host_table(table)
         return table
 

@@ -57,3 +57,61 @@ def test_missing_file(tmp_path: Path) -> None:
 )
 def test_table_name_for(path: str, name: str) -> None:
     assert table_name_for(path) == name
+
+
+def test_large_files_and_globs_go_through_duckdb(tmp_path: Path, monkeypatch) -> None:
+    from perspective_nb.app import sources
+    from tests.virtual.backends import require
+
+    require("duckdb")
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"a": [1, 2, 3], "g": ["x", "y", "x"]}), path)
+    assert sources.choose_engine(path) == "memory"
+    assert sources.choose_engine(path, "duckdb") == "duckdb"
+    assert sources.choose_engine(tmp_path / "*.parquet") == "duckdb"
+    monkeypatch.setattr(sources, "LARGE_FILE", 10)
+    assert sources.choose_engine(path) == "duckdb"
+    for source in (path, tmp_path / "*.parquet"):
+        relation = sources.duckdb_source(source)
+        assert relation.to_arrow_table().column("a").to_pylist() == [1, 2, 3]
+    feather.write_feather(pa.table({"a": [4]}), tmp_path / "t.feather")
+    assert sources.duckdb_source(tmp_path / "t.feather").to_arrow_table().num_rows == 1
+
+
+def test_serve_engine_duckdb_answers_views_from_the_file(tmp_path: Path) -> None:
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    import perspective_nb
+    from perspective_nb.client import websocket
+    from tests.virtual.backends import require
+
+    require("duckdb")
+    path = tmp_path / "data.parquet"
+    pq.write_table(pa.table({"a": list(range(10)), "g": ["x", "y"] * 5}), path)
+    root = Path(perspective_nb.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    command = [sys.executable, "-m", "perspective_nb", "serve", str(path), "--port", "0"]
+    command += ["--engine", "duckdb", "--node-modules", str(tmp_path)]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"'data' \(10 rows\) at http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        client = websocket(f"ws://127.0.0.1:{match.group(1)}/websocket")
+        view = client.open_table("data").view(group_by=["g"], columns=["a"])
+        assert view.to_columns() == {"__ROW_PATH__": [[], ["x"], ["y"]], "a": [45, 20, 25]}
+        view.delete()
+        client.terminate()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        process.stdout.close()
+
+
+def test_a_glob_is_named_for_its_folder() -> None:
+    assert table_name_for("data/trades/*.parquet") == "trades"
+    assert table_name_for("*.csv") == "table"

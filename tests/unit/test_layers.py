@@ -23,6 +23,7 @@ LAYERS = {
     "errors": 0,
     "engine": 1,
     "protocol": 2,
+    "virtual": 2,
     "client": 3,
     "server": 4,
     "handlers": 5,
@@ -39,6 +40,7 @@ FORBIDDEN = {
                "ipywidgets", "traitlets", "IPython", "socket", "http", "urllib",
                "google", "duckdb", "pyspark"},
     "protocol": {"asyncio", "tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
+    "virtual": {"asyncio", "tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
     "server": {"tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
 }  # fmt: skip
 

@@ -1,0 +1,75 @@
+"""Filter terms -> one SQL predicate, with Perspective's null rules.
+
+A null value fails every op except ``is null``, ``!=`` and ``not in``; a
+comparison whose value is not set yet keeps every row; text matches ignore
+ASCII case only. Values are converted exactly as the in-memory filters
+convert them (:func:`..filters.filter_value`), then written as literals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from ...errors import ConfigError
+from ..filters import filter_value
+from .dialect import Dialect
+
+__all__ = ["ARROW_OF", "where_clause"]
+
+#: The Arrow type a filter value of each Perspective type converts to.
+ARROW_OF = {
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "string": pa.string(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("ms"),
+}
+
+_COMPARE = {"==": "=", "!=": "<>", ">": ">", ">=": ">=", "<": "<", "<=": "<="}
+
+
+def _value(value: Any, ptype: str, name: str) -> Any:
+    return filter_value(value, ARROW_OF[ptype], ptype, name).as_py()
+
+
+def term(col: str, ptype: str, name: str, op: str, value: Any, d: Dialect) -> str:
+    """One ``[column, op, value]`` term over the SQL expression ``col``."""
+    if op == "is null":
+        return f"({col} IS NULL)"
+    if op == "is not null":
+        return f"({col} IS NOT NULL)"
+    if op in ("in", "not in"):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        lits = [d.literal(_value(v, ptype, name)) for v in values]
+        hit = f"({col} IN ({', '.join(lits)}))" if lits else "FALSE"
+        if op == "not in":
+            return f"COALESCE(NOT {hit}, TRUE)"  # a null is "not in" every set
+        return f"COALESCE({hit}, FALSE)"
+    if value is None:
+        return "TRUE"  # Perspective ignores a comparison whose value is not set yet
+    if op in _COMPARE:
+        lit = d.literal(_value(value, ptype, name))
+        cmp = f"({col} {_COMPARE[op]} {lit})"
+        return f"COALESCE({cmp}, TRUE)" if op == "!=" else cmp
+    pattern = "".join(ch.lower() if ch.isascii() else ch for ch in str(value))
+    lowered = d.ascii_lower(col)
+    lit = d.string(pattern)
+    if op == "begins with":
+        return f"(LEFT({lowered}, {len(pattern)}) = {lit})"
+    if op == "ends with":
+        return f"(RIGHT({lowered}, {len(pattern)}) = {lit})" if pattern else f"({col} IS NOT NULL)"
+    if op == "contains":
+        return f"(INSTR({lowered}, {lit}) > 0)"
+    raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+
+
+def where_clause(filters: tuple, filter_op: str, schema: dict[str, str], d: Dialect) -> str | None:
+    """The WHERE predicate of a view's filters (None without filters)."""
+    if not filters:
+        return None
+    terms = [term(d.ident(c), schema[c], c, op, v, d) for c, op, v in filters]
+    joiner = " AND " if filter_op == "and" else " OR "
+    return f"COALESCE({joiner.join(terms)}, FALSE)"
