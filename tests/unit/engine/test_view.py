@@ -341,3 +341,22 @@ def test_split_percentages_are_relative_to_the_same_split_column(sales):
         aggregates={"qty": "pct sum grand total"},
     ).to_columns()
     assert total["b|qty"][3] == pytest.approx(40.0)
+
+
+def test_negated_text_filters_and_regex_matches():
+    t = Table({"s": ["abc", "ABC", None, "a\nb", "xab"]}, name="t")
+
+    def rows(op, value):
+        return t.view(filter=[["s", op, value]]).to_columns()["s"]
+
+    # as perspective-python 5.6.1 answers: null rows fail the negated ops too
+    assert rows("not contains", "C") == ["a\nb", "xab"]
+    assert rows("not begins with", "A") == ["xab"]
+    assert rows("not ends with", "C") == ["a\nb", "xab"]
+    # matches is a case-sensitive RE2 search, not a whole-string match
+    assert rows("matches", "b") == ["abc", "a\nb", "xab"]
+    assert rows("matches", "^a.") == ["abc"]
+    assert rows("not matches", "b$") == ["abc", "ABC"]
+    # a pattern RE2 refuses matches nothing, negated or not
+    assert rows("matches", "[") == []
+    assert rows("not matches", "[") == []
