@@ -113,7 +113,6 @@ def _regex(col: pa.ChunkedArray, pattern: str, negate: bool) -> pa.ChunkedArray:
     except pa.ArrowInvalid:
         return pa.array(np.zeros(len(col), dtype=bool))
     return pc.invert(hit) if negate else hit
-    raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
 
 
 def _all_true(col: pa.ChunkedArray) -> pa.Array:

@@ -21,7 +21,9 @@ _OPS = ["matches", "not matches", "not contains", "not begins with", "not ends w
 @given(
     rows=st.lists(st.sampled_from(_TEXT), min_size=1, max_size=8),
     more=st.lists(st.sampled_from(_TEXT), max_size=4),
-    terms=st.lists(st.tuples(st.sampled_from(_OPS), st.sampled_from(_PATTERNS)), min_size=1, max_size=2),
+    terms=st.lists(
+        st.tuples(st.sampled_from(_OPS), st.sampled_from(_PATTERNS)), min_size=1, max_size=2
+    ),
     filter_op=st.sampled_from(["and", "or"]),
 )
 def test_text_filter_ops_match_5x(oracle5, rows, more, terms, filter_op):
@@ -33,6 +35,10 @@ def test_text_filter_ops_match_5x(oracle5, rows, more, terms, filter_op):
 
 @pytest.mark.parametrize("op", _OPS)
 def test_text_filter_ops_on_a_grouped_view(oracle5, op):
-    data = {"s": ["abc", "ABC", None, "bcd", "xyz"], "g": ["p", "q", "p", "q", "p"], "x": [1, 2, 3, 4, 5]}
+    data = {
+        "s": ["abc", "ABC", None, "bcd", "xyz"],
+        "g": ["p", "q", "p", "q", "p"],
+        "x": [1, 2, 3, 4, 5],
+    }
     view = {"filter": [["s", op, "b"]], "group_by": ["g"], "columns": ["x"]}
     assert_same(oracle5, data, view=view)
