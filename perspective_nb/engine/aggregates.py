@@ -42,6 +42,8 @@ class AggSpec:
     column: str
     agg: str
     ptype: str
+    #: the column an aggregate with an argument reads (``weighted mean``, ``min by``...)
+    arg: str | None = None
 
 
 def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -52,8 +54,13 @@ def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([c.indices for c in unified.chunks], col.type.index_type)
 
 
-def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table:
+def aggregate(
+    work: pa.Table, keys: list[str], specs: list[AggSpec], child_key: str | None = None
+) -> pa.Table:
     """Aggregate ``work`` grouped by ``keys`` (int32 code columns).
+
+    ``child_key`` is the key of the next group_by level (``None`` at the
+    leaf level): ``gmv`` and ``distinct leaf`` of a group depend on it.
 
     Returns
     -------
@@ -80,8 +87,75 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
         col = work.column(spec.column)
         numeric = spec.ptype in _NUMERIC
         a = spec.agg
-        if a in ("sum", "sum not null", "abs sum", "pct sum parent", "pct sum grand total"):
+        if a in (
+            "sum",
+            "sum or zero",
+            "sum not null",
+            "abs sum",
+            "pct sum parent",
+            "pct sum grand total",
+        ):
             post.append((spec, [request(spec.column, col, "sum")]))
+        elif a == "min":
+            # Perspective 5.x ranks a null below every value: a group holding one has min null.
+            post.append(
+                (
+                    spec,
+                    [
+                        request(spec.column, decoded(col), "min"),
+                        request(spec.column + "|codes", _codes(col), "count", _NULLS),
+                    ],
+                )
+            )
+        elif a == "max":
+            post.append((spec, [request(spec.column, decoded(col), "max")]))
+        elif a in ("and", "or"):
+            # A null is false.
+            src = pc.fill_null(col, False)
+            post.append((spec, [request(spec.column + "|b", src, "all" if a == "and" else "any")]))
+        elif a == "mul":
+            # A null multiplies as 0, except that a group of one null row is null.
+            post.append(
+                (
+                    spec,
+                    [
+                        request(spec.column + "|z", pc.fill_null(col, 0), "product"),
+                        request(spec.column + "|codes", _codes(col), "count", _ALL),
+                        request(spec.column + "|codes", _codes(col), "count", _NULLS),
+                    ],
+                )
+            )
+        elif a == "distinct leaf" and child_key is None:
+            post.append(
+                (
+                    spec,
+                    [
+                        request(spec.column + "|codes", _codes(col), "count_distinct", _ALL),
+                        request(spec.column, decoded(col), "first", _KEEP_NULLS),
+                    ],
+                )
+            )
+        elif a == "distinct leaf":
+            # Above the leaf level Perspective shows nothing ("" for strings).
+            post.append((spec, [request(spec.column + "|codes", _codes(col), "count", _ALL)]))
+        elif a == "gmv" and child_key is None:
+            post.append((spec, [request(spec.column, col, "sum")]))
+        elif a == "weighted mean" and spec.arg is not None:
+            # sum(x * w) / sum(w) over the rows where both are set; null when sum(w) is 0.
+            x = col.cast(pa.float64())
+            w = work.column(spec.arg).cast(pa.float64())
+            both = pc.and_(pc.is_valid(x), pc.is_valid(w))
+            xw = pc.if_else(both, pc.multiply(x, w), None)
+            ww = pc.if_else(both, w, None)
+            post.append(
+                (
+                    spec,
+                    [
+                        request(spec.column + "|xw|" + spec.arg, xw, "sum"),
+                        request(spec.arg + "|w|" + spec.column, ww, "sum"),
+                    ],
+                )
+            )
         elif a == "sum abs":
             post.append((spec, [request(spec.column + "|abs", pc.abs(col), "sum")]))
         elif a == "count":
@@ -142,7 +216,9 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
                     ],
                 )
             )
-        elif a in ("median", "q1", "q3", "dominant", "join"):
+        elif a in ("median", "q1", "q3", "dominant", "join", "gmv") or (
+            a in ("min by", "max by") and spec.arg is not None
+        ):
             slow.append(spec)
         else:
             raise ConfigError(f"aggregate {a!r} is not supported for column {spec.column!r}")
@@ -153,21 +229,38 @@ def aggregate(work: pa.Table, keys: list[str], specs: list[AggSpec]) -> pa.Table
     for spec, names in post:
         out[spec.out] = _finish(spec, [result.column(n) for n in names])
     for spec in slow:
-        out[spec.out] = _order_statistic(work, keys, spec, result)
+        if spec.agg == "gmv":
+            out[spec.out] = _gmv(work, keys, spec, result, child_key)
+        elif spec.agg in ("min by", "max by"):
+            out[spec.out] = _extreme_by(work, keys, spec, result)
+        else:
+            out[spec.out] = _order_statistic(work, keys, spec, result)
     return pa.table(out)
 
 
 def _finish(spec: AggSpec, cols: list[pa.ChunkedArray]) -> pa.ChunkedArray:
     a = spec.agg
     c = cols[0]
-    if a in ("sum", "sum not null", "pct sum parent", "pct sum grand total", "sum abs"):
+    if a in ("sum or zero", "sum not null", "gmv"):
         return pc.fill_null(c, 0)
+    if a == "min":
+        return pc.if_else(pc.greater(cols[1], 0), pa.nulls(len(c), c.type), c)
+    if a == "mul":
+        lone_null = pc.and_(pc.equal(cols[1], 1), pc.equal(cols[2], 1))
+        return pc.if_else(lone_null, pa.nulls(len(c), c.type), c)
+    if a == "distinct leaf":
+        if len(cols) == 1:  # above the leaf level
+            return _nothing(spec, len(c))
+        return pc.if_else(pc.equal(cols[0], 1), cols[1], _nothing(spec, len(c)))
+    if a == "weighted mean":
+        zero = pc.fill_null(pc.equal(cols[1], 0.0), True)
+        return pc.if_else(zero, pa.nulls(len(c), pa.float64()), pc.divide(c, cols[1]))
     if a == "distinct count":
         return c.cast(pa.uint32())  # Perspective's type for distinct counts
     if a == "any" and spec.ptype in _NUMERIC:
         return pc.fill_null(c, 0)
     if a == "abs sum":
-        return pc.abs(pc.fill_null(c, 0))
+        return pc.abs(c)
     if a == "high minus low":
         diff = _difference(cols[0], cols[1])
         return pc.if_else(pc.greater(cols[2], 0), pa.nulls(len(diff), diff.type), diff)
@@ -176,6 +269,22 @@ def _finish(spec: AggSpec, cols: list[pa.ChunkedArray]) -> pa.ChunkedArray:
     if a == "unique":
         return pc.if_else(pc.equal(cols[0], 1), cols[1], pa.nulls(len(cols[1]), cols[1].type))
     return c
+
+
+def _nothing(spec: AggSpec, n: int) -> pa.Array:
+    """``distinct leaf`` of a group that has no single value: ``""`` for strings, else null."""
+    if spec.ptype == "string":
+        return pa.array([""] * n, pa.string())
+    return pa.nulls(n, _OUTPUT_TYPES.get(spec.ptype, pa.null()))
+
+
+_OUTPUT_TYPES = {
+    "integer": pa.int64(),
+    "float": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("ms"),
+}
 
 
 def _difference(hi: pa.ChunkedArray, lo: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -262,3 +371,45 @@ def _join(col: pa.Array, gid: np.ndarray, n_groups: int) -> pa.Array:
     for gi, value in zip(g.tolist(), values, strict=True):
         out[gi].append(format_label(value))
     return pa.array([", ".join(p) for p in out], pa.string())
+
+
+def _gmv(
+    work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table, child_key: str
+) -> pa.Array:
+    """``gmv`` above the leaf level: the sum of the absolute sums of a group's
+    children (the next level's groups), as Perspective 5.x rolls it up."""
+    col = work.column(spec.column)
+    sub_keys = [*keys, child_key]
+    child = pa.table({**{k: work.column(k) for k in sub_keys}, "v": col})
+    child = child.group_by(sub_keys, use_threads=False).aggregate([("v", "sum")])
+    magnitude = pc.abs(pc.fill_null(child.column("v_sum"), 0))
+    if groups.num_rows == 0:
+        return pa.nulls(0, magnitude.type)
+    gid, _ = _group_ids(child, keys, groups)
+    if pa.types.is_integer(magnitude.type):
+        # Exact integer sums: one np.add.at over the child groups.
+        total = np.zeros(groups.num_rows, np.int64)
+        np.add.at(total, gid, magnitude.to_numpy().astype(np.int64))
+    else:
+        total = np.bincount(gid, weights=magnitude.to_numpy(), minlength=groups.num_rows)
+    return pa.array(total)
+
+
+def _extreme_by(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table) -> pa.Array:
+    """``min by`` / ``max by``: the value on the row whose ``arg`` is least /
+    greatest (a null ranks lowest; ties go to the first row)."""
+    col = decoded(work.column(spec.column)).combine_chunks()
+    if work.num_rows == 0:
+        return pa.nulls(groups.num_rows, col.type)
+    by = decoded(work.column(spec.arg)).combine_chunks()
+    rank = pc.rank(by, sort_keys=[("", "ascending", "at_start")], tiebreaker="dense")
+    rank = rank.to_numpy().astype(np.int64)
+    gid, _ = _group_ids(work, keys, groups)
+    rows = np.arange(work.num_rows)
+    order = np.lexsort((rows, rank if spec.agg == "min by" else -rank, gid))
+    g_sorted = gid[order]
+    firsts = np.ones(len(order), dtype=bool)
+    firsts[1:] = g_sorted[1:] != g_sorted[:-1]
+    pick = np.full(groups.num_rows, -1, np.int64)
+    pick[g_sorted[firsts]] = order[firsts]
+    return col.take(pa.array(pick, mask=pick < 0))

@@ -46,6 +46,7 @@ __all__ = ["GroupState", "supports_incremental"]
 _SUMMABLE = frozenset(
     {
         "sum",
+        "sum or zero",
         "avg",
         "mean",
         "sum abs",
@@ -379,11 +380,15 @@ class GroupState:
             # A group with no non-null values has no mean (null), as in Arrow's mean.
             with np.errstate(invalid="ignore", divide="ignore"):
                 return pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
+        if a in ("sum or zero", "sum not null"):
+            return pa.array(total)
+        # A sum over no values (only nulls) is null, as in Perspective 5.x.
+        none = parts[f"{c}#n"] == 0
         if a == "abs sum":
-            return pa.array(np.abs(total))
+            return pa.array(np.abs(total), mask=none)
         if a == "sum abs":
-            return pa.array(parts[f"{c}#a"])
-        return pa.array(total)
+            return pa.array(parts[f"{c}#a"], mask=none)
+        return pa.array(total, mask=none)
 
     def column_at(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
         """Output column ``c`` at shown rows given as (level, row among that
@@ -415,7 +420,7 @@ class GroupState:
         with np.errstate(invalid="ignore", divide="ignore"):
             values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
         values[root] = 100.0
-        return pa.array(values)
+        return pa.array(values, mask=(parts[f"{c}#n"] == 0) & ~root)
 
     def split_column_at(self, c: str, j: int, layout: tuple, rows: np.ndarray) -> pa.Array:
         """Split column (combination ``j``, value column ``c``) at output rows

@@ -136,19 +136,21 @@ def compute_pivot(
     aggs = config.aggregate_map
     sorts = row_sort_specs(config)
     value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
-    specs = [AggSpec(c, c, aggs[c], schema[c]) for c in value_cols]
+    args = config.aggregate_arg_map
+    specs = [AggSpec(c, c, aggs[c], schema[c], args.get(c)) for c in value_cols]
 
     genc = [encode(data.column(c)) for c in gb]
     senc = [encode(data.column(c)) for c in config.split_by]
     work_cols: dict[str, object] = {f"__g{i}": pa.array(e.codes) for i, e in enumerate(genc)}
     work_cols.update({f"__s{j}": pa.array(e.codes) for j, e in enumerate(senc)})
-    for c in value_cols:
+    for c in [*value_cols, *(args[c] for c in value_cols if c in args)]:
         work_cols[c] = data.column(c)
     work = pa.table(work_cols)
 
     levels: list[pa.Table] = []
     for k in range(n_levels + 1):
-        agg_k = aggregate(work, [f"__g{i}" for i in range(k)], specs)
+        child = f"__g{k}" if k < n_levels else None
+        agg_k = aggregate(work, [f"__g{i}" for i in range(k)], specs, child)
         if k == 0 and work.num_rows == 0:
             agg_k = empty_total(agg_k, aggs, schema)
         levels.append(agg_k)
@@ -161,7 +163,9 @@ def compute_pivot(
 
         def split_level(k: int) -> pa.Table:
             if k not in done:
-                done[k] = aggregate(work, [f"__g{i}" for i in range(k)] + skeys, value_specs)
+                child = f"__g{k}" if k < n_levels else None
+                gkeys = [f"__g{i}" for i in range(k)]
+                done[k] = aggregate(work, gkeys + skeys, value_specs, child)
             return done[k]
 
         split = (split_level, senc)
