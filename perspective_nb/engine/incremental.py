@@ -77,6 +77,8 @@ def supports_incremental(
     its expressions, if any, read only their own row)."""
     if not config.group_by or (config.expressions and not row_local_expressions):
         return False
+    if config.split_by and config.split_rollup_mode == "rollup":
+        return False  # the rollup columns are pivots of their own (pivot.compute_pivot)
     aggs = config.aggregate_map
     for c in _value_columns(config):
         if aggs[c] == "count":

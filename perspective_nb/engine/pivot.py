@@ -14,7 +14,7 @@ columns and split combinations).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -169,7 +169,52 @@ def compute_pivot(
             return done[k]
 
         split = (split_level, senc)
-    return arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+    frame = arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+    if config.split_by and config.split_rollup_mode == "rollup":
+        return _with_rollup_columns(frame, data, schema, config, depth_limit, expanded, collapsed)
+    return frame
+
+
+def _with_rollup_columns(
+    frame: PivotFrame,
+    data: pa.Table,
+    schema: dict[str, str],
+    config: ViewConfig,
+    depth_limit: int | None,
+    expanded: set[tuple],
+    collapsed: set[tuple],
+) -> PivotFrame:
+    """``split_rollup_mode="rollup"``: before the split columns of each split
+    value, the columns of its shorter split paths, totals first, as 5.x
+    lays them out (``x``, ``a|x``, ``a|p|x``, ``a|q|x``, ``b|x``...).
+
+    Each prefix is one more pivot of the same rows with fewer split_by
+    columns: the groups, and so the rows and their order, are the same.
+    """
+    m = len(config.split_by)
+    prefix_frames = [
+        compute_pivot(
+            data,
+            schema,
+            replace(config, split_by=config.split_by[:j], split_rollup_mode="flat"),
+            depth_limit,
+            expanded,
+            collapsed,
+        )
+        for j in range(m)
+    ]
+    columns = {c: prefix_frames[0].columns[c] for c in config.columns}
+    split_values: list[tuple] = [()]
+    for values in frame.split_values:
+        for j in range(1, m + 1):
+            if values[:j] in split_values:
+                continue
+            split_values.append(values[:j])
+            source = frame if j == m else prefix_frames[j]
+            for c in config.columns:
+                name = "|".join((*values[:j], c))
+                columns[name] = source.columns[name]
+    return PivotFrame(frame.depth, frame.paths, columns, split_values, frame.layout)
 
 
 def arrange(
@@ -251,7 +296,11 @@ def _tree(levels, parents, genc, config, depth_limit, expanded, collapsed):
         own[order] = np.arange(agg_k.num_rows)
         ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
     shown = _shown_levels(config, n_levels)
-    visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
+    if config.group_rollup_mode == "flat":
+        # Flat mode shows every leaf whatever the depth or expansion (as 5.x).
+        visible = [np.ones(lvl.num_rows, bool) for lvl in levels]
+    else:
+        visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
 
     # Order the union of the shown levels as a tree (parents first: pad with -1).
     path_rows, level_of, row_of = [], [], []

@@ -54,7 +54,15 @@ if TYPE_CHECKING:
 __all__ = ["View"]
 
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
-_FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
+_FLOAT_AGGS = (
+    "avg",
+    "mean",
+    "var",
+    "stddev",
+    "pct sum parent",
+    "pct sum grand total",
+    "weighted mean",
+)
 _INT_AGGS = ("count", "distinct count")
 
 
@@ -108,6 +116,7 @@ class View:
         # (expressions that read only their row are computed for the window).
         self._plain_flat = not (
             cfg.group_by
+            or cfg.group_rollup_mode == "total"
             or cfg.split_by
             or cfg.filter
             or (cfg.expressions and not self._row_local)
@@ -118,6 +127,7 @@ class View:
             table.get_index()
             and row_sort_specs(cfg)
             and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions)
+            and cfg.group_rollup_mode != "total"
         )
         self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
@@ -311,7 +321,7 @@ class View:
             self._state = (version, GroupState(data, cfg, self._schema_all))
             self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()
-        if cfg.group_by:
+        if cfg.group_by or cfg.group_rollup_mode == "total":
             return compute_pivot(
                 data, self._schema_all, cfg, self._depth, self._expanded, self._collapsed
             )
@@ -366,7 +376,7 @@ class View:
             return out  # no split values: no columns at all
         for c in cfg.columns:
             t = self._schema_all[c]
-            if cfg.group_by:
+            if cfg.group_by or cfg.group_rollup_mode == "total":
                 a = aggs[c]
                 if a in _FLOAT_AGGS:
                     t = "float"
@@ -495,7 +505,8 @@ class View:
                 for c in names
             },
             self._config.group_by,
-            [p.take(idx) for p in frame.paths],
+            # A "total" view without group_by has one row and no row paths (as 5.x).
+            [p.take(idx) for p in frame.paths] if self._config.group_by else None,
             frame.depth[rows],
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
