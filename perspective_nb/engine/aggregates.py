@@ -55,12 +55,21 @@ def _codes(col: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def aggregate(
-    work: pa.Table, keys: list[str], specs: list[AggSpec], child_key: str | None = None
+    work: pa.Table,
+    keys: list[str],
+    specs: list[AggSpec],
+    child_key: str | None = None,
+    leaf: bool | None = None,
+    split_cells: bool = False,
 ) -> pa.Table:
     """Aggregate ``work`` grouped by ``keys`` (int32 code columns).
 
     ``child_key`` is the key of the next group_by level (``None`` at the
-    leaf level): ``gmv`` and ``distinct leaf`` of a group depend on it.
+    leaf level): ``gmv`` of a group depends on it. ``leaf`` says whether
+    ``distinct leaf`` shows the groups' single value (default: at the leaf
+    level); Perspective shows it in every split cell, and never in the
+    columns without a split of a split view. ``split_cells``: the groups are
+    split cells, whose ``min by`` / ``max by`` ties go to the first row.
 
     Returns
     -------
@@ -125,7 +134,7 @@ def aggregate(
                     ],
                 )
             )
-        elif a == "distinct leaf" and child_key is None:
+        elif a == "distinct leaf" and (child_key is None if leaf is None else leaf):
             post.append(
                 (
                     spec,
@@ -232,7 +241,7 @@ def aggregate(
         if spec.agg == "gmv":
             out[spec.out] = _gmv(work, keys, spec, result, child_key)
         elif spec.agg in ("min by", "max by"):
-            out[spec.out] = _extreme_by(work, keys, spec, result)
+            out[spec.out] = _extreme_by(work, keys, spec, result, split_cells)
         else:
             out[spec.out] = _order_statistic(work, keys, spec, result)
     return pa.table(out)
@@ -395,9 +404,11 @@ def _gmv(
     return pa.array(total)
 
 
-def _extreme_by(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table) -> pa.Array:
+def _extreme_by(
+    work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table, split_cells: bool
+) -> pa.Array:
     """``min by`` / ``max by``: the value on the row whose ``arg`` is least /
-    greatest (a null ranks lowest; ties go to the first row)."""
+    greatest (a null ranks lowest)."""
     col = decoded(work.column(spec.column)).combine_chunks()
     if work.num_rows == 0:
         return pa.nulls(groups.num_rows, col.type)
@@ -406,7 +417,12 @@ def _extreme_by(work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table
     rank = rank.to_numpy().astype(np.int64)
     gid, _ = _group_ids(work, keys, groups)
     rows = np.arange(work.num_rows)
-    order = np.lexsort((rows, rank if spec.agg == "min by" else -rank, gid))
+    # Perspective rolls a group up from its children in value order: among
+    # rows tied on ``arg``, the first of the first leaf group wins (in split
+    # cells, the first row).
+    leaf = [] if split_cells else sorted(c for c in work.column_names if c.startswith("__g"))
+    leaf_codes = [work.column(c).to_numpy() for c in reversed(leaf)]
+    order = np.lexsort((rows, *leaf_codes, rank if spec.agg == "min by" else -rank, gid))
     g_sorted = gid[order]
     firsts = np.ones(len(order), dtype=bool)
     firsts[1:] = g_sorted[1:] != g_sorted[:-1]

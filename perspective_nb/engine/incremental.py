@@ -39,7 +39,7 @@ from .config import ViewConfig
 from .dtypes import decoded
 from .encoding import Encoded
 from .group_index import Coder, Slots, part_identity
-from .pivot import row_sort_specs
+from .pivot import row_sort_specs, split_pct
 
 __all__ = ["GroupState", "supports_incremental"]
 
@@ -80,6 +80,10 @@ def supports_incremental(
     if config.split_by and config.split_rollup_mode == "rollup":
         return False  # the rollup columns are pivots of their own (pivot.compute_pivot)
     aggs = config.aggregate_map
+    if len(config.split_by) > 1 and any(
+        aggs[c] in ("pct sum parent", "pct sum grand total") for c in config.columns
+    ):
+        return False  # split percentages divide by other split levels (pivot.compute_pivot)
     for c in _value_columns(config):
         if aggs[c] == "count":
             continue
@@ -422,22 +426,44 @@ class GroupState:
         with np.errstate(invalid="ignore", divide="ignore"):
             values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
         values[root] = 100.0
-        return pa.array(values, mask=(parts[f"{c}#n"] == 0) & ~root)
+        return pa.array(values, mask=parts[f"{c}#n"] == 0)
 
-    def split_column_at(self, c: str, j: int, layout: tuple, rows: np.ndarray) -> pa.Array:
+    def split_column_at(
+        self,
+        c: str,
+        j: int,
+        layout: tuple,
+        rows: np.ndarray,
+        level: np.ndarray,
+        row: np.ndarray,
+    ) -> pa.Array:
         """Split column (combination ``j``, value column ``c``) at output rows
-        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`)."""
-        _, pos, used, denominators = layout
+        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
+        which are rows ``row`` of levels ``level``."""
+        _, pos, used, _ = layout
         offsets = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
         values = self._cells_at(c, pos[rows, j], used, offsets)
         agg = self._aggs[c]
-        if agg in denominators:
-            # A percentage of the parent (or total) row in the same split column.
-            at = denominators[agg][rows]
-            dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
-            denom = self._cells_at(c, dpos, used, offsets).cast(pa.float64())
-            values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+        if agg == "pct sum parent":
+            # A share of the row's own sum (5.x).
+            values = split_pct(values, self._row_sums(c, level, row), agg)
+        elif agg == "pct sum grand total":
+            total = self._row_sums(c, np.zeros(1, np.int64), np.zeros(1, np.int64))[0]
+            n = len(values)
+            denom = pa.array(np.full(n, total.as_py() or 0.0), mask=np.full(n, not total.is_valid))
+            values = split_pct(values, denom, agg)
         return values
+
+    def _row_sums(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
+        """The sums of ``c`` of shown rows (level, row among its shown groups)."""
+        sums = np.zeros(len(level), np.float64)
+        none = np.zeros(len(level), bool)
+        for k in np.unique(level):  # a loop over levels, not rows
+            at = np.flatnonzero(level == k)
+            slots = self._shown(k)[row[at]]
+            sums[at] = self._levels[k].parts[f"{c}#s"][slots]
+            none[at] = self._levels[k].parts[f"{c}#n"][slots] == 0
+        return pa.array(sums, mask=none)
 
     def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
         """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""

@@ -25,7 +25,15 @@ from .config import ViewConfig
 from .dtypes import decoded, zero_scalar
 from .encoding import Encoded, encode, value_labels
 
-__all__ = ["LazyColumns", "PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
+__all__ = [
+    "LazyColumns",
+    "PivotFrame",
+    "arrange",
+    "compute_pivot",
+    "empty_total",
+    "row_sort_specs",
+    "split_pct",
+]
 
 
 class LazyColumns(Mapping):
@@ -129,8 +137,13 @@ def compute_pivot(
     depth_limit: int | None,
     expanded: set[tuple],
     collapsed: set[tuple],
+    leaves: bool = True,
 ) -> PivotFrame:
-    """Group, split, aggregate and order ``data`` (already filtered) per ``config``."""
+    """Group, split, aggregate and order ``data`` (already filtered) per ``config``.
+
+    ``leaves=False`` computes the columns without a split of a split view
+    (``split_rollup_mode="rollup"``), which have no leaf groups.
+    """
     gb = list(config.group_by)
     n_levels = len(gb)
     aggs = config.aggregate_map
@@ -150,7 +163,9 @@ def compute_pivot(
     levels: list[pa.Table] = []
     for k in range(n_levels + 1):
         child = f"__g{k}" if k < n_levels else None
-        agg_k = aggregate(work, [f"__g{i}" for i in range(k)], specs, child)
+        agg_k = aggregate(
+            work, [f"__g{i}" for i in range(k)], specs, child, None if leaves else False
+        )
         if k == 0 and work.num_rows == 0:
             agg_k = empty_total(agg_k, aggs, schema)
         levels.append(agg_k)
@@ -165,14 +180,69 @@ def compute_pivot(
             if k not in done:
                 child = f"__g{k}" if k < n_levels else None
                 gkeys = [f"__g{i}" for i in range(k)]
-                done[k] = aggregate(work, gkeys + skeys, value_specs, child)
+                done[k] = aggregate(
+                    work, gkeys + skeys, value_specs, child, leaf=True, split_cells=True
+                )
             return done[k]
 
         split = (split_level, senc)
     frame = arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+    if len(config.split_by) > 1 and any(aggs[c] in _PCT for c in config.columns):
+        frame = _split_percentages(frame, data, schema, config, depth_limit, expanded, collapsed)
     if config.split_by and config.split_rollup_mode == "rollup":
         return _with_rollup_columns(frame, data, schema, config, depth_limit, expanded, collapsed)
     return frame
+
+
+_PCT = ("pct sum parent", "pct sum grand total")
+
+
+def _split_percentages(
+    frame: PivotFrame,
+    data: pa.Table,
+    schema: dict[str, str],
+    config: ViewConfig,
+    depth_limit: int | None,
+    expanded: set[tuple],
+    collapsed: set[tuple],
+) -> PivotFrame:
+    """Percentages in the cells of a split_by of several columns, as 5.x
+    computes them: ``pct sum parent`` of the cell one split level up in the
+    same row, ``pct sum total`` of the grand total of all rows.
+
+    Costs one pivot of the sums per split level (the rows, and their order,
+    are the same in each)."""
+    m = len(config.split_by)
+    aggs = config.aggregate_map
+    pct_cols = [c for c in config.columns if aggs[c] in _PCT]
+    sums = tuple((c, "sum" if a in _PCT else a) for c, a in config.aggregates)
+    raw = [
+        compute_pivot(
+            data,
+            schema,
+            replace(
+                config, aggregates=sums, split_by=config.split_by[:j], split_rollup_mode="flat"
+            ),
+            depth_limit,
+            expanded,
+            collapsed,
+        )
+        for j in range(m + 1)
+    ]
+    columns = dict(frame.columns)
+    for values in frame.split_values:
+        for c in pct_cols:
+            name = "|".join((*values, c))
+            numerator = raw[m].columns[name].cast(pa.float64())
+            if aggs[c] == "pct sum parent":
+                denom = raw[m - 1].columns["|".join((*values[:-1], c))].cast(pa.float64())
+            else:
+                total = pc.sum(data.column(c)).cast(pa.float64())
+                denom = pa.array(np.full(len(numerator), total.as_py() or 0.0))
+                if not total.is_valid:
+                    denom = pa.nulls(len(numerator), pa.float64())
+            columns[name] = pc.multiply(pc.divide(numerator, denom), 100.0)
+    return PivotFrame(frame.depth, frame.paths, columns, frame.split_values, frame.layout)
 
 
 def _with_rollup_columns(
@@ -200,6 +270,7 @@ def _with_rollup_columns(
             depth_limit,
             expanded,
             collapsed,
+            leaves=j > 0,
         )
         for j in range(m)
     ]
@@ -272,7 +343,15 @@ def arrange(
         split_layout = _split_layout(
             split_level, senc, levels, parents, level_arr, row_arr, n_levels
         )
-    columns, split_values = _split_columns(split_layout, split_level, config, level_arr, aggs)
+
+    def row_sums(c: str) -> tuple[pa.Array, pa.Scalar]:
+        # Each shown row's own (unsplit) sum, and the grand total's.
+        per_level = [levels[k].column(c) for k in range(n_levels + 1)]
+        return _gather(per_level, level_arr, row_arr), levels[0].column(c)[0]
+
+    columns, split_values = _split_columns(
+        split_layout, split_level, config, level_arr, aggs, row_sums
+    )
     return PivotFrame(
         level_arr, paths, columns, split_values, layout=(level_arr, row_arr, paths, split_layout)
     )
@@ -394,7 +473,9 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
         else levels[k - 1].column(col)
     )
     if agg == "pct sum parent" and k == 0:
-        return pa.array(np.full(len(values), 100.0))  # the root is all of itself
+        # The root is all of itself (null when its sum is: only nulls).
+        full = pa.array(np.full(len(values), 100.0))
+        return pc.if_else(pc.is_valid(values), full, pa.nulls(len(values), pa.float64()))
     idx = np.zeros(len(values), np.int64) if agg == "pct sum grand total" else parents[k]
     denom = base.take(pa.array(idx)).cast(pa.float64())
     return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
@@ -448,11 +529,16 @@ def _split_layout(split_level, senc, levels, parents, level_arr, row_arr, n_leve
     return labels, pos, used, denominators
 
 
-def _split_columns(split_layout, split_level, config, level_arr, aggs):
-    """One column per (split combination, value column), filled from the cells."""
+def _split_columns(split_layout, split_level, config, level_arr, aggs, row_sums):
+    """One column per (split combination, value column), filled from the cells.
+
+    A percentage is of the row's own sum (``pct sum parent``) or of the
+    grand total (``pct sum total``), as 5.x divides a split cell; with
+    more than one split_by column, :func:`_split_percentages` redoes them.
+    """
     if split_layout is None:
         return {}, []
-    labels, pos, used, denominators = split_layout
+    labels, pos, used, _ = split_layout
     parts = [split_level(k) for k in used]
     columns: dict[str, pa.Array] = {}
     split_values = []
@@ -463,14 +549,21 @@ def _split_columns(split_layout, split_level, config, level_arr, aggs):
         idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
         for c in config.columns:
             values = flats[c].take(idx)
-            if aggs[c] in denominators:
-                # A percentage of the parent (or total) row in the same split column.
-                at = denominators[aggs[c]]
-                dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
-                denom = flats[c].take(pa.array(dpos, mask=dpos < 0)).cast(pa.float64())
-                values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+            if aggs[c] in _PCT:
+                own, grand = row_sums(c)
+                if aggs[c] == "pct sum parent":
+                    denom = own.cast(pa.float64())
+                else:
+                    denom = pa.array(np.full(len(values), grand.as_py() or 0.0))
+                    denom = denom if grand.is_valid else pa.nulls(len(values), pa.float64())
+                values = split_pct(values, denom, aggs[c])
             columns[f"{label}|{c}"] = values
     return columns, split_values
+
+
+def split_pct(values: pa.Array, denom: pa.Array, agg: str) -> pa.Array:
+    """A split cell's percentage of ``denom``."""
+    return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
 
 
 def _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels) -> dict[str, np.ndarray]:

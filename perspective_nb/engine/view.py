@@ -285,7 +285,7 @@ class View:
 
         def fetch_split(name: str, rows: np.ndarray) -> pa.Array:
             c, j = where[name]
-            return state.split_column_at(c, j, split_layout, rows)
+            return state.split_column_at(c, j, split_layout, rows, level_arr[rows], row_arr[rows])
 
         columns = LazyColumns(list(where), fetch_split, n)
         return PivotFrame(level_arr, paths, columns, split_values, layout)
