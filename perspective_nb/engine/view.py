@@ -66,6 +66,16 @@ _FLOAT_AGGS = (
 _INT_AGGS = ("count", "distinct count")
 
 
+def _group_naming(kw: dict[str, Any]) -> str:
+    """How Arrow / CSV name group-by columns: ``emit_legacy_row_path_names``
+    (5.x: True "<col> (Group by N)", False "__ROW_PATH_N__"), or
+    ``legacy_group_names=True`` (3.x); by default as their columns."""
+    emit = kw.get("emit_legacy_row_path_names")
+    if emit is not None:
+        return "legacy" if emit else "row_path"
+    return "legacy" if kw.get("legacy_group_names") else "column"
+
+
 def _bound(kw: dict[str, Any], key: str, default: int) -> int:
     """A window bound: fractional starts floor and ends ceil, negatives are 0."""
     value = check_window_bound(key, kw.get(key))
@@ -511,7 +521,7 @@ class View:
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
             aggregates=self._config.aggregate_map,
-            legacy_names=bool(kw.get("legacy_group_names")),
+            group_naming=_group_naming(kw),
         )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:
@@ -542,8 +552,10 @@ class View:
         A grouped view's row path comes first, one column per group-by level
         named as its column (Perspective 5.x); an aggregate of a group-by
         column is then named ``"<col> (<aggregate>)"``. With
-        ``legacy_group_names=True`` the levels are named as Perspective 3.x
-        names them, ``"<col> (Group by N)"``, and aggregates keep their names.
+        ``legacy_group_names=True`` (or ``emit_legacy_row_path_names=True``)
+        the levels are named as Perspective 3.x names them, ``"<col> (Group
+        by N)"``, with ``emit_legacy_row_path_names=False`` ``"__ROW_PATH_N__"``
+        (N from 0); aggregates then keep their names.
         """
         return self._window(window).to_csv()
 

@@ -88,6 +88,8 @@ def test_csv_matches(oracle_client, data):
     theirs_table = oracle_client.table(tbl)
     theirs = theirs_table.view(**cfg)
     try:
+        # 5.x (ours) shows a sum over only nulls as null, 3.8 as 0.
+        assume(not differs_by_null_sums(ours.to_columns(), theirs.to_columns(), cfg))
         # 3.8 names group-by columns "<col> (Group by N)" (5.x: "<col>").
         assert ours.to_csv(legacy_group_names=True) == theirs.to_csv(), cfg
     finally:
