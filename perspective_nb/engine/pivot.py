@@ -634,14 +634,19 @@ _EMPTY_ZERO = (
     "count",
     "distinct count",
     "any",
-    "abs sum",
-    "sum abs",
     "first",
     "first by index",
     "last",
     "last by index",
     "unique",
     "dominant",
+    # 5.x's
+    "sum or zero",
+    "min",
+    "max",
+    "gmv",
+    "min by",
+    "max by",
 )
 
 
@@ -657,8 +662,8 @@ def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> 
             cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], decoded(col).type)
         elif a == "join":
             cols[c] = pa.array([""])
-        elif a == "pct sum parent":
-            cols[c] = pa.array([100.0])
+        elif a in ("and", "or"):
+            cols[c] = pa.array([a == "and"])  # all of nothing is true, any false
         else:
             cols[c] = pa.nulls(1, col.type)
     return pa.table(cols)
