@@ -60,7 +60,7 @@ def aggregate(
     specs: list[AggSpec],
     child_key: str | None = None,
     leaf: bool | None = None,
-    split_cells: bool = False,
+    tie_keys: list[str] | None = None,
 ) -> pa.Table:
     """Aggregate ``work`` grouped by ``keys`` (int32 code columns).
 
@@ -68,8 +68,9 @@ def aggregate(
     leaf level): ``gmv`` of a group depends on it. ``leaf`` says whether
     ``distinct leaf`` shows the groups' single value (default: at the leaf
     level); Perspective shows it in every split cell, and never in the
-    columns without a split of a split view. ``split_cells``: the groups are
-    split cells, whose ``min by`` / ``max by`` ties go to the first row.
+    columns without a split of a split view. ``tie_keys``: code columns
+    whose value order breaks ``min by`` / ``max by`` ties before row order
+    (default: the group_by levels' codes, ``__g*``).
 
     Returns
     -------
@@ -241,7 +242,7 @@ def aggregate(
         if spec.agg == "gmv":
             out[spec.out] = _gmv(work, keys, spec, result, child_key)
         elif spec.agg in ("min by", "max by"):
-            out[spec.out] = _extreme_by(work, keys, spec, result, split_cells)
+            out[spec.out] = _extreme_by(work, keys, spec, result, tie_keys)
         else:
             out[spec.out] = _order_statistic(work, keys, spec, result)
     return pa.table(out)
@@ -405,7 +406,7 @@ def _gmv(
 
 
 def _extreme_by(
-    work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table, split_cells: bool
+    work: pa.Table, keys: list[str], spec: AggSpec, groups: pa.Table, tie_keys: list[str] | None
 ) -> pa.Array:
     """``min by`` / ``max by``: the value on the row whose ``arg`` is least /
     greatest (a null ranks lowest)."""
@@ -419,10 +420,11 @@ def _extreme_by(
     rows = np.arange(work.num_rows)
     # Perspective rolls a group up from its children in value order: among
     # rows tied on ``arg``, the first of the first leaf group wins (in split
-    # cells, the first row).
-    leaf = [] if split_cells else sorted(c for c in work.column_names if c.startswith("__g"))
-    leaf_codes = [work.column(c).to_numpy() for c in reversed(leaf)]
-    order = np.lexsort((rows, *leaf_codes, rank if spec.agg == "min by" else -rank, gid))
+    # cells, the first row; in a rollup of split cells, of the first cell).
+    if tie_keys is None:
+        tie_keys = sorted(c for c in work.column_names if c.startswith("__g"))
+    ties = [work.column(c).to_numpy() for c in reversed(tie_keys)]
+    order = np.lexsort((rows, *ties, rank if spec.agg == "min by" else -rank, gid))
     g_sorted = gid[order]
     firsts = np.ones(len(order), dtype=bool)
     firsts[1:] = g_sorted[1:] != g_sorted[:-1]

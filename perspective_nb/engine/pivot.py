@@ -137,12 +137,13 @@ def compute_pivot(
     depth_limit: int | None,
     expanded: set[tuple],
     collapsed: set[tuple],
-    leaves: bool = True,
+    rolled_up: tuple[str, ...] = (),
 ) -> PivotFrame:
     """Group, split, aggregate and order ``data`` (already filtered) per ``config``.
 
-    ``leaves=False`` computes the columns without a split of a split view
-    (``split_rollup_mode="rollup"``), which have no leaf groups.
+    ``rolled_up`` names the split_by columns a ``split_rollup_mode="rollup"``
+    view splits further than ``config`` does: this pivot's cells roll up
+    their cells (no leaf groups; ties broken in their order).
     """
     gb = list(config.group_by)
     n_levels = len(gb)
@@ -156,6 +157,9 @@ def compute_pivot(
     senc = [encode(data.column(c)) for c in config.split_by]
     work_cols: dict[str, object] = {f"__g{i}": pa.array(e.codes) for i, e in enumerate(genc)}
     work_cols.update({f"__s{j}": pa.array(e.codes) for j, e in enumerate(senc)})
+    ties = [f"__t{j}" for j in range(len(rolled_up))]
+    for j, c in enumerate(rolled_up):
+        work_cols[f"__t{j}"] = pa.array(encode(data.column(c)).codes)
     for c in [*value_cols, *(args[c] for c in value_cols if c in args)]:
         work_cols[c] = data.column(c)
     work = pa.table(work_cols)
@@ -164,7 +168,16 @@ def compute_pivot(
     for k in range(n_levels + 1):
         child = f"__g{k}" if k < n_levels else None
         agg_k = aggregate(
-            work, [f"__g{i}" for i in range(k)], specs, child, None if leaves else False
+            work,
+            [f"__g{i}" for i in range(k)],
+            specs,
+            child,
+            False if rolled_up else None,
+            # Rolled-up rows break ties by their children: groups in value
+            # order, then split cells (the total row: split cells only).
+            (ties if k == 0 else [*(f"__g{i}" for i in range(n_levels)), *ties])
+            if rolled_up
+            else None,
         )
         if k == 0 and work.num_rows == 0:
             agg_k = empty_total(agg_k, aggs, schema)
@@ -180,9 +193,7 @@ def compute_pivot(
             if k not in done:
                 child = f"__g{k}" if k < n_levels else None
                 gkeys = [f"__g{i}" for i in range(k)]
-                done[k] = aggregate(
-                    work, gkeys + skeys, value_specs, child, leaf=True, split_cells=True
-                )
+                done[k] = aggregate(work, gkeys + skeys, value_specs, child, True, ties)
             return done[k]
 
         split = (split_level, senc)
@@ -270,7 +281,7 @@ def _with_rollup_columns(
             depth_limit,
             expanded,
             collapsed,
-            leaves=j > 0,
+            rolled_up=config.split_by[j:],
         )
         for j in range(m)
     ]
