@@ -670,7 +670,8 @@ def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> 
         if a in ("count", "distinct count"):
             cols[c] = col
         elif a in _EMPTY_ZERO:
-            cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], decoded(col).type)
+            # pa.repeat: the date zero (year 0) has no Python value
+            cols[c] = pa.repeat(zero_scalar(schema[c], decoded(col).type), 1)
         elif a == "join":
             cols[c] = pa.array([""])
         elif a in ("and", "or"):

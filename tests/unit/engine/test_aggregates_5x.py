@@ -90,3 +90,13 @@ def test_date_extremes():
     table = Table(pa.table({"g": ["a", "a", "b"], "d": days}), name="t")
     view = table.view(group_by=["g"], columns=["d"], aggregates={"d": "max"})
     assert view.to_columns()["d"] == [1620259200000, 1577836800000, 1620259200000]
+
+
+def test_empty_view_totals_of_dates_are_the_year_zero():
+    days = pa.array([dt.date(2020, 1, 1)], pa.date32())
+    table = Table(pa.table({"g": ["a"], "d": days}), name="t")
+    view = table.view(
+        group_by=["g"], columns=["d"], aggregates={"d": "min"}, filter=[["g", "==", "z"]]
+    )
+    # as perspective-python 5.6.1 answers
+    assert view.to_columns() == {"__ROW_PATH__": [[]], "d": [-62167305600000]}
