@@ -164,7 +164,7 @@ _NULLS = ["is not null", "is null"]
 FILTER_OPS_BY_TYPE: dict[str, list[str]] = {
     "integer": [*_ORDERED, *_NULLS, "in", "not in"],
     "float": [*_ORDERED, *_NULLS, "in", "not in"],
-    "boolean": ["==", "!=", *_NULLS],
+    "boolean": [*_ORDERED, *_NULLS],
     "string": [
         *_ORDERED,
         "begins with",

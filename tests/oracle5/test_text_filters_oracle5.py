@@ -42,3 +42,10 @@ def test_text_filter_ops_on_a_grouped_view(oracle5, op):
     }
     view = {"filter": [["s", op, "b"]], "group_by": ["g"], "columns": ["x"]}
     assert_same(oracle5, data, view=view)
+
+
+@pytest.mark.parametrize("op", [">", ">=", "<", "<="])
+@pytest.mark.parametrize("value", [True, False])
+def test_ordering_ops_on_booleans(oracle5, op, value):
+    data = {"b": [True, False, None, True], "x": [1, 2, 3, 4]}
+    assert_same(oracle5, data, view={"filter": [["b", op, value]]})
