@@ -401,7 +401,9 @@ def _gmv(
         total = np.zeros(groups.num_rows, np.int64)
         np.add.at(total, gid, magnitude.to_numpy().astype(np.int64))
     else:
-        total = np.bincount(gid, weights=magnitude.to_numpy(), minlength=groups.num_rows)
+        weights = magnitude.to_numpy()
+        # (np.bincount answers int64 for no weights at all)
+        total = np.bincount(gid, weights=weights, minlength=groups.num_rows).astype(np.float64)
     return pa.array(total)
 
 

@@ -60,7 +60,9 @@ _SUMMABLE = frozenset(
 
 # Running maxima / minima: added rows fold in with np.maximum / np.minimum;
 # removing a row that holds its group's extreme makes the view recompute.
-_EXTREMES = frozenset({"high", "low", "high minus low"})
+_EXTREMES = frozenset({"high", "low", "high minus low", "min", "max"})
+# Extremes over the non-null values only (high / low count a null as 0).
+_SKIP_NULLS = frozenset({"high minus low", "min", "max"})
 
 
 _FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
@@ -111,9 +113,9 @@ class GroupState:
             parts[f"{c}#n"] = np.dtype(np.int64)
             if self._aggs[c] == "sum abs":
                 parts[f"{c}#a"] = parts[f"{c}#s"]
-            if self._aggs[c] in ("high", "high minus low"):
+            if self._aggs[c] in ("high", "high minus low", "max"):
                 parts[f"{c}#hi"] = parts[f"{c}#s"]
-            if self._aggs[c] in ("low", "high minus low"):
+            if self._aggs[c] in ("low", "high minus low", "min"):
                 parts[f"{c}#lo"] = parts[f"{c}#s"]
         self._part_types = parts
         self._has_extremes = any(self._aggs[c] in _EXTREMES for c in self._values)
@@ -188,7 +190,7 @@ class GroupState:
                 if p in self._part_types:
                     # Removed rows (and, for high minus low, nulls) leave extremes alone.
                     ignore = np.asarray(sign) < 0
-                    if self._aggs[c] == "high minus low":
+                    if self._aggs[c] in _SKIP_NULLS:
                         ignore = ignore | (valid == 0)
                     out[p] = np.where(ignore, part_identity(p, filled.dtype), filled)
         return out
@@ -202,7 +204,7 @@ class GroupState:
             if self._aggs[c] not in _EXTREMES:
                 continue
             v = decoded(rows.column(c)).take(pa.array(gone))
-            if self._aggs[c] == "high minus low":
+            if self._aggs[c] in _SKIP_NULLS:
                 keep = pc.is_valid(v).to_numpy(zero_copy_only=False)
                 v = pc.drop_null(v)
                 gone_c = gone[keep]
@@ -239,7 +241,7 @@ class GroupState:
                 aggs.append((f"a{i}", "sum"))
             if self._aggs[c] in _EXTREMES:
                 # high / low count a null as 0; high minus low skips nulls.
-                cols[f"x{i}"] = v if self._aggs[c] == "high minus low" else pc.fill_null(v, 0)
+                cols[f"x{i}"] = v if self._aggs[c] in _SKIP_NULLS else pc.fill_null(v, 0)
                 aggs += [(f"x{i}", "max"), (f"x{i}", "min")]
         finest = pa.table(cols).group_by(keys, use_threads=False).aggregate(aggs)
         out = {k: finest.column(k) for k in keys}
@@ -376,6 +378,12 @@ class GroupState:
             return pa.array(parts[f"{c}#hi" if a == "high" else f"{c}#lo"]).cast(
                 self._value_types[c]
             )
+        if a in ("min", "max"):
+            # max skips nulls; a group holding a null has min null (5.x).
+            n = parts[f"{c}#n"]
+            missing = (n == 0) | ((parts["#rows"] != n) if a == "min" else False)
+            extreme = parts[f"{c}#hi" if a == "max" else f"{c}#lo"]
+            return pa.array(np.where(missing, 0, extreme), mask=missing).cast(self._value_types[c])
         if a == "high minus low":
             # Null where a group holds a null (or no value), as the recomputed path says.
             missing = (parts["#rows"] != parts[f"{c}#n"]) | (parts[f"{c}#n"] == 0)
@@ -489,7 +497,7 @@ class GroupState:
         if c in self._counts:
             return ["#rows"]
         names = [p for p in self._part_types if p.startswith(f"{c}#")]
-        if self._aggs[c] == "high minus low":
+        if self._aggs[c] in ("high minus low", "min"):
             names.append("#rows")  # a group holding a null shows null
         return names
 

@@ -67,6 +67,10 @@ def _configs(draw) -> dict[str, Any]:
     config["group_rollup_mode"] = draw(st.sampled_from(["rollup", "rollup", "flat", "total"]))
     if split_by:
         config["split_rollup_mode"] = draw(st.sampled_from(["flat", "rollup"]))
+    # sometimes a filter, which may leave no rows at all
+    term = draw(st.sampled_from([None, None, ["s", "matches", "p|q"], ["g", "not contains", "A"]]))
+    if term is not None:
+        config["filter"] = [term]
     return config
 
 
