@@ -2,8 +2,9 @@
 
 A streaming table changes by a few rows per write; recomputing every group
 of a million-row table each time wastes the work done before. For views
-whose aggregates decompose into sums (sum, count, avg/mean, abs sums,
-percentages) or running extremes (high, low, high minus low),
+whose aggregates decompose into sums (sum, sum or zero, count, avg/mean,
+abs sums, percentages) or running extremes (high, low, high minus low, min,
+max),
 :class:`GroupState` keeps, per group_by level, one slot per group holding
 partial sums (row count, value sum, non-null count, abs sum) and maxima /
 minima in numpy arrays, and for split_by views one slot per (group, split
