@@ -14,7 +14,7 @@ columns and split combinations).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -24,6 +24,7 @@ from .aggregates import AggSpec, aggregate
 from .config import ViewConfig
 from .dtypes import decoded, zero_scalar
 from .encoding import Encoded, encode, value_labels
+from .split_columns import PCT, rollup_columns, split_percentages
 
 __all__ = [
     "LazyColumns",
@@ -198,104 +199,18 @@ def compute_pivot(
 
         split = (split_level, senc)
     frame = arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
-    if len(config.split_by) > 1 and any(aggs[c] in _PCT for c in config.columns):
-        frame = _split_percentages(frame, data, schema, config, depth_limit, expanded, collapsed)
-    if config.split_by and config.split_rollup_mode == "rollup":
-        return _with_rollup_columns(frame, data, schema, config, depth_limit, expanded, collapsed)
-    return frame
+    if not config.split_by:
+        return frame
 
+    def again(cfg: ViewConfig, rolled_up: tuple[str, ...] = ()) -> PivotFrame:
+        # The same rows pivoted with fewer split_by columns (split_columns.py)
+        return compute_pivot(data, schema, cfg, depth_limit, expanded, collapsed, rolled_up)
 
-_PCT = ("pct sum parent", "pct sum grand total")
-
-
-def _split_percentages(
-    frame: PivotFrame,
-    data: pa.Table,
-    schema: dict[str, str],
-    config: ViewConfig,
-    depth_limit: int | None,
-    expanded: set[tuple],
-    collapsed: set[tuple],
-) -> PivotFrame:
-    """Percentages in the cells of a split_by of several columns, as 5.x
-    computes them: ``pct sum parent`` of the cell one split level up in the
-    same row, ``pct sum total`` of the grand total of all rows.
-
-    Costs one pivot of the sums per split level (the rows, and their order,
-    are the same in each)."""
-    m = len(config.split_by)
-    aggs = config.aggregate_map
-    pct_cols = [c for c in config.columns if aggs[c] in _PCT]
-    sums = tuple((c, "sum" if a in _PCT else a) for c, a in config.aggregates)
-    raw = [
-        compute_pivot(
-            data,
-            schema,
-            replace(
-                config, aggregates=sums, split_by=config.split_by[:j], split_rollup_mode="flat"
-            ),
-            depth_limit,
-            expanded,
-            collapsed,
-        )
-        for j in range(m + 1)
-    ]
-    columns = dict(frame.columns)
-    for values in frame.split_values:
-        for c in pct_cols:
-            name = "|".join((*values, c))
-            numerator = raw[m].columns[name].cast(pa.float64())
-            if aggs[c] == "pct sum parent":
-                denom = raw[m - 1].columns["|".join((*values[:-1], c))].cast(pa.float64())
-            else:
-                total = pc.sum(data.column(c)).cast(pa.float64())
-                denom = pa.array(np.full(len(numerator), total.as_py() or 0.0))
-                if not total.is_valid:
-                    denom = pa.nulls(len(numerator), pa.float64())
-            columns[name] = pc.multiply(pc.divide(numerator, denom), 100.0)
-    return PivotFrame(frame.depth, frame.paths, columns, frame.split_values, frame.layout)
-
-
-def _with_rollup_columns(
-    frame: PivotFrame,
-    data: pa.Table,
-    schema: dict[str, str],
-    config: ViewConfig,
-    depth_limit: int | None,
-    expanded: set[tuple],
-    collapsed: set[tuple],
-) -> PivotFrame:
-    """``split_rollup_mode="rollup"``: before the split columns of each split
-    value, the columns of its shorter split paths, totals first, as 5.x
-    lays them out (``x``, ``a|x``, ``a|p|x``, ``a|q|x``, ``b|x``...).
-
-    Each prefix is one more pivot of the same rows with fewer split_by
-    columns: the groups, and so the rows and their order, are the same.
-    """
-    m = len(config.split_by)
-    prefix_frames = [
-        compute_pivot(
-            data,
-            schema,
-            replace(config, split_by=config.split_by[:j], split_rollup_mode="flat"),
-            depth_limit,
-            expanded,
-            collapsed,
-            rolled_up=config.split_by[j:],
-        )
-        for j in range(m)
-    ]
-    columns = {c: prefix_frames[0].columns[c] for c in config.columns}
-    split_values: list[tuple] = [()]
-    for values in frame.split_values:
-        for j in range(1, m + 1):
-            if values[:j] in split_values:
-                continue
-            split_values.append(values[:j])
-            source = frame if j == m else prefix_frames[j]
-            for c in config.columns:
-                name = "|".join((*values[:j], c))
-                columns[name] = source.columns[name]
+    columns, split_values = frame.columns, frame.split_values
+    if len(config.split_by) > 1 and any(aggs[c] in PCT for c in config.columns):
+        columns = split_percentages(columns, split_values, data, config, again)
+    if config.split_rollup_mode == "rollup":
+        columns, split_values = rollup_columns(columns, split_values, config, again)
     return PivotFrame(frame.depth, frame.paths, columns, split_values, frame.layout)
 
 
@@ -560,7 +475,7 @@ def _split_columns(split_layout, split_level, config, level_arr, aggs, row_sums)
         idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
         for c in config.columns:
             values = flats[c].take(idx)
-            if aggs[c] in _PCT:
+            if aggs[c] in PCT:
                 own, grand = row_sums(c)
                 if aggs[c] == "pct sum parent":
                     denom = own.cast(pa.float64())
