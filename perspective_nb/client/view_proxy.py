@@ -110,11 +110,14 @@ class View:
         formatted: bool | None = None,
         leaves_only: bool | None = None,
         compression: str | None = None,
+        emit_legacy_row_path_names: bool | None = None,
         **_ignored: Any,
     ) -> Any:
         def fill(body: Any) -> None:
             port = body.viewport
             port.SetInParent()
+            if emit_legacy_row_path_names is not None:
+                port.emit_legacy_row_path_names = bool(emit_legacy_row_path_names)
             for name, value in (
                 ("start_row", start_row),
                 ("end_row", end_row),

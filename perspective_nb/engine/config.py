@@ -19,6 +19,7 @@ from .config_shape import as_names, check_config_shape, short_repr
 from .features import (
     AGGREGATE_ALIASES,
     AGGREGATES_BY_TYPE,
+    AGGREGATES_WITH_ARG,
     DEFAULT_AGGREGATE,
     FILTER_OPS_BY_TYPE,
     GROUP_ROLLUP_MODES,
@@ -66,10 +67,16 @@ class ViewConfig:
     split_rollup_mode: str = "flat"
     user_aggregates: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
     windows: tuple[tuple[str, WindowSpec], ...] = ()
+    #: (column, argument column) of aggregates that read a second column
+    aggregate_args: tuple[tuple[str, str], ...] = ()
 
     @property
     def aggregate_map(self) -> dict[str, Any]:
         return dict(self.aggregates)
+
+    @property
+    def aggregate_arg_map(self) -> dict[str, str]:
+        return dict(self.aggregate_args)
 
     @property
     def is_pivoted(self) -> bool:
@@ -179,6 +186,7 @@ def normalize_config(
 
     user_aggs = dict(config.get("aggregates") or {})
     aggregates = {}
+    agg_args: dict[str, str] = {}
     for c in schema:
         agg = user_aggs.get(c, DEFAULT_AGGREGATE[schema[c]])
         name = agg[0] if isinstance(agg, (list, tuple)) else agg
@@ -188,6 +196,8 @@ def normalize_config(
                 f"choose one of {AGGREGATES_BY_TYPE[schema[c]]}"
             )
         aggregates[c] = AGGREGATE_ALIASES.get(name, name)
+        if name in AGGREGATES_WITH_ARG:
+            agg_args[c] = _aggregate_arg(c, agg, schema)
     for c in user_aggs:
         _check_column(c, schema, "aggregates")
 
@@ -263,4 +273,19 @@ def normalize_config(
         split_rollup_mode=srm,
         user_aggregates=tuple((k, v) for k, v in user_aggs.items()),
         windows=tuple((windows or {}).items()),
+        aggregate_args=tuple(agg_args.items()),
     )
+
+
+def _aggregate_arg(column: str, agg: Any, schema: dict[str, str]) -> str:
+    """The column ``["weighted mean", ["w"]]`` (or ``["weighted mean", "w"]``) reads."""
+    arg = agg[1] if isinstance(agg, (list, tuple)) and len(agg) == 2 else None
+    if isinstance(arg, (list, tuple)) and len(arg) == 1:
+        arg = arg[0]
+    if not isinstance(arg, str):
+        raise ConfigError(
+            f"aggregate {short_repr(agg)} for column {column!r} needs one column to read; "
+            f'write e.g. ["{agg if isinstance(agg, str) else agg[0]}", ["weight"]]'
+        )
+    _check_column(arg, schema, "aggregates")
+    return arg

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "AGGREGATES_BY_TYPE",
+    "AGGREGATES_WITH_ARG",
     "AGGREGATE_ALIASES",
     "DEFAULT_AGGREGATE",
     "FILTER_OPS_BY_TYPE",
@@ -29,24 +30,33 @@ _NUMERIC = [
     "avg",
     "count",
     "distinct count",
+    "distinct leaf",
     "dominant",
     "first",
+    "gmv",
     "high",
     "low",
+    "max",
+    "min",
     "high minus low",
     "last by index",
     "last minus first",
     "last",
     "mean",
     "median",
+    "mul",
     "q1",
     "q3",
     "pct sum parent",
     "pct sum total",
     "stddev",
     "sum abs",
+    "sum or zero",
     "unique",
     "var",
+    "weighted mean",
+    "min by",
+    "max by",
     # not listed by Perspective 5.x
     "sum not null",
     "pct sum grand total",
@@ -55,12 +65,15 @@ _NUMERIC = [
 ]
 _BOOLEAN = [
     "count",
+    "and",
     "any",
     "distinct count",
+    "distinct leaf",
     "dominant",
     "first",
     "last",
     "last by index",
+    "or",
     "unique",
     # not listed by Perspective 5.x
     "sum",
@@ -70,6 +83,8 @@ _BOOLEAN = [
     "join",
     "high",
     "low",
+    "min",
+    "max",
     "median",
     "q1",
     "q3",
@@ -78,6 +93,7 @@ _STRING = [
     "count",
     "any",
     "distinct count",
+    "distinct leaf",
     "dominant",
     "first",
     "join",
@@ -87,19 +103,26 @@ _STRING = [
     "q1",
     "q3",
     "unique",
+    "min by",
+    "max by",
     # not listed by Perspective 5.x
     "first by index",
     "high",
     "low",
+    "min",
+    "max",
 ]
 _TEMPORAL = [
     "count",
     "any",
     "distinct count",
+    "distinct leaf",
     "dominant",
     "first",
     "high",
     "low",
+    "min",
+    "max",
     "last by index",
     "last",
     "median",
@@ -112,6 +135,10 @@ _TEMPORAL = [
     "first by index",
     "join",
 ]
+
+#: Aggregates that read a second column, named by their argument:
+#: ``["weighted mean", ["w"]]`` (5.x's shape) or ``["weighted mean", "w"]``.
+AGGREGATES_WITH_ARG = frozenset({"weighted mean", "min by", "max by"})
 
 AGGREGATES_BY_TYPE: dict[str, list[str]] = {
     "integer": _NUMERIC,
@@ -137,8 +164,21 @@ _NULLS = ["is not null", "is null"]
 FILTER_OPS_BY_TYPE: dict[str, list[str]] = {
     "integer": [*_ORDERED, *_NULLS, "in", "not in"],
     "float": [*_ORDERED, *_NULLS, "in", "not in"],
-    "boolean": ["==", "!=", *_NULLS],
-    "string": [*_ORDERED, "begins with", "contains", "ends with", "in", "not in", *_NULLS],
+    "boolean": [*_ORDERED, *_NULLS],
+    "string": [
+        *_ORDERED,
+        "begins with",
+        "not begins with",
+        "contains",
+        "not contains",
+        "ends with",
+        "not ends with",
+        "matches",
+        "not matches",
+        "in",
+        "not in",
+        *_NULLS,
+    ],
     "date": [*_ORDERED, *_NULLS],
     "datetime": [*_ORDERED, *_NULLS],
 }

@@ -7,7 +7,10 @@ truncated toward zero for integer columns, as Perspective does. A null in an
 ``in`` set matches nothing. Dictionary-encoded string
 columns are filtered on their dictionary and the answer gathered by index,
 so a filter costs O(distinct values) string work plus one O(N) take.
-A row whose value is null fails every op except ``is null``, ``!=`` and ``not in``.
+A row whose value is null fails every op except ``is null``, ``!=`` and ``not in``
+(the negated text ops ``not contains`` / ``not begins with`` / ``not ends
+with`` / ``not matches`` drop it too). ``matches`` is an RE2 search, Arrow's
+``match_substring_regex``, as Perspective 5.x's.
 
 Pure pyarrow.
 """
@@ -83,15 +86,33 @@ def _term(col: pa.ChunkedArray, ptype: str, name: str, op: str, value: Any) -> p
         result = _apply(col, lambda a: fn(a, scalar))
         # A null is "not equal" to every value in Perspective.
         return pc.fill_null(result, True) if op == "!=" else result
+    if op in ("matches", "not matches"):
+        return _regex(col, str(value), negate=op == "not matches")
+    negate = op.startswith("not ")
+    text_op = op.removeprefix("not ")
     # Perspective's text matches ignore ASCII case (and only ASCII case).
     pattern = "".join(ch.lower() if ch.isascii() else ch for ch in str(value))
-    if op == "begins with":
-        return _apply(col, lambda a: pc.starts_with(pc.ascii_lower(a), pattern=pattern))
-    if op == "ends with":
-        return _apply(col, lambda a: pc.ends_with(pc.ascii_lower(a), pattern=pattern))
-    if op == "contains":
-        return _apply(col, lambda a: pc.match_substring(pc.ascii_lower(a), pattern=pattern))
-    raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+    if text_op == "begins with":
+        hit = _apply(col, lambda a: pc.starts_with(pc.ascii_lower(a), pattern=pattern))
+    elif text_op == "ends with":
+        hit = _apply(col, lambda a: pc.ends_with(pc.ascii_lower(a), pattern=pattern))
+    elif text_op == "contains":
+        hit = _apply(col, lambda a: pc.match_substring(pc.ascii_lower(a), pattern=pattern))
+    else:
+        raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+    # A null row fails the negated ops too (it is not text), as in Perspective 5.x.
+    return pc.invert(hit) if negate else hit
+
+
+def _regex(col: pa.ChunkedArray, pattern: str, negate: bool) -> pa.ChunkedArray:
+    """``matches``: an RE2 search (anywhere in the text, case-sensitive), as
+    Perspective 5.x runs it; a pattern RE2 cannot compile matches no row,
+    negated or not, and a null row fails both."""
+    try:
+        hit = _apply(col, lambda a: pc.match_substring_regex(a, pattern=pattern))
+    except pa.ArrowInvalid:
+        return pa.array(np.zeros(len(col), dtype=bool))
+    return pc.invert(hit) if negate else hit
 
 
 def _all_true(col: pa.ChunkedArray) -> pa.Array:

@@ -132,6 +132,13 @@ def _split_paths(data: pa.Table, cfg: ViewConfig) -> list[tuple[tuple[str, ...],
     cm = cm[np.lexsort(cm.T[::-1])]
     labels = [[format_label(v) for v in e.decode(cm[:, j]).to_pylist()] for j, e in enumerate(encs)]
     values = [tuple(lab[i] for lab in labels) for i in range(len(cm))]
+    if cfg.split_rollup_mode == "rollup":
+        # Each split path is preceded by its shorter paths not yet shown, the
+        # row's own values (the empty path) first, as 5.x lays them out.
+        rolled: list[tuple[str, ...]] = [()]
+        for v in values:
+            rolled.extend(v[:j] for j in range(1, len(v) + 1) if v[:j] not in rolled)
+        values = rolled
     return [(v, c) for v in values for c in cfg.columns]
 
 
@@ -145,8 +152,8 @@ def split_window(
     labels = [pc.fill_null(_labels(part.column(c)), "null") for c in cfg.split_by]
     out = {}
     for values, col in paths:
-        hit = None
-        for lab, v in zip(labels, values, strict=True):
+        hit = pa.array(np.ones(part.num_rows, bool))  # a rollup path's prefix may be empty
+        for lab, v in zip(labels, values, strict=False):
             m = pc.equal(lab, v)
             hit = m if hit is None else pc.and_(hit, m)
         raw = part.column(col)

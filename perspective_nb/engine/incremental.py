@@ -2,8 +2,9 @@
 
 A streaming table changes by a few rows per write; recomputing every group
 of a million-row table each time wastes the work done before. For views
-whose aggregates decompose into sums (sum, count, avg/mean, abs sums,
-percentages) or running extremes (high, low, high minus low),
+whose aggregates decompose into sums (sum, sum or zero, count, avg/mean,
+abs sums, percentages) or running extremes (high, low, high minus low, min,
+max),
 :class:`GroupState` keeps, per group_by level, one slot per group holding
 partial sums (row count, value sum, non-null count, abs sum) and maxima /
 minima in numpy arrays, and for split_by views one slot per (group, split
@@ -40,13 +41,14 @@ from .distinct import DistinctCounts
 from .dtypes import decoded
 from .encoding import Encoded
 from .group_index import Coder, Slots, part_identity
-from .pivot import row_sort_specs
+from .pivot import row_sort_specs, split_pct
 
 __all__ = ["GroupState", "supports_incremental"]
 
 _SUMMABLE = frozenset(
     {
         "sum",
+        "sum or zero",
         "avg",
         "mean",
         "sum abs",
@@ -60,7 +62,9 @@ _SUMMABLE = frozenset(
 
 # Running maxima / minima: added rows fold in with np.maximum / np.minimum;
 # removing a row that holds its group's extreme makes the view recompute.
-_EXTREMES = frozenset({"high", "low", "high minus low"})
+_EXTREMES = frozenset({"high", "low", "high minus low", "min", "max"})
+# Extremes over the non-null values only (high / low count a null as 0).
+_SKIP_NULLS = frozenset({"high minus low", "min", "max"})
 
 
 _FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
@@ -77,7 +81,13 @@ def supports_incremental(
     its expressions, if any, read only their own row)."""
     if not config.group_by or (config.expressions and not row_local_expressions):
         return False
+    if config.split_by and config.split_rollup_mode == "rollup":
+        return False  # the rollup columns are pivots of their own (pivot.compute_pivot)
     aggs = config.aggregate_map
+    if len(config.split_by) > 1 and any(
+        aggs[c] in ("pct sum parent", "pct sum grand total") for c in config.columns
+    ):
+        return False  # split percentages divide by other split levels (pivot.compute_pivot)
     for c in _value_columns(config):
         if aggs[c] == "count":
             continue
@@ -110,9 +120,9 @@ class GroupState:
             parts[f"{c}#n"] = np.dtype(np.int64)
             if self._aggs[c] == "sum abs":
                 parts[f"{c}#a"] = parts[f"{c}#s"]
-            if self._aggs[c] in ("high", "high minus low"):
+            if self._aggs[c] in ("high", "high minus low", "max"):
                 parts[f"{c}#hi"] = parts[f"{c}#s"]
-            if self._aggs[c] in ("low", "high minus low"):
+            if self._aggs[c] in ("low", "high minus low", "min"):
                 parts[f"{c}#lo"] = parts[f"{c}#s"]
         for c in self._distinct:
             parts[f"{c}#d"] = np.dtype(np.int64)  # kept by DistinctCounts, not summed
@@ -192,7 +202,7 @@ class GroupState:
                 if p in self._part_types:
                     # Removed rows (and, for high minus low, nulls) leave extremes alone.
                     ignore = np.asarray(sign) < 0
-                    if self._aggs[c] == "high minus low":
+                    if self._aggs[c] in _SKIP_NULLS:
                         ignore = ignore | (valid == 0)
                     out[p] = np.where(ignore, part_identity(p, filled.dtype), filled)
         return out
@@ -206,7 +216,7 @@ class GroupState:
             if self._aggs[c] not in _EXTREMES:
                 continue
             v = decoded(rows.column(c)).take(pa.array(gone))
-            if self._aggs[c] == "high minus low":
+            if self._aggs[c] in _SKIP_NULLS:
                 keep = pc.is_valid(v).to_numpy(zero_copy_only=False)
                 v = pc.drop_null(v)
                 gone_c = gone[keep]
@@ -243,7 +253,7 @@ class GroupState:
                 aggs.append((f"a{i}", "sum"))
             if self._aggs[c] in _EXTREMES:
                 # high / low count a null as 0; high minus low skips nulls.
-                cols[f"x{i}"] = v if self._aggs[c] == "high minus low" else pc.fill_null(v, 0)
+                cols[f"x{i}"] = v if self._aggs[c] in _SKIP_NULLS else pc.fill_null(v, 0)
                 aggs += [(f"x{i}", "max"), (f"x{i}", "min")]
         finest = pa.table(cols).group_by(keys, use_threads=False).aggregate(aggs)
         out = {k: finest.column(k) for k in keys}
@@ -390,6 +400,12 @@ class GroupState:
             return pa.array(parts[f"{c}#hi" if a == "high" else f"{c}#lo"]).cast(
                 self._value_types[c]
             )
+        if a in ("min", "max"):
+            # max skips nulls; a group holding a null has min null (5.x).
+            n = parts[f"{c}#n"]
+            missing = (n == 0) | ((parts["#rows"] != n) if a == "min" else False)
+            extreme = parts[f"{c}#hi" if a == "max" else f"{c}#lo"]
+            return pa.array(np.where(missing, 0, extreme), mask=missing).cast(self._value_types[c])
         if a == "high minus low":
             # Null where a group holds a null (or no value), as the recomputed path says.
             missing = (parts["#rows"] != parts[f"{c}#n"]) | (parts[f"{c}#n"] == 0)
@@ -400,11 +416,15 @@ class GroupState:
             # A group with no non-null values has no mean (null), as in Arrow's mean.
             with np.errstate(invalid="ignore", divide="ignore"):
                 return pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
+        if a in ("sum or zero", "sum not null"):
+            return pa.array(total)
+        # A sum over no values (only nulls) is null, as in Perspective 5.x.
+        none = parts[f"{c}#n"] == 0
         if a == "abs sum":
-            return pa.array(np.abs(total))
+            return pa.array(np.abs(total), mask=none)
         if a == "sum abs":
-            return pa.array(parts[f"{c}#a"])
-        return pa.array(total)
+            return pa.array(parts[f"{c}#a"], mask=none)
+        return pa.array(total, mask=none)
 
     def column_at(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
         """Output column ``c`` at shown rows given as (level, row among that
@@ -436,22 +456,44 @@ class GroupState:
         with np.errstate(invalid="ignore", divide="ignore"):
             values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
         values[root] = 100.0
-        return pa.array(values)
+        return pa.array(values, mask=parts[f"{c}#n"] == 0)
 
-    def split_column_at(self, c: str, j: int, layout: tuple, rows: np.ndarray) -> pa.Array:
+    def split_column_at(
+        self,
+        c: str,
+        j: int,
+        layout: tuple,
+        rows: np.ndarray,
+        level: np.ndarray,
+        row: np.ndarray,
+    ) -> pa.Array:
         """Split column (combination ``j``, value column ``c``) at output rows
-        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`)."""
-        _, pos, used, denominators = layout
+        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
+        which are rows ``row`` of levels ``level``."""
+        _, pos, used, _ = layout
         offsets = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
         values = self._cells_at(c, pos[rows, j], used, offsets)
         agg = self._aggs[c]
-        if agg in denominators:
-            # A percentage of the parent (or total) row in the same split column.
-            at = denominators[agg][rows]
-            dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
-            denom = self._cells_at(c, dpos, used, offsets).cast(pa.float64())
-            values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+        if agg == "pct sum parent":
+            # A share of the row's own sum (5.x).
+            values = split_pct(values, self._row_sums(c, level, row), agg)
+        elif agg == "pct sum grand total":
+            total = self._row_sums(c, np.zeros(1, np.int64), np.zeros(1, np.int64))[0]
+            n = len(values)
+            denom = pa.array(np.full(n, total.as_py() or 0.0), mask=np.full(n, not total.is_valid))
+            values = split_pct(values, denom, agg)
         return values
+
+    def _row_sums(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
+        """The sums of ``c`` of shown rows (level, row among its shown groups)."""
+        sums = np.zeros(len(level), np.float64)
+        none = np.zeros(len(level), bool)
+        for k in np.unique(level):  # a loop over levels, not rows
+            at = np.flatnonzero(level == k)
+            slots = self._shown(k)[row[at]]
+            sums[at] = self._levels[k].parts[f"{c}#s"][slots]
+            none[at] = self._levels[k].parts[f"{c}#n"][slots] == 0
+        return pa.array(sums, mask=none)
 
     def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
         """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""
@@ -477,7 +519,7 @@ class GroupState:
         if c in self._counts:
             return ["#rows"]
         names = [p for p in self._part_types if p.startswith(f"{c}#")]
-        if self._aggs[c] == "high minus low":
+        if self._aggs[c] in ("high minus low", "min"):
             names.append("#rows")  # a group holding a null shows null
         return names
 

@@ -7,7 +7,7 @@ for grouped views, ``__ID__`` / ``__INDEX__`` when asked, dates and
 datetimes as epoch milliseconds in the JSON-like formats. In Arrow and CSV
 a grouped view's row path becomes one column per group-by level, named as
 Perspective 5.x names it: the column's own name, an aggregate of the same
-column then being ``"<col> (<aggregate>)"``; ``legacy_names`` gives 3.x's
+column then being ``"<col> (<aggregate>)"``; ``group_naming`` gives 3.x's
 ``"<col> (Group by N)"`` instead.
 
 Pure pyarrow.
@@ -38,11 +38,13 @@ def group_by_column_name(column: str, level: int) -> str:
 
 
 def _arrow_names(
-    group_by: tuple[str, ...], columns: list[str], aggregates: dict[str, Any], legacy: bool
+    group_by: tuple[str, ...], columns: list[str], aggregates: dict[str, Any], naming: str
 ) -> tuple[list[str], list[str]]:
     """Arrow / CSV names of the group-by levels and of the columns."""
-    if legacy:
+    if naming == "legacy":
         return [group_by_column_name(c, i) for i, c in enumerate(group_by)], list(columns)
+    if naming == "row_path":
+        return [f"__ROW_PATH_{i}__" for i in range(len(group_by))], list(columns)
     grouped = set(group_by)
     named = [f"{c} ({aggregates.get(c, 'count')})" if c in grouped else c for c in columns]
     return list(group_by), named
@@ -60,7 +62,9 @@ class Window:
     want_id: bool = False
     want_index: bool = False
     aggregates: dict[str, Any] | None = None  # column -> aggregate (grouped views)
-    legacy_names: bool = False  # 3.x group-by column names in Arrow / CSV
+    # Arrow / CSV group-by column names: "column" (5.x), "legacy" ("<col>
+    # (Group by N)", 3.x) or "row_path" ("__ROW_PATH_N__", 5.x on request)
+    group_naming: str = "column"
 
     @property
     def num_rows(self) -> int:
@@ -120,7 +124,7 @@ class Window:
         column_names = list(self.columns)
         if self.paths is not None:
             group_names, column_names = _arrow_names(
-                self.group_by, column_names, self.aggregates or {}, self.legacy_names
+                self.group_by, column_names, self.aggregates or {}, self.group_naming
             )
             for i, (name, p) in enumerate(zip(group_names, self.paths, strict=False)):
                 shown = pa.array(self.depth > i)

@@ -24,8 +24,17 @@ from .aggregates import AggSpec, aggregate
 from .config import ViewConfig
 from .dtypes import decoded, zero_scalar
 from .encoding import Encoded, encode, value_labels
+from .split_columns import PCT, rollup_columns, split_percentages
 
-__all__ = ["LazyColumns", "PivotFrame", "arrange", "compute_pivot", "empty_total", "row_sort_specs"]
+__all__ = [
+    "LazyColumns",
+    "PivotFrame",
+    "arrange",
+    "compute_pivot",
+    "empty_total",
+    "row_sort_specs",
+    "split_pct",
+]
 
 
 class LazyColumns(Mapping):
@@ -129,26 +138,48 @@ def compute_pivot(
     depth_limit: int | None,
     expanded: set[tuple],
     collapsed: set[tuple],
+    rolled_up: tuple[str, ...] = (),
 ) -> PivotFrame:
-    """Group, split, aggregate and order ``data`` (already filtered) per ``config``."""
+    """Group, split, aggregate and order ``data`` (already filtered) per ``config``.
+
+    ``rolled_up`` names the split_by columns a ``split_rollup_mode="rollup"``
+    view splits further than ``config`` does: this pivot's cells roll up
+    their cells (no leaf groups; ties broken in their order).
+    """
     gb = list(config.group_by)
     n_levels = len(gb)
     aggs = config.aggregate_map
     sorts = row_sort_specs(config)
     value_cols = list(dict.fromkeys([*config.columns, *(c for c, _ in sorts)]))
-    specs = [AggSpec(c, c, aggs[c], schema[c]) for c in value_cols]
+    args = config.aggregate_arg_map
+    specs = [AggSpec(c, c, aggs[c], schema[c], args.get(c)) for c in value_cols]
 
     genc = [encode(data.column(c)) for c in gb]
     senc = [encode(data.column(c)) for c in config.split_by]
     work_cols: dict[str, object] = {f"__g{i}": pa.array(e.codes) for i, e in enumerate(genc)}
     work_cols.update({f"__s{j}": pa.array(e.codes) for j, e in enumerate(senc)})
-    for c in value_cols:
+    ties = [f"__t{j}" for j in range(len(rolled_up))]
+    for j, c in enumerate(rolled_up):
+        work_cols[f"__t{j}"] = pa.array(encode(data.column(c)).codes)
+    for c in [*value_cols, *(args[c] for c in value_cols if c in args)]:
         work_cols[c] = data.column(c)
     work = pa.table(work_cols)
 
     levels: list[pa.Table] = []
     for k in range(n_levels + 1):
-        agg_k = aggregate(work, [f"__g{i}" for i in range(k)], specs)
+        child = f"__g{k}" if k < n_levels else None
+        agg_k = aggregate(
+            work,
+            [f"__g{i}" for i in range(k)],
+            specs,
+            child,
+            False if rolled_up else None,
+            # Rolled-up rows break ties by their children: groups in value
+            # order, then split cells (the total row: split cells only).
+            (ties if k == 0 else [*(f"__g{i}" for i in range(n_levels)), *ties])
+            if rolled_up
+            else None,
+        )
         if k == 0 and work.num_rows == 0:
             agg_k = empty_total(agg_k, aggs, schema)
         levels.append(agg_k)
@@ -161,11 +192,26 @@ def compute_pivot(
 
         def split_level(k: int) -> pa.Table:
             if k not in done:
-                done[k] = aggregate(work, [f"__g{i}" for i in range(k)] + skeys, value_specs)
+                child = f"__g{k}" if k < n_levels else None
+                gkeys = [f"__g{i}" for i in range(k)]
+                done[k] = aggregate(work, gkeys + skeys, value_specs, child, True, ties)
             return done[k]
 
         split = (split_level, senc)
-    return arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+    frame = arrange(levels, genc, config, depth_limit, expanded, collapsed, split)
+    if not config.split_by:
+        return frame
+
+    def again(cfg: ViewConfig, rolled_up: tuple[str, ...] = ()) -> PivotFrame:
+        # The same rows pivoted with fewer split_by columns (split_columns.py)
+        return compute_pivot(data, schema, cfg, depth_limit, expanded, collapsed, rolled_up)
+
+    columns, split_values = frame.columns, frame.split_values
+    if len(config.split_by) > 1 and any(aggs[c] in PCT for c in config.columns):
+        columns = split_percentages(columns, split_values, data, config, again)
+    if config.split_rollup_mode == "rollup":
+        columns, split_values = rollup_columns(columns, split_values, config, again)
+    return PivotFrame(frame.depth, frame.paths, columns, split_values, frame.layout)
 
 
 def arrange(
@@ -223,7 +269,15 @@ def arrange(
         split_layout = _split_layout(
             split_level, senc, levels, parents, level_arr, row_arr, n_levels
         )
-    columns, split_values = _split_columns(split_layout, split_level, config, level_arr, aggs)
+
+    def row_sums(c: str) -> tuple[pa.Array, pa.Scalar]:
+        # Each shown row's own (unsplit) sum, and the grand total's.
+        per_level = [levels[k].column(c) for k in range(n_levels + 1)]
+        return _gather(per_level, level_arr, row_arr), levels[0].column(c)[0]
+
+    columns, split_values = _split_columns(
+        split_layout, split_level, config, level_arr, aggs, row_sums
+    )
     return PivotFrame(
         level_arr, paths, columns, split_values, layout=(level_arr, row_arr, paths, split_layout)
     )
@@ -247,7 +301,11 @@ def _tree(levels, parents, genc, config, depth_limit, expanded, collapsed):
         own[order] = np.arange(agg_k.num_rows)
         ranks.append(np.column_stack([parent_ranks, own]) if k > 1 else own[:, None])
     shown = _shown_levels(config, n_levels)
-    visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
+    if config.group_rollup_mode == "flat":
+        # Flat mode shows every leaf whatever the depth or expansion (as 5.x).
+        visible = [np.ones(lvl.num_rows, bool) for lvl in levels]
+    else:
+        visible = _visibility(levels, parents, genc, depth_limit, expanded, collapsed, n_levels)
 
     # Order the union of the shown levels as a tree (parents first: pad with -1).
     path_rows, level_of, row_of = [], [], []
@@ -341,7 +399,9 @@ def _pct(levels, parents, k, col, agg) -> pa.ChunkedArray:
         else levels[k - 1].column(col)
     )
     if agg == "pct sum parent" and k == 0:
-        return pa.array(np.full(len(values), 100.0))  # the root is all of itself
+        # The root is all of itself (null when its sum is: only nulls).
+        full = pa.array(np.full(len(values), 100.0))
+        return pc.if_else(pc.is_valid(values), full, pa.nulls(len(values), pa.float64()))
     idx = np.zeros(len(values), np.int64) if agg == "pct sum grand total" else parents[k]
     denom = base.take(pa.array(idx)).cast(pa.float64())
     return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
@@ -395,11 +455,16 @@ def _split_layout(split_level, senc, levels, parents, level_arr, row_arr, n_leve
     return labels, pos, used, denominators
 
 
-def _split_columns(split_layout, split_level, config, level_arr, aggs):
-    """One column per (split combination, value column), filled from the cells."""
+def _split_columns(split_layout, split_level, config, level_arr, aggs, row_sums):
+    """One column per (split combination, value column), filled from the cells.
+
+    A percentage is of the row's own sum (``pct sum parent``) or of the
+    grand total (``pct sum total``), as 5.x divides a split cell; with
+    more than one split_by column, :func:`_split_percentages` redoes them.
+    """
     if split_layout is None:
         return {}, []
-    labels, pos, used, denominators = split_layout
+    labels, pos, used, _ = split_layout
     parts = [split_level(k) for k in used]
     columns: dict[str, pa.Array] = {}
     split_values = []
@@ -410,14 +475,21 @@ def _split_columns(split_layout, split_level, config, level_arr, aggs):
         idx = pa.array(pos[:, j], mask=pos[:, j] < 0)
         for c in config.columns:
             values = flats[c].take(idx)
-            if aggs[c] in denominators:
-                # A percentage of the parent (or total) row in the same split column.
-                at = denominators[aggs[c]]
-                dpos = np.where(at >= 0, pos[np.maximum(at, 0), j], -1)
-                denom = flats[c].take(pa.array(dpos, mask=dpos < 0)).cast(pa.float64())
-                values = pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
+            if aggs[c] in PCT:
+                own, grand = row_sums(c)
+                if aggs[c] == "pct sum parent":
+                    denom = own.cast(pa.float64())
+                else:
+                    denom = pa.array(np.full(len(values), grand.as_py() or 0.0))
+                    denom = denom if grand.is_valid else pa.nulls(len(values), pa.float64())
+                values = split_pct(values, denom, aggs[c])
             columns[f"{label}|{c}"] = values
     return columns, split_values
+
+
+def split_pct(values: pa.Array, denom: pa.Array, agg: str) -> pa.Array:
+    """A split cell's percentage of ``denom``."""
+    return pc.multiply(pc.divide(values.cast(pa.float64()), denom), 100.0)
 
 
 def _pct_denominators(level_arr, row_arr, parents, final_pos, n_levels) -> dict[str, np.ndarray]:
@@ -488,14 +560,19 @@ _EMPTY_ZERO = (
     "count",
     "distinct count",
     "any",
-    "abs sum",
-    "sum abs",
     "first",
     "first by index",
     "last",
     "last by index",
     "unique",
     "dominant",
+    # 5.x's
+    "sum or zero",
+    "min",
+    "max",
+    "gmv",
+    "min by",
+    "max by",
 )
 
 
@@ -508,11 +585,12 @@ def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> 
         if a in ("count", "distinct count"):
             cols[c] = col
         elif a in _EMPTY_ZERO:
-            cols[c] = pa.array([zero_scalar(schema[c], col.type).as_py()], decoded(col).type)
+            # pa.repeat: the date zero (year 0) has no Python value
+            cols[c] = pa.repeat(zero_scalar(schema[c], decoded(col).type), 1)
         elif a == "join":
             cols[c] = pa.array([""])
-        elif a == "pct sum parent":
-            cols[c] = pa.array([100.0])
+        elif a in ("and", "or"):
+            cols[c] = pa.array([a == "and"])  # all of nothing is true, any false
         else:
             cols[c] = pa.nulls(1, col.type)
     return pa.table(cols)

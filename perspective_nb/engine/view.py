@@ -55,8 +55,26 @@ if TYPE_CHECKING:
 __all__ = ["View"]
 
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
-_FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
+_FLOAT_AGGS = (
+    "avg",
+    "mean",
+    "var",
+    "stddev",
+    "pct sum parent",
+    "pct sum grand total",
+    "weighted mean",
+)
 _INT_AGGS = ("count", "distinct count")
+
+
+def _group_naming(kw: dict[str, Any]) -> str:
+    """How Arrow / CSV name group-by columns: ``emit_legacy_row_path_names``
+    (5.x: True "<col> (Group by N)", False "__ROW_PATH_N__"), or
+    ``legacy_group_names=True`` (3.x); by default as their columns."""
+    emit = kw.get("emit_legacy_row_path_names")
+    if emit is not None:
+        return "legacy" if emit else "row_path"
+    return "legacy" if kw.get("legacy_group_names") else "column"
 
 
 def _bound(kw: dict[str, Any], key: str, default: int) -> int:
@@ -119,6 +137,7 @@ class View:
         # (expressions that read only their row are computed for the window).
         self._plain_flat = not (
             cfg.group_by
+            or cfg.group_rollup_mode == "total"
             or cfg.split_by
             or cfg.filter
             or (cfg.expressions and not self._row_local)
@@ -130,6 +149,7 @@ class View:
             table.get_index()
             and row_sort_specs(cfg)
             and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions or cfg.windows)
+            and cfg.group_rollup_mode != "total"
         )
         self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
@@ -287,7 +307,7 @@ class View:
 
         def fetch_split(name: str, rows: np.ndarray) -> pa.Array:
             c, j = where[name]
-            return state.split_column_at(c, j, split_layout, rows)
+            return state.split_column_at(c, j, split_layout, rows, level_arr[rows], row_arr[rows])
 
         columns = LazyColumns(list(where), fetch_split, n)
         return PivotFrame(level_arr, paths, columns, split_values, layout)
@@ -338,7 +358,7 @@ class View:
             self._state = (version, GroupState(data, cfg, self._schema_all))
             self._layout = None  # a new state counts its shape from zero
             return self._arrange_state()
-        if cfg.group_by:
+        if cfg.group_by or cfg.group_rollup_mode == "total":
             return compute_pivot(
                 data, self._schema_all, cfg, self._depth, self._expanded, self._collapsed
             )
@@ -393,7 +413,7 @@ class View:
             return out  # no split values: no columns at all
         for c in cfg.columns:
             t = self._schema_all[c]
-            if cfg.group_by:
+            if cfg.group_by or cfg.group_rollup_mode == "total":
                 a = aggs[c]
                 if a in _FLOAT_AGGS:
                     t = "float"
@@ -522,12 +542,13 @@ class View:
                 for c in names
             },
             self._config.group_by,
-            [p.take(idx) for p in frame.paths],
+            # A "total" view without group_by has one row and no row paths (as 5.x).
+            [p.take(idx) for p in frame.paths] if self._config.group_by else None,
             frame.depth[rows],
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
             aggregates=self._config.aggregate_map,
-            legacy_names=bool(kw.get("legacy_group_names")),
+            group_naming=_group_naming(kw),
         )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:
@@ -558,8 +579,10 @@ class View:
         A grouped view's row path comes first, one column per group-by level
         named as its column (Perspective 5.x); an aggregate of a group-by
         column is then named ``"<col> (<aggregate>)"``. With
-        ``legacy_group_names=True`` the levels are named as Perspective 3.x
-        names them, ``"<col> (Group by N)"``, and aggregates keep their names.
+        ``legacy_group_names=True`` (or ``emit_legacy_row_path_names=True``)
+        the levels are named as Perspective 3.x names them, ``"<col> (Group
+        by N)"``, with ``emit_legacy_row_path_names=False`` ``"__ROW_PATH_N__"``
+        (N from 0); aggregates then keep their names.
         """
         return self._window(window).to_csv()
 

@@ -139,16 +139,18 @@ class Scalar(_message.Message):
     def __init__(self, bool: _Optional[bool] = ..., float: _Optional[float] = ..., string: _Optional[str] = ..., null: _Optional[_Union[_struct_pb2.NullValue, str]] = ...) -> None: ...
 
 class ViewPort(_message.Message):
-    __slots__ = ("start_row", "start_col", "end_row", "end_col")
+    __slots__ = ("start_row", "start_col", "end_row", "end_col", "emit_legacy_row_path_names")
     START_ROW_FIELD_NUMBER: _ClassVar[int]
     START_COL_FIELD_NUMBER: _ClassVar[int]
     END_ROW_FIELD_NUMBER: _ClassVar[int]
     END_COL_FIELD_NUMBER: _ClassVar[int]
+    EMIT_LEGACY_ROW_PATH_NAMES_FIELD_NUMBER: _ClassVar[int]
     start_row: int
     start_col: int
     end_row: int
     end_col: int
-    def __init__(self, start_row: _Optional[int] = ..., start_col: _Optional[int] = ..., end_row: _Optional[int] = ..., end_col: _Optional[int] = ...) -> None: ...
+    emit_legacy_row_path_names: bool
+    def __init__(self, start_row: _Optional[int] = ..., start_col: _Optional[int] = ..., end_row: _Optional[int] = ..., end_col: _Optional[int] = ..., emit_legacy_row_path_names: _Optional[bool] = ...) -> None: ...
 
 class ColumnsUpdate(_message.Message):
     __slots__ = ("default_columns", "columns")

@@ -38,8 +38,11 @@ def viewport_kwargs(viewport: pb.ViewPort) -> dict[str, int]:
     }
 
 
-def _names(session: Session) -> dict[str, bool]:
+def _names(session: Session, viewport: pb.ViewPort) -> dict[str, bool]:
+    # A 5.x client may ask for "<col> (Group by N)" or "__ROW_PATH_N__" names;
     # 3.x clients name group-by columns "<col> (Group by N)" in Arrow / CSV.
+    if viewport.HasField("emit_legacy_row_path_names"):
+        return {"emit_legacy_row_path_names": viewport.emit_legacy_row_path_names}
     return {"legacy_group_names": True} if session.generation == 3 else {}
 
 
@@ -134,7 +137,7 @@ def view_to_arrow(session: Session, request: pb.Request, response: pb.Response) 
     req = request.view_to_arrow_req
     compression = req.compression if req.HasField("compression") else None
     arrow = _view(session, request).to_arrow(
-        compression, **viewport_kwargs(req.viewport), **_names(session)
+        compression, **viewport_kwargs(req.viewport), **_names(session, req.viewport)
     )
     session.put_large(response, response.view_to_arrow_resp, "arrow", arrow)
     return True
@@ -166,7 +169,9 @@ def view_to_ndjson_string(session: Session, request: pb.Request, response: pb.Re
 
 def view_to_csv(session: Session, request: pb.Request, response: pb.Response) -> bool:
     req = request.view_to_csv_req
-    text = _view(session, request).to_csv(**viewport_kwargs(req.viewport), **_names(session))
+    text = _view(session, request).to_csv(
+        **viewport_kwargs(req.viewport), **_names(session, req.viewport)
+    )
     session.put_large(response, response.view_to_csv_resp, "csv", text)
     return True
 

@@ -6,12 +6,12 @@ import json
 
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from perspective_nb.engine.table import Table
 
-from .compare import assert_same_columns, normalized
+from .compare import assert_same_columns, differs_by_null_sums, normalized
 from .strategies import tables, view_configs
 
 pytestmark = pytest.mark.oracle
@@ -47,6 +47,8 @@ def test_outputs_and_viewports_match(oracle_client, data):
     theirs_table = oracle_client.table(tbl)
     theirs = theirs_table.view(**cfg)
     try:
+        # 5.x (ours) shows a sum over only nulls as null, 3.8 as 0.
+        assume(not differs_by_null_sums(ours.to_columns(), theirs.to_columns(), cfg))
         assert ours.column_paths() == theirs.column_paths(), cfg
         if ours.column_paths():  # with no split values at all, 3.8's schema varies
             assert ours.schema() == theirs.schema(), cfg
@@ -86,6 +88,8 @@ def test_csv_matches(oracle_client, data):
     theirs_table = oracle_client.table(tbl)
     theirs = theirs_table.view(**cfg)
     try:
+        # 5.x (ours) shows a sum over only nulls as null, 3.8 as 0.
+        assume(not differs_by_null_sums(ours.to_columns(), theirs.to_columns(), cfg))
         # 3.8 names group-by columns "<col> (Group by N)" (5.x: "<col>").
         assert ours.to_csv(legacy_group_names=True) == theirs.to_csv(), cfg
     finally:

@@ -44,7 +44,8 @@ def _check(ours, theirs, context):
         gv = theirs.view(group_by=["s"], columns=["v", "k"])
         try:
             ov = ours.view(group_by=["s"], columns=["v", "k"])
-            assert_same_columns(ov.to_columns(), gv.to_columns(), context)
+            grouped = {"group_by": ["s"], "columns": ["v", "k"]}
+            assert_same_columns(ov.to_columns(), gv.to_columns(), (grouped, context))
         finally:
             gv.delete()
     finally:

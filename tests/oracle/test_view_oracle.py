@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from perspective_nb.engine.table import Table
 
-from .compare import assert_same_columns
+from .compare import assert_same_columns, differs_by_null_sums
 from .strategies import tables, view_configs
 
 pytestmark = pytest.mark.oracle
@@ -43,6 +43,9 @@ def test_pivot_views_match(oracle_client, data):
     theirs_table = oracle_client.table(tbl)
     theirs = theirs_table.view(**cfg)
     try:
+        if cfg.get("sort"):
+            # 5.x (ours) sorts a sum over only nulls as null, 3.8 as 0.
+            assume(not differs_by_null_sums(ours.to_columns(), theirs.to_columns(), cfg))
         assert_same_columns(ours.to_columns(), theirs.to_columns(), cfg)
         assert ours.dimensions() == theirs.dimensions(), cfg
     finally:

@@ -84,14 +84,11 @@ def aggregate_sql(
     num = f"CAST({col} AS INTEGER)" if ptype == "boolean" else col
     int_out = ptype in ("integer", "boolean")
     if agg in ("sum", "sum not null", "abs sum", "sum abs", *PERCENT_AGGREGATES):
-        inner = f"SUM({only(f'ABS({num})' if agg == 'sum abs' else num)})"
-        out = f"COALESCE({inner}, 0)"
+        # A sum over only nulls (or no rows at all) is null, as in Perspective 5.x.
+        out = f"SUM({only(f'ABS({num})' if agg == 'sum abs' else num)})"
         if agg == "abs sum":
             out = f"ABS({out})"
-        out = f"CAST({out} AS {'BIGINT' if int_out else 'DOUBLE'})"
-        # A sum over only nulls is 0; over no rows at all (an empty total, a
-        # split cell without rows) it is null.
-        return f"CASE WHEN {rows} = 0 THEN NULL ELSE {out} END"
+        return f"CAST({out} AS {'BIGINT' if int_out else 'DOUBLE'})"
     if agg == "count":
         return rows if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {rows} END"
     has_null = f"COALESCE(MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END), 0)"

@@ -286,6 +286,14 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     sorts = row_sort_specs(config)
     for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
         check_aggregate(c, aggs[c], schema[c])
+        if config.split_by and aggs[c] in PERCENT_AGGREGATES:
+            # Perspective 5.x divides a split cell by its own row's sum (or
+            # the grand total) over every split value; not compiled yet.
+            raise ConfigError(
+                f"aggregate {aggs[c]!r} of column {c!r} with split_by is not supported on a "
+                "virtual (DuckDB / Spark) table; use it without split_by, or load the data "
+                "into memory"
+            )
     ordered = any(
         aggs[c] in ORDERED_AGGREGATES
         for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)])

@@ -37,6 +37,13 @@ out.column_paths = await split.column_paths();
 await split.delete();
 const grouped = await table.view({group_by: ["region"], columns: ["qty"]});
 out.grouped_csv_header = (await grouped.to_csv()).split("\n")[0];
+if (pkg === "@perspective-dev/client") {
+    // 5.x's ViewPort.emit_legacy_row_path_names
+    const header = async (emit) =>
+        (await grouped.to_csv({emit_legacy_row_path_names: emit})).split("\n")[0];
+    out.row_path_csv_header = await header(false);
+    out.legacy_csv_header = await header(true);
+}
 await grouped.delete();
 const made = await client.table({x: [1, 2, 3]}, {name: "made_by_js", index: "x"});
 out.made_size = await made.size();

@@ -80,6 +80,12 @@ CONFIGS = [
         "group_by": ["g", "h"],
         "split_by": ["b"],
         "columns": ["v", "f"],
+        "aggregates": {"v": "min", "f": "max"},
+    },
+    {
+        "group_by": ["g", "h"],
+        "split_by": ["b"],
+        "columns": ["v", "f"],
         "aggregates": {"v": "high minus low", "f": "high"},
         "sort": [["v", "desc"]],
     },

@@ -323,21 +323,46 @@ def test_views_of_an_empty_table_then_filled(cfg):
     assert filled != empty
 
 
-def test_split_percentages_are_relative_to_the_same_split_column(sales):
-    v = sales.view(
-        group_by=["region"],
-        split_by=["item"],
-        columns=["qty"],
-        aggregates={"qty": "pct sum parent"},
+def test_split_percentages_follow_5x():
+    t = Table(
+        {"g": ["a", "a", "b", "b", "a"], "s": ["p", "q", "p", "q", "q"], "v": [1, 3, 2, 4, 5]},
+        name="pct",
     )
-    cols = v.to_columns()
-    # east: a has 1 + 6 = 7 of a's 16; b has 3 of b's 5.
-    assert cols["a|qty"] == pytest.approx([100.0, 700 / 16, 400 / 16, 500 / 16])
-    assert cols["b|qty"][:2] == pytest.approx([100.0, 60.0])
-    total = sales.view(
-        group_by=["region"],
-        split_by=["item"],
-        columns=["qty"],
-        aggregates={"qty": "pct sum grand total"},
+
+    def cols(agg, **kw):
+        config = {"group_by": ["g"], "split_by": ["s"], "columns": ["v"], **kw}
+        return t.view(aggregates={"v": agg}, **config).to_columns()
+
+    # as perspective-python 5.6.1 answers: a cell's share of its own row
+    # (the cell one split level up) ...
+    parent = cols("pct sum parent")
+    assert parent["p|v"] == pytest.approx([20.0, 100 / 9, 100 / 3])
+    assert parent["q|v"] == pytest.approx([80.0, 800 / 9, 200 / 3])
+    # ... and of the grand total of all rows
+    total = cols("pct sum total")
+    assert total["p|v"] == pytest.approx([20.0, 100 / 15, 200 / 15])
+    # with a split_by of two columns, the parent is the cell of the first
+    by_two = t.view(
+        group_by=["g"], split_by=["s", "g"], columns=["v"], aggregates={"v": "pct sum parent"}
     ).to_columns()
-    assert total["b|qty"][3] == pytest.approx(40.0)
+    assert by_two["q|a|v"][0] == pytest.approx(200 / 3)
+    assert by_two["q|a|v"][1:] == [100.0, None]
+
+
+def test_negated_text_filters_and_regex_matches():
+    t = Table({"s": ["abc", "ABC", None, "a\nb", "xab"]}, name="t")
+
+    def rows(op, value):
+        return t.view(filter=[["s", op, value]]).to_columns()["s"]
+
+    # as perspective-python 5.6.1 answers: null rows fail the negated ops too
+    assert rows("not contains", "C") == ["a\nb", "xab"]
+    assert rows("not begins with", "A") == ["xab"]
+    assert rows("not ends with", "C") == ["a\nb", "xab"]
+    # matches is a case-sensitive RE2 search, not a whole-string match
+    assert rows("matches", "b") == ["abc", "a\nb", "xab"]
+    assert rows("matches", "^a.") == ["abc"]
+    assert rows("not matches", "b$") == ["abc", "ABC"]
+    # a pattern RE2 refuses matches nothing, negated or not
+    assert rows("matches", "[") == []
+    assert rows("not matches", "[") == []
