@@ -393,6 +393,7 @@ class _Parser:
             self.expect_op(")", "to close 'if('")
             return n.Conditional(tok.line, tok.column, condition, then, otherwise)
         self.expect_op(")", "to close the condition of 'if'")
+        braced = self.is_op("{")
         then = self.branch()
         otherwise = None
         if (
@@ -401,6 +402,13 @@ class _Parser:
             and (self.tokens[self.i + 1].value.lower() == "else")
         ):
             self.advance()
+        elif not braced and self.is_word("else"):
+            # As Perspective (ExprTK) reads it: an unbraced branch ends at ';'.
+            raise self.error(
+                self.tokens[self.i],
+                "Invalid syntax 'else': end the branch before it with ';' "
+                "(if (c) a; else b;) or brace both (if (c) { a } else { b })",
+            )
         if self.is_word("else"):
             self.advance()
             if self.is_word("if"):
