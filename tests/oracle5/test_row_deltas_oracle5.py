@@ -17,9 +17,12 @@ are not generated:
 - a sum over only nulls (0 here, null in 5.6.1): grouped views get no
   null ``x`` or ``y``;
 - flat split views (extra rows in 5.6.1): not watched;
+- ties in a sort over aggregates (5.6.1 keeps an open view's earlier order
+  of groups that become equal): no two sets of rows have equal sums;
 - null strings in a table created from a schema or after ``replace``
-  (5.6.1 orders them last, sometimes as two null groups): no null ``g``
-  is written then.
+  (5.6.1 orders them last, sometimes as two null groups), and in filtered
+  grouped views (5.6.1 may drop a new null group): no null ``g`` is
+  written then.
 """
 
 from __future__ import annotations
@@ -67,7 +70,17 @@ _CONFIGS = [
     {"filter": [["x", ">", 6]], "columns": ["k", "x", "y"]},
     {"filter": [["y", "<", 3]], "columns": ["x", "y"], "sort": [["x", "asc"]]},
     {"group_by": ["g"], "columns": ["x"], "filter": [["y", "!=", 1]]},
+    {"group_by": ["g"], "split_by": ["y"], "columns": ["x"]},
+    {"group_by": ["y"], "columns": ["x"], "group_rollup_mode": "flat"},
+    {"group_by": ["g"], "columns": ["x"], "group_rollup_mode": "total"},
+    {"columns": ["x", "y"], "expressions": {"e": '"x" * 2'}, "sort": [["e", "desc"]]},
 ]
+
+
+def _fresh(counter) -> float:
+    # Powers of two: each write's x is larger than any before, and no two
+    # sets of rows have equal sums (no ties in sorts over aggregates).
+    return float(2 ** next(counter))
 
 
 @st.composite
@@ -75,14 +88,16 @@ def scripts(draw):
     """``(initial data or None, config, [(method, payload), ...])``."""
     config = draw(st.sampled_from(_CONFIGS))
     grouped = "group_by" in config
-    counter = iter(range(1, 10_000))
+    counter = iter(range(1, 60))
     initial = None
     if draw(st.booleans()):
         initial = []  # filled below
     # A null string in a table created from a schema or after replace: 5.6.1
     # sorts it last and may split it into two null groups (documented); such
     # tables get none from then on.
-    nullable = [initial is not None]
+    # 5.6.1 also loses a new null group of a filtered grouped view when the
+    # same write holds a row the filter drops (documented): no null g there.
+    nullable = [initial is not None and not (grouped and "filter" in config)]
 
     def group():
         return draw(st.sampled_from(["a", "b", "c", None] if nullable[0] else ["a", "b", "c"]))
@@ -99,14 +114,14 @@ def scripts(draw):
             optional.remove("g")  # a new row without g would have a null g
         left_out = draw(st.sets(st.sampled_from(optional), max_size=2)) if optional else set()
         for k in keys:
-            row = {"k": k, "g": group(), "x": next(counter) + 0.5, "y": draw(ys)}
+            row = {"k": k, "g": group(), "x": _fresh(counter), "y": draw(ys)}
             out.append({c: v for c, v in row.items() if c not in left_out})
         return out
 
     held: set[int] = set()
     if initial is not None:
         first = sorted(draw(st.sets(st.integers(0, 7), min_size=1, max_size=5)))
-        initial = [{"k": k, "g": group(), "x": next(counter) + 0.5, "y": draw(ys)} for k in first]
+        initial = [{"k": k, "g": group(), "x": _fresh(counter), "y": draw(ys)} for k in first]
         held = set(first)
     ops = []
     for _ in range(draw(st.integers(1, 4))):
@@ -120,7 +135,7 @@ def scripts(draw):
         if kind == "replace":
             # replace takes whole rows
             nullable[0] = False
-            data = [{"k": k, "g": group(), "x": next(counter) + 0.5, "y": draw(ys)} for k in keys]
+            data = [{"k": k, "g": group(), "x": _fresh(counter), "y": draw(ys)} for k in keys]
             held = set(keys)
             ops.append(("replace", data))
         else:
@@ -130,7 +145,7 @@ def scripts(draw):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(script=scripts())
 def test_row_deltas_match_5x(oracle5, script):
