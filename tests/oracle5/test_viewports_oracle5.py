@@ -98,7 +98,7 @@ def viewports(draw):
         "g": draw(st.lists(st.sampled_from(["a", "b"]), min_size=n, max_size=n)),
         "x": draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)),
     }
-    config = draw(st.sampled_from(list(_CONFIGS.values()) + [{"columns": ["x"]}]))
+    config = draw(st.sampled_from([*_CONFIGS.values(), {"columns": ["x"]}]))
     keys = draw(st.sets(st.sampled_from(["start_row", "end_row", "start_col", "end_col"])))
     window = {key: draw(_BOUND) for key in sorted(keys)}
     if "split_by" in config and (
