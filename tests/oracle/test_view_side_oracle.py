@@ -72,3 +72,25 @@ def test_expressions(case):
 )
 def test_sessions(scenario):
     _same(scenario)
+
+
+def test_filter_ops_in_the_order_of_both_generations():
+    # 3.8's aggregate lists differ from 5.x's (boolean ones, "sum not null");
+    # its filter ops are 5.x's without the newer names.
+    from perspective_nb.protocol import perspective_pb2 as pb
+
+    request = pb.Request(msg_id=1, entity_id="")
+    request.get_features_req.SetInParent()
+    replies: dict[str, pb.GetFeaturesResp] = {}
+    for name, lib in (("ours", perspective_nb), ("3.8", perspective)):
+        got: list[bytes] = []
+        session = lib.Server().new_session(got.append)
+        session.handle_request(request.SerializeToString())
+        session.close()
+        replies[name] = pb.Response.FromString(bytes(got[0])).get_features_resp
+    for ctype, listed in replies["3.8"].filter_ops.items():
+        ours = list(replies["ours"].filter_ops[ctype].options)
+        shared = [op for op in listed.options if op in ours]
+        assert [op for op in ours if op in listed.options] == shared
+        if ctype != pb.BOOLEAN:  # 3.8 lists ordering ops on booleans, not computed here
+            assert set(listed.options) <= set(ours)
