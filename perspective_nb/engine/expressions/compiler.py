@@ -231,8 +231,8 @@ class Context(Statements):
         is the constant 0 even where ``x`` is null, as in Perspective.
         """
         left, right = node.left, node.right
-        lit_l = left.value if isinstance(left, n.NumberLit) else None
-        lit_r = right.value if isinstance(right, n.NumberLit) else None
+        lit_l = _literal(left)
+        lit_r = _literal(right)
         if lit_l is None and lit_r is None:
             return None
         keep = None
@@ -303,3 +303,16 @@ _METHODS = {
         n.Element,
     )
 }
+
+
+def _literal(node: n.Node) -> float | None:
+    """The value of a numeric literal, signs folded (``+1``, ``--1``), else None.
+
+    ExprTK folds constant signs before its identity simplifications, so
+    ``+1 * "x"`` is ``"x"`` as ``1 * "x"`` is.
+    """
+    sign = 1.0
+    while isinstance(node, n.Unary) and node.op in "+-":
+        sign = -sign if node.op == "-" else sign
+        node = node.operand
+    return sign * node.value if isinstance(node, n.NumberLit) else None

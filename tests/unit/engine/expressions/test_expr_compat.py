@@ -135,13 +135,28 @@ def test_inf_compares_as_infinity():
     assert view.to_columns()["e"] == [True]
 
 
-@pytest.mark.parametrize("text", ["0x10", "1_000", "1.5e", "1e309", "-1e309", "1e-400", "nan"])
+@pytest.mark.parametrize(
+    "text", ["0x10", "1_000", "1.5e", "1e309", "-1e309", "1e-400", "0e400", "1e-320", "nan"]
+)
 def test_numeric_forms_perspective_refuses(text):
     table = Table({"x": [1]}, name="n")
     # as perspective-python 5.6.1 answers: each is an error
     with pytest.raises(PerspectiveError):
         table.view(expressions={"e": text})
     assert "e" in table.validate_expressions({"e": text})["errors"]
+
+
+def test_an_exponent_in_range_overflowing_is_infinity():
+    view = Table({"x": [1]}, name="n").view(
+        expressions={"big": "2e308", "gt": "2e308 > 1e308", "tiny": "0.0001e-305"},
+        columns=["big", "gt", "tiny"],
+    )
+    # as perspective-python 5.6.1 answers (infinity shows as null)
+    assert view.to_columns() == {
+        "big": [None],
+        "gt": [True],
+        "tiny": [1e-309],
+    }
 
 
 def test_newlines_and_comments_in_expressions(table):
