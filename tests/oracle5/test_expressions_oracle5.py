@@ -155,7 +155,11 @@ def literals(draw):
         )
     )
     sign = draw(st.sampled_from(["", "-", "+", "- ", "--"]))
-    around = draw(st.sampled_from(["{}", " {} ", "\n{}\n", "({})", '{} * "x"', "{} + 1"]))
+    around = draw(
+        st.sampled_from(
+            ["{}", " {} ", "\n{}\n", "({})", '{} * "x"', "{} + 1", '"x" + {}', '"x" / {}']
+        )
+    )
     return around.format(sign + whole + frac + exp)
 
 

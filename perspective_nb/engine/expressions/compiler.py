@@ -215,6 +215,7 @@ class Context(Statements):
             and right.is_numeric
             and right.is_scalar
             and right.data.as_py() == 0
+            and not _minus_signed(node.right)  # Perspective divides by -0 (infinity)
         ):
             # Perspective rejects a column divided by a constant zero outright.
             raise self.error(
@@ -243,7 +244,10 @@ class Context(Statements):
             return self.evaluate(side)
 
         if node.op == "+":
-            keep = left if lit_r == 0 else right if lit_l == 0 else None
+            # A zero written with a minus sign (-0, --0) is no identity in ExprTK.
+            zero_l = lit_l == 0 and not _minus_signed(left)
+            zero_r = lit_r == 0 and not _minus_signed(right)
+            keep = left if zero_r else right if zero_l else None
         elif node.op == "*":
             if lit_l == 0 or lit_r == 0:
                 other = value_of(right if lit_l == 0 else left)
@@ -316,3 +320,12 @@ def _literal(node: n.Node) -> float | None:
         sign = -sign if node.op == "-" else sign
         node = node.operand
     return sign * node.value if isinstance(node, n.NumberLit) else None
+
+
+def _minus_signed(node: n.Node) -> bool:
+    """Whether a literal is written with a ``-`` sign."""
+    while isinstance(node, n.Unary):
+        if node.op == "-":
+            return True
+        node = node.operand
+    return False
