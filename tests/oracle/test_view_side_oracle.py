@@ -5,7 +5,8 @@ Left out where 3.8 differs from 5.6.1 (the Python API follows 5.x):
 ``num_columns`` (not in 3.8), null comparisons in expressions (3.8 types
 ``"s" == null`` as float), 3.8's wrong values for conditionals and for an
 alias reused with another type in a grouped view, and a repeated
-``group_by`` column (3.8 accepts it); and a flat split view past its last
+``group_by`` column (3.8 accepts it), 3.8's CSV and Arrow outputs of
+grouped views and empty windows; and a flat split view past its last
 column (a documented difference from both).
 """
 
@@ -42,7 +43,10 @@ def _same(scenario, arg=None):
 @pytest.mark.parametrize("config", [{}, {"group_by": ["g"], "columns": ["x", "k"]}], ids=str)
 def test_viewport_bounds(config):
     for window in _WINDOWS:
-        _same(viewport, (config, window))
+        # JSON-like outputs only: 3.8's CSV and Arrow name group levels
+        # "g (Group by 1)" and its CSV of an empty window raises.
+        arg = (config, window)
+        assert viewport(perspective_nb, arg)[:3] == viewport(perspective, arg)[:3]
 
 
 def test_early_dates_and_round_trip():
