@@ -1,7 +1,8 @@
 """Perspective's server/client patterns beyond ``tests/oracle/server_scenarios.py``,
 against perspective-python 5.6.1: ``AsyncServer`` with ``AsyncClient`` in an
-asyncio loop, ``ProxySession``, ``Client.from_server``, several sessions
-of one server, and ``session.close()`` releasing the views it opened.
+asyncio loop, ``ProxySession`` (also over an ``AsyncClient``),
+``Client.from_server``, several sessions of one server, and
+``session.close()`` releasing the views it opened.
 
 Each scenario runs as the same source on both libraries; the traces must be
 equal.
@@ -45,6 +46,58 @@ def async_server_and_client(lib, arg):
         trace.append(await table.schema())
         await view.delete()
         await table.delete()
+        trace.append(await client.get_hosted_table_names())
+        return trace
+
+    return asyncio.run(main())
+
+
+def async_proxy_and_sessions(lib, arg):
+    import asyncio
+
+    async def main():
+        server = lib.AsyncServer()
+
+        async def to_client(response):
+            await client.handle_response(response)
+
+        session = server.new_session(to_client)
+
+        async def to_server(request):
+            await session.handle_request(request)
+
+        client = lib.AsyncClient(to_server)
+        table = await client.table({"k": [1, 2]}, index="k", name="shared")
+
+        pending = set()
+
+        def to_peer(response):
+            # perspective's ProxySession calls back synchronously
+            task = asyncio.ensure_future(peer.handle_response(response))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        proxy = lib.ProxySession(client, to_peer)
+
+        async def to_proxy(request):
+            await proxy.handle_request_async(request)
+
+        peer = lib.AsyncClient(to_proxy)
+        remote = await peer.open_table("shared")
+        view = await remote.view()
+        seen = []
+        await view.on_update(lambda *args: seen.append(1))
+        trace = [await remote.size(), await view.to_columns()]
+        for k in (3, 4):
+            await table.update({"k": [k]})
+            await view.num_rows()
+            await asyncio.sleep(0.02)
+            trace.append([await view.to_columns(), len(seen)])
+        await remote.update({"k": [5]})
+        await asyncio.sleep(0.02)
+        trace.append([await table.size(), len(seen)])
+        await view.delete()
+        proxy.close()
         trace.append(await client.get_hosted_table_names())
         return trace
 
@@ -130,7 +183,13 @@ def close_releases_views(lib, arg):
 
 @pytest.mark.parametrize(
     "scenario",
-    [async_server_and_client, proxy_session, from_server_and_sessions, close_releases_views],
+    [
+        async_server_and_client,
+        async_proxy_and_sessions,
+        proxy_session,
+        from_server_and_sessions,
+        close_releases_views,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_same_as_perspective_5(oracle5, scenario):
