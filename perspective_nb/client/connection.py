@@ -199,10 +199,12 @@ class Connection:
     def _route(self, response: Any, payload: tuple[str, Any] | None) -> None:
         if not isinstance(response, pb.Response):
             response = from_scalar_min_max(response)
-        forward = self._forwards.get(response.msg_id)
+        msg_id = response.msg_id
+        forward = self._forwards.get(msg_id)
         if forward is not None:
+            # By the id read before: a forward re-addresses the response to its peer.
             if not forward(response, payload):
-                self._forwards.pop(response.msg_id, None)
+                self._forwards.pop(msg_id, None)
             return
         waiter = self._pending.pop(response.msg_id, None)
         if waiter is not None:

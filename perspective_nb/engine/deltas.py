@@ -12,8 +12,8 @@ changed, in the view's order, as Arrow IPC bytes of the view's columns
   row (the total row and each touched ancestor) and whose shown values
   changed (or that is new), with its new aggregates; a split cell that
   became empty is not a change, and a group the write emptied is gone
-  from the view and not reported. After a ``replace``, every shown row;
-  after a ``clear``, none.
+  from the view and not reported. After a ``replace``, every shown row
+  (none when no new row passes the filter); after a ``clear``, none.
 
 Cost: a flat delta sorts only the written rows; a grouped delta reads the
 view (the read the client makes next anyway) and matches the touched group
@@ -151,9 +151,11 @@ def _grouped_delta(
         frame = view._frame()
     names = list(frame.columns)
     if reset:
-        # After a replace every shown row is new; after a clear none is left
-        # to report (the total row is not reported either).
-        rows = np.arange(frame.num_rows if added is not None else 0)
+        # After a replace every shown row is new, unless no new row passes
+        # the filter; after a clear none is left to report (the total row is
+        # not reported either, as 5.6.1 does).
+        shown = added is not None and _prepared(view, added).num_rows > 0
+        rows = np.arange(frame.num_rows if shown else 0)
     elif touched:
         rows = _touched_rows(frame, group_by, touched)
         if before is not None:

@@ -37,8 +37,9 @@ class OracleError(Exception):
 class Oracle5:
     """A perspective-python 5.6.1 interpreter answering requests (see worker.py)."""
 
-    def __init__(self, python: str) -> None:
+    def __init__(self, python: str, env: dict[str, str] | None = None) -> None:
         self._python = python
+        self._env = None if env is None else {**os.environ, **env}
         self._start()
 
     def _start(self) -> None:
@@ -48,6 +49,7 @@ class Oracle5:
             stdout=subprocess.PIPE,
             stderr=sys.stderr,
             cwd=str(_ROOT),
+            env=self._env,
         )
 
     def request(self, req: dict[str, Any]) -> Any:
@@ -99,9 +101,7 @@ def _python() -> str | None:
     return path if os.access(path, os.X_OK) else None
 
 
-@pytest.fixture(scope="session")
-def oracle5():
-    """perspective-python 5.6.1 in a subprocess (skips, or fails when required, without it)."""
+def _python_or_skip() -> str:
     python = _python()
     if python is None:
         message = (
@@ -111,9 +111,31 @@ def oracle5():
         if os.environ.get("PERSPECTIVE_NB_REQUIRE_ORACLE5") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    oracle = Oracle5(python)
+    return python
+
+
+@pytest.fixture(scope="session")
+def oracle5():
+    """perspective-python 5.6.1 in a subprocess (skips, or fails when required, without it)."""
+    oracle = Oracle5(_python_or_skip())
     yield oracle
     oracle.close()
+
+
+@pytest.fixture(scope="session")
+def oracle5_in_zone():
+    """``zone -> Oracle5``: a 5.6.1 interpreter started with ``TZ=zone`` (one per zone)."""
+    python = _python_or_skip()
+    started: dict[str, Oracle5] = {}
+
+    def get(zone: str) -> Oracle5:
+        if zone not in started:
+            started[zone] = Oracle5(python, env={"TZ": zone})
+        return started[zone]
+
+    yield get
+    for oracle in started.values():
+        oracle.close()
 
 
 def pytest_collection_modifyitems(items):

@@ -24,6 +24,7 @@ The reply is ``{"ok": {output: value}}`` (``{"ok": result}`` for code) or
 
 from __future__ import annotations
 
+import os
 import pickle
 import struct
 import sys
@@ -89,7 +90,11 @@ def _read(stream) -> bytes | None:
 
 
 def main() -> None:
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # Replies go to a private copy of fd 1; fd 1 itself goes to stderr, so what
+    # perspective's Rust core logs to stdout cannot corrupt the reply stream.
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     while (raw := _read(stdin)) is not None:
         try:
             reply = _run(pickle.loads(raw))

@@ -210,6 +210,21 @@ def test_proxy_session_serves_another_client():
     del other
 
 
+def test_proxy_session_keeps_streams_across_other_requests():
+    # Each reply ends only its own forward: on_update still fires after reads.
+    local = Server().new_local_client()
+    table = local.table({"k": [1, 2]}, index="k", name="shared")
+    proxy = ProxySession(local, lambda response: peer.handle_response(response))
+    peer = Client(proxy.handle_request)
+    view = peer.open_table("shared").view()
+    got = []
+    view.on_update(lambda *args: got.append(1))
+    for k in (3, 4, 5):
+        assert view.num_rows() == k - 1
+        table.update({"k": [k]})
+        assert len(got) == k - 2
+
+
 def test_proxy_session_answers_garbage_with_an_error():
     local = Server().new_local_client()
     replies = []

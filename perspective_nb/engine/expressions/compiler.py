@@ -215,6 +215,7 @@ class Context(Statements):
             and right.is_numeric
             and right.is_scalar
             and right.data.as_py() == 0
+            and not _minus_signed(node.right)  # Perspective divides by -0 (infinity)
         ):
             # Perspective rejects a column divided by a constant zero outright.
             raise self.error(
@@ -231,8 +232,8 @@ class Context(Statements):
         is the constant 0 even where ``x`` is null, as in Perspective.
         """
         left, right = node.left, node.right
-        lit_l = left.value if isinstance(left, n.NumberLit) else None
-        lit_r = right.value if isinstance(right, n.NumberLit) else None
+        lit_l = _literal(left)
+        lit_r = _literal(right)
         if lit_l is None and lit_r is None:
             return None
         keep = None
@@ -243,7 +244,10 @@ class Context(Statements):
             return self.evaluate(side)
 
         if node.op == "+":
-            keep = left if lit_r == 0 else right if lit_l == 0 else None
+            # A zero written with a minus sign (-0, --0) is no identity in ExprTK.
+            zero_l = lit_l == 0 and not _minus_signed(left)
+            zero_r = lit_r == 0 and not _minus_signed(right)
+            keep = left if zero_r else right if zero_l else None
         elif node.op == "*":
             if lit_l == 0 or lit_r == 0:
                 other = value_of(right if lit_l == 0 else left)
@@ -303,3 +307,25 @@ _METHODS = {
         n.Element,
     )
 }
+
+
+def _literal(node: n.Node) -> float | None:
+    """The value of a numeric literal, signs folded (``+1``, ``--1``), else None.
+
+    ExprTK folds constant signs before its identity simplifications, so
+    ``+1 * "x"`` is ``"x"`` as ``1 * "x"`` is.
+    """
+    sign = 1.0
+    while isinstance(node, n.Unary) and node.op in "+-":
+        sign = -sign if node.op == "-" else sign
+        node = node.operand
+    return sign * node.value if isinstance(node, n.NumberLit) else None
+
+
+def _minus_signed(node: n.Node) -> bool:
+    """Whether a literal is written with a ``-`` sign."""
+    while isinstance(node, n.Unary):
+        if node.op == "-":
+            return True
+        node = node.operand
+    return False

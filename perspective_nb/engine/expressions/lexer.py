@@ -140,6 +140,14 @@ def _read_quoted(text: str, start: int, quote: str) -> tuple[str, int]:
             continue
         if ch == quote:
             return "".join(out), i + 1
+        if ch == "\n" and quote == "'":
+            # Perspective refuses a string literal spanning lines too.
+            raise _error(
+                text,
+                start - 1,
+                f"Invalid string token: string literal {_excerpt(text[start - 1 : i])} "
+                "spans lines; close it on the line it starts",
+            )
         out.append(ch)
         i += 1
     what = "column name" if quote == '"' else "string literal"

@@ -19,8 +19,6 @@ Must not import pyarrow or numpy.
 
 from __future__ import annotations
 
-import math
-
 from ...errors import ExpressionError
 from . import nodes as n
 from .lexer import Token, tokenize
@@ -306,12 +304,14 @@ class _Parser:
                 value = float(tok.value)
             except ValueError:
                 raise self.error(tok, f"Invalid numeric token {tok.value!r}") from None
-            if math.isinf(value) or (value == 0.0 and _has_nonzero_digit(tok.value)):
-                # Out of a double's range (1e309, 1e-400): refused, as Perspective does.
+            if abs(_exponent(tok.value)) > _MAX_EXPONENT:
+                # Perspective (ExprTK) refuses a written exponent beyond 308
+                # whatever the mantissa (1e309, 0e400, 1e-320); 2e308 reads
+                # as infinity.
                 raise self.error(
                     tok,
-                    f"Invalid numeric token: {tok.value!r} is out of the range of a "
-                    "64-bit float (about 2.2e-308 to 1.8e308 in magnitude)",
+                    f"Invalid numeric token: the exponent of {tok.value!r} is out of range; "
+                    f"write one from -{_MAX_EXPONENT} to {_MAX_EXPONENT}",
                 )
             return n.NumberLit(tok.line, tok.column, value)
         if tok.kind == "string":
@@ -393,6 +393,7 @@ class _Parser:
             self.expect_op(")", "to close 'if('")
             return n.Conditional(tok.line, tok.column, condition, then, otherwise)
         self.expect_op(")", "to close the condition of 'if'")
+        braced = self.is_op("{")
         then = self.branch()
         otherwise = None
         if (
@@ -401,6 +402,13 @@ class _Parser:
             and (self.tokens[self.i + 1].value.lower() == "else")
         ):
             self.advance()
+        elif not braced and self.is_word("else"):
+            # As Perspective (ExprTK) reads it: an unbraced branch ends at ';'.
+            raise self.error(
+                self.tokens[self.i],
+                "Invalid syntax 'else': end the branch before it with ';' "
+                "(if (c) a; else b;) or brace both (if (c) { a } else { b })",
+            )
         if self.is_word("else"):
             self.advance()
             if self.is_word("if"):
@@ -456,7 +464,10 @@ def parse(text: str) -> n.Node:
     return parser.program()
 
 
-def _has_nonzero_digit(text: str) -> bool:
-    """Whether the mantissa of a numeric token has a digit other than 0."""
-    mantissa = text.lower().split("e", 1)[0]
-    return any(c in "123456789" for c in mantissa)
+_MAX_EXPONENT = 308
+
+
+def _exponent(text: str) -> int:
+    """The written exponent of a numeric token (0 without one)."""
+    _, _, exponent = text.lower().partition("e")
+    return int(exponent) if exponent else 0

@@ -135,13 +135,46 @@ def test_inf_compares_as_infinity():
     assert view.to_columns()["e"] == [True]
 
 
-@pytest.mark.parametrize("text", ["0x10", "1_000", "1.5e", "1e309", "-1e309", "1e-400", "nan"])
+@pytest.mark.parametrize(
+    "text", ["0x10", "1_000", "1.5e", "1e309", "-1e309", "1e-400", "0e400", "1e-320", "nan"]
+)
 def test_numeric_forms_perspective_refuses(text):
     table = Table({"x": [1]}, name="n")
     # as perspective-python 5.6.1 answers: each is an error
     with pytest.raises(PerspectiveError):
         table.view(expressions={"e": text})
     assert "e" in table.validate_expressions({"e": text})["errors"]
+
+
+def test_signed_literals_fold_like_plain_ones():
+    table = Table({"x": [1]}, name="n")
+    texts = {"a": '+1 * "x"', "b": '--1 * "x"', "c": '-1 * "x"', "d": '"x" + +0'}
+    texts |= {"e": '"x" + -0', "f": '--0 + "x"', "g": '"x" / -0'}
+    # as perspective-python 5.6.1 answers: an identity keeps the integer
+    # column, but a zero written with a minus sign is none
+    schema = table.validate_expressions(texts)["expression_schema"]
+    assert schema == {
+        "a": "integer",
+        "b": "integer",
+        "c": "float",
+        "d": "integer",
+        "e": "float",
+        "f": "float",
+        "g": "float",  # a column divided by -0 is infinity; by 0, an error
+    }
+
+
+def test_an_exponent_in_range_overflowing_is_infinity():
+    view = Table({"x": [1]}, name="n").view(
+        expressions={"big": "2e308", "gt": "2e308 > 1e308", "tiny": "0.0001e-305"},
+        columns=["big", "gt", "tiny"],
+    )
+    # as perspective-python 5.6.1 answers (infinity shows as null)
+    assert view.to_columns() == {
+        "big": [None],
+        "gt": [True],
+        "tiny": [1e-309],
+    }
 
 
 def test_newlines_and_comments_in_expressions(table):

@@ -57,6 +57,14 @@ def test_unterminated_string_names_the_problem():
     assert (info.value.line, info.value.column) == (0, 4)
 
 
+def test_string_literal_spanning_lines_is_refused():
+    # as Perspective refuses it; an escaped "\\n" stays on one line
+    with pytest.raises(ExpressionError, match="spans lines") as info:
+        tokenize("1 +\n'multi\nline'")
+    assert (info.value.line, info.value.column) == (1, 0)
+    assert tokenize("'a\\nb'")[0].value == "anb"
+
+
 def test_unknown_character_is_positioned():
     with pytest.raises(ExpressionError, match=r"'\$'") as info:
         tokenize('"a" $ 2')

@@ -52,11 +52,17 @@ def test_precedence_and_associativity(text, expected):
         "if (1) { 2 } else { 3 }",
         "if(1, 2, 3)",
         "1 ? 2 : 3",
-        "if (1) 2 else 3",
+        "if (1) 2; else 3",
     ],
 )
 def test_three_conditional_spellings(text):
     assert shape(parse(text)) == ("if", 1.0, 2.0, 3.0)
+
+
+def test_else_after_an_unbraced_branch_needs_a_semicolon():
+    # Perspective refuses it too ("Invalid syntax 'else'").
+    with pytest.raises(ExpressionError, match=r"end the branch before it with ';'"):
+        parse("if (1) 2 else 3")
 
 
 def test_else_if_chains():

@@ -56,14 +56,12 @@ def test_filters_follow_perspectives_null_rules():
 
 def test_aggregates_keep_perspectives_quirks():
     total = aggregate_sql("sum", "integer", '"x"', DUCKDB)
-    assert "COALESCE(SUM" in total  # a sum over only nulls is 0
-    assert "COUNT(*) = 0 THEN NULL" in total  # but an empty total is null
+    assert total == 'CAST(SUM("x") AS BIGINT)'  # a sum over only nulls is null (5.x)
     assert aggregate_sql("count", "string", '"g"', DUCKDB) == "COUNT(*)"  # nulls counted
     assert 'COALESCE("x", 0)' in aggregate_sql("high", "integer", '"x"', DUCKDB)
     assert "VAR_POP" in aggregate_sql("var", "float", '"f"', DUCKDB)
     split = aggregate_sql("sum", "integer", '"x"', DUCKDB, match="m")
     assert "CASE WHEN m THEN" in split
-    assert "COUNT(CASE WHEN m THEN 1 END)" in split
     with pytest.raises(ConfigError, match=r"'median'.*'x'"):
         check_aggregate("x", "median", "integer")
 
@@ -129,8 +127,8 @@ def test_percentages_divide_by_the_ancestor_over_every_row():
     assert q.columns == {"x": "__pnb_c0_pct"}
     assert "CASE __pnb_depth WHEN 0 THEN 100.0" in q.sql
     split = cfg(group_by=["g"], split_by=["b"], columns=["x"], aggregates={"x": "pct sum parent"})
-    q = compile_view(SOURCE, split, DUCKDB, split_values=[(True,)])
-    assert q.columns == {"true|x": "__pnb_c0_0_pct"}
+    with pytest.raises(ConfigError, match="'pct sum parent' of column 'x' with split_by"):
+        compile_view(SOURCE, split, DUCKDB, split_values=[(True,)])
 
 
 def test_expressions_translate_or_name_what_cannot():
