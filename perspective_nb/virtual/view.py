@@ -72,6 +72,11 @@ class VirtualView:
             self._expr_sql = translate_expressions(
                 self._exprs, table.schema(), table.backend.dialect, self._expr_types
             )
+        if config.get("windows"):
+            raise ConfigError(
+                f"window columns {sorted(config['windows'])} are not supported on a virtual "
+                "(DuckDB / Spark) table yet; load the data into memory to use them"
+            )
         self._config: ViewConfig = normalize_config(
             config, table.schema(), self._exprs, self._expr_types
         )

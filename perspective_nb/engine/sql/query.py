@@ -222,6 +222,12 @@ def compile_view(
     d = dialect
     expressions = expressions or {}
     schema = {**source.schema, **(expression_types or {})}
+    if getattr(config, "windows", ()):
+        names = [alias for alias, _ in config.windows]
+        raise ConfigError(
+            f"window columns {names} are not supported on a virtual (DuckDB / Spark) table "
+            "yet; load the data into memory to use them"
+        )
     if config.split_by and split_values is None:
         raise ConfigError("a split_by view needs its split values (run split_values_sql first)")
     if config.group_by:

@@ -12,6 +12,7 @@ from perspective_nb.engine.sql.aggregates import aggregate_sql, check_aggregate
 from perspective_nb.engine.sql.filters import where_clause
 from perspective_nb.engine.sql.query import Source, TreeState, split_order_sql, split_values_sql
 from perspective_nb.engine.sql.translate import translate_expressions, untranslatable
+from perspective_nb.engine.windows import normalize_windows
 from perspective_nb.errors import ConfigError, ExpressionError
 
 SCHEMA = {"g": "string", "x": "integer", "f": "float", "d": "date", "t": "datetime", "b": "boolean"}
@@ -153,3 +154,11 @@ def test_first_reads_rows_numbered_in_table_order():
     assert 'ROW_NUMBER() OVER (ORDER BY "x" ASC NULLS FIRST) AS __pnb_rn' in sql
     assert 'ARG_MIN_NULL("f", __pnb_rn)' in sql
     assert "MIN_BY(`f`, __pnb_rn)" in compile_view(keyed, config, SPARK).sql
+
+
+def test_window_columns_are_refused_by_name():
+    spec = {"w": {"column": "x", "aggregate": "sum", "cumulative": True}}
+    windows, types = normalize_windows(spec, SCHEMA, {})
+    config = normalize_config({"windows": spec}, SCHEMA, {}, {}, windows, types)
+    with pytest.raises(ConfigError, match=r"window columns \['w'\]"):
+        compile_view(SOURCE, config, DUCKDB)
