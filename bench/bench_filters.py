@@ -41,9 +41,7 @@ FILTERS = {
 }
 
 RAW = {
-    "matches 'product0[12][0-9]7'": lambda col: pc.match_substring_regex(
-        col, "product0[12][0-9]7"
-    ),
+    "matches 'product0[12][0-9]7'": lambda col: pc.match_substring_regex(col, "product0[12][0-9]7"),
     "not contains '5'": lambda col: pc.invert(pc.match_substring(col, "5")),
     "not begins with 'product00'": lambda col: pc.invert(pc.starts_with(col, "product00")),
 }
