@@ -385,6 +385,27 @@ FILE_GRID = f"""async () => {{
 }}"""
 
 
+LAYOUT_SAVED = """async ([url, label]) => {
+    try {
+        return (await (await fetch(url)).text()).includes(label);
+    } catch (e) {
+        return false;
+    }
+}"""
+
+SHOW_RESTORED_TAB = """(label) => {
+    try {
+        for (const w of window.jupyterapp.shell.widgets('main')) {
+            if (w.title.label === label) {
+                window.jupyterapp.shell.activateById(w.id);
+                return true;
+            }
+        }
+    } catch (e) {}
+    return false;
+}"""
+
+
 async def test_a_parquet_file_opens_from_the_file_browser_in_a_viewer_tab(
     jp_serverapp,
     http_server_client,
@@ -435,8 +456,13 @@ async def test_a_parquet_file_opens_from_the_file_browser_in_a_viewer_tab(
         )
         assert defaults == [["Perspective", True]] * 5
 
-        # the tab survives a page reload (layout restorer)
+        # the tab survives a page reload (layout restorer); a restored tab
+        # draws once shown, so show it as a user would (another tab may be
+        # in front after the reload)
+        # (JupyterLab saves its layout a moment after a change: wait for it)
+        await wait_until(page, LAYOUT_SAVED, [f"{base}lab/api/workspaces", "sales.parquet"])
         await page.goto(f"{base}lab?token={token}")
+        await wait_until(page, SHOW_RESTORED_TAB, "sales.parquet")
         assert (await wait_until(page, FILE_GRID))[0] == n
         assert console == []
         assert errors == []
