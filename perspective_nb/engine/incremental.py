@@ -9,8 +9,8 @@ max),
 partial sums (row count, value sum, non-null count, abs sum) and maxima /
 minima in numpy arrays, and for split_by views one slot per (group, split
 values) cell as well. An extreme cannot be "un-added": a write that removes
-the row holding a group's current high or low makes the view recompute
-(rare for a group of many rows; every write for groups of one row).
+the last row tied at a group's current high or low (see extremes.py) makes
+the view recompute (rare for a group of many rows).
 
 - Group values get stable integer ids (:class:`.group_index.Coder`: 0 is null, then
   first-seen order), so a group is a (parent group slot, own id) pair packed
@@ -40,6 +40,7 @@ from .config import ViewConfig
 from .distinct import DistinctCounts
 from .dtypes import decoded
 from .encoding import Encoded
+from .extremes import count_part, plan, seed_counts
 from .group_index import Coder, Slots, part_identity
 from .pivot import row_sort_specs, split_pct
 
@@ -122,8 +123,10 @@ class GroupState:
                 parts[f"{c}#a"] = parts[f"{c}#s"]
             if self._aggs[c] in ("high", "high minus low", "max"):
                 parts[f"{c}#hi"] = parts[f"{c}#s"]
+                parts[count_part(f"{c}#hi")] = np.dtype(np.int64)  # rows tied at the high
             if self._aggs[c] in ("low", "high minus low", "min"):
                 parts[f"{c}#lo"] = parts[f"{c}#s"]
+                parts[count_part(f"{c}#lo")] = np.dtype(np.int64)
         for c in self._distinct:
             parts[f"{c}#d"] = np.dtype(np.int64)  # kept by DistinctCounts, not summed
         self._distincts = {
@@ -198,41 +201,44 @@ class GroupState:
             out[f"{c}#n"] = valid * sign
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = np.abs(filled) * sign
-            for p in (f"{c}#hi", f"{c}#lo"):
-                if p in self._part_types:
-                    # Removed rows (and, for high minus low, nulls) leave extremes alone.
-                    ignore = np.asarray(sign) < 0
-                    if self._aggs[c] in _SKIP_NULLS:
-                        ignore = ignore | (valid == 0)
-                    out[p] = np.where(ignore, part_identity(p, filled.dtype), filled)
         return out
 
-    def _removes_an_extreme(self, rows: pa.Table, sign: np.ndarray, slots, cells) -> bool:
-        """True when a removed row holds its group's (or cell's) current extreme."""
-        gone = np.flatnonzero(np.asarray(sign) < 0)
-        if not len(gone):
-            return False
+    def _extreme_values(self, rows: pa.Table, c: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``c`` of ``rows`` as an extreme reads it: (values, whether each counts)."""
+        v = decoded(rows.column(c))
+        dt = self._part_types[f"{c}#s"]
+        if self._aggs[c] in _SKIP_NULLS:  # nulls take no part
+            valid = pc.is_valid(v).to_numpy(zero_copy_only=False)
+        else:  # high / low count a null as 0
+            valid = np.ones(len(v), bool)
+        values = pc.fill_null(v, 0).to_numpy(zero_copy_only=False).astype(dt)
+        return values, valid
+
+    def _extreme_parts(self):
+        """(column, part, the part counting the rows that take part) of each extreme."""
         for c in self._values:
-            if self._aggs[c] not in _EXTREMES:
-                continue
-            v = decoded(rows.column(c)).take(pa.array(gone))
-            if self._aggs[c] in _SKIP_NULLS:
-                keep = pc.is_valid(v).to_numpy(zero_copy_only=False)
-                v = pc.drop_null(v)
-                gone_c = gone[keep]
-            else:
-                v, gone_c = pc.fill_null(v, 0), gone  # high / low count a null as 0
-            values = v.to_numpy(zero_copy_only=False)
-            for p, beyond in ((f"{c}#hi", np.greater_equal), (f"{c}#lo", np.less_equal)):
-                if p not in self._part_types:
-                    continue
-                for k in range(self._n + 1):  # a loop over levels, not rows
-                    held = self._levels[k].parts[p][slots[k][gone_c]]
-                    if np.any(beyond(values, held)):
-                        return True
-                    if cells and np.any(beyond(values, self._cells[k].parts[p][cells[k][gone_c]])):
-                        return True
-        return False
+            known = f"{c}#n" if self._aggs[c] in _SKIP_NULLS else "#rows"
+            for p in (f"{c}#hi", f"{c}#lo"):
+                if p in self._part_types:
+                    yield c, p, known
+
+    def _apply_extremes(self, rows: pa.Table, sign: np.ndarray, slots, cells) -> bool:
+        """Move the extremes and their tie counts; False when one is lost (recompute)."""
+        signs = np.broadcast_to(np.asarray(sign, np.int64), (rows.num_rows,))
+        plans = []
+        for c, p, known in self._extreme_parts():
+            values, valid = self._extreme_values(rows, c)
+            targets = [(self._levels[k], slots[k]) for k in range(self._n + 1)]
+            targets += [(self._cells[k], cells[k]) for k in range(len(cells))]
+            for lvl, at in targets:  # a loop over levels, not rows
+                step = plan(lvl, at, values, valid, signs, p, lvl.parts[known])
+                if step is None:
+                    return False
+                plans.append((lvl, p, step))
+        for lvl, p, (touched, new, counts) in plans:
+            lvl.parts[p][touched] = new
+            lvl.parts[count_part(p)][touched] = counts
+        return True
 
     def _build(self, data: pa.Table) -> None:
         # One pass of Arrow's hash aggregation over the rows gives the finest
@@ -278,9 +284,18 @@ class GroupState:
             slots = self._group_slots(gids, data.num_rows, self._n)
             for c, counts in self._distincts.items():
                 counts.apply(data.column(c), slots, self._levels, f"{c}#d", 1)
+        if self._has_extremes:
+            slots, cells = self._slots(gids, sids, data.num_rows)
+            for c, p, _ in self._extreme_parts():
+                values, valid = self._extreme_values(data, c)
+                for k in range(self._n + 1):  # a loop over levels, not rows
+                    seed_counts(self._levels[k], slots[k], values, valid, p)
+                    if cells:
+                        seed_counts(self._cells[k], cells[k], values, valid, p)
 
     def _place(self, work: pa.Table, gkeys: list[str], skeys: list[str]) -> None:
-        names = [p for p in self._part_types if not p.endswith("#d")]
+        # Distinct counts and tie counts are kept from rows, not folded.
+        names = [p for p in self._part_types if not p.endswith(("#d", "#hic", "#loc"))]
         fns = {
             p: "max" if p.endswith("#hi") else "min" if p.endswith("#lo") else "sum" for p in names
         }
@@ -328,10 +343,11 @@ class GroupState:
         for rows, sign in batches:
             gids, sids = self._ids(rows)
             slots, cells = self._slots(gids, sids, rows.num_rows)
-            if self._has_extremes and self._removes_an_extreme(rows, sign, slots, cells):
-                return False
             located.append((rows, sign, slots, cells))
         for rows, sign, slots, cells in located:
+            # Extremes first: they read the row counts before the batch.
+            if self._has_extremes and not self._apply_extremes(rows, sign, slots, cells):
+                return False
             for c, counts in self._distincts.items():
                 counts.apply(rows.column(c), slots, self._levels, f"{c}#d", sign)
             parts = self._parts(rows, sign)

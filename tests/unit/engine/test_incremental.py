@@ -256,3 +256,23 @@ def test_distinct_count_of_a_null_and_a_value_in_different_chunks():
     with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
         assert t.view(**config).to_columns()["v"] == [2, 2]
     assert t.view(**config).to_columns()["v"] == [2, 2]
+
+
+def test_rows_tied_at_the_high_keep_the_view_incremental():
+    t = Table(
+        {"k": [1, 2, 3, 4], "g": ["a", "a", "a", "b"], "v": [9, 9, 5, 7]}, name="t", index="k"
+    )
+    view = t.view(group_by=["g"], columns=["v"], aggregates={"v": "high"})
+    assert view.to_columns()["v"] == [9, 9, 7]
+    state = view._state[1]
+    t.update({"k": [1], "g": ["a"], "v": [1]})  # one of two rows at 9 goes: 9 stays
+    assert view.to_columns()["v"] == [9, 9, 7]
+    assert view._state[1] is state, "a tie at the high keeps the state"
+    t.update({"k": [5], "g": ["b"], "v": [7]})  # a new row ties b's high
+    t.update({"k": [4], "g": ["b"], "v": [2]})  # one of b's two 7s goes
+    assert view.to_columns()["v"] == [9, 9, 7]
+    assert view._state[1] is state
+    t.update({"k": [2], "g": ["a"], "v": [0]})  # a's last 9 goes: recomputed
+    assert view.to_columns()["v"] == [7, 5, 7]
+    fresh = t.view(group_by=["g"], columns=["v"], aggregates={"v": "high"})
+    assert view.to_columns() == fresh.to_columns()
