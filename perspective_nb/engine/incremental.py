@@ -296,9 +296,7 @@ class GroupState:
     def _place(self, work: pa.Table, gkeys: list[str], skeys: list[str]) -> None:
         # Distinct counts and tie counts are kept from rows, not folded.
         names = [p for p in self._part_types if not p.endswith(("#d", "#hic", "#loc"))]
-        fns = {
-            p: "max" if p.endswith("#hi") else "min" if p.endswith("#lo") else "sum" for p in names
-        }
+        fns = {p: _FOLD.get(p[p.rfind("#") :], "sum") for p in names}
         out = work.group_by(gkeys + skeys, use_threads=False).aggregate(
             [(p, fns[p]) for p in names]
         )
