@@ -53,6 +53,7 @@ VIEWS: dict[str, dict] = {
     },
     "flat": STEPS["flat"],
     "flat sorted by price desc": STEPS["sort price desc"],
+    "flat filtered": STEPS["filter"],
 }
 # Per batch size: the view kinds measured (Perspective's flat views cost
 # ~300 ms per update whatever the batch: a few updates are enough).

@@ -85,10 +85,6 @@ def aggregate(
 
     def request(col_name: str, values: pa.ChunkedArray, fn: str, opts: object = None) -> str:
         name = f"{col_name}#{fn}#{id(opts) if opts is not None else ''}"
-        if fn == "count_distinct" and not keys and values.num_chunks > 1:
-            # Arrow 26's keyless count_distinct counts a null in one chunk and
-            # a value in another as one value: give it one chunk (O(N)).
-            values = pa.chunked_array([values.combine_chunks()])
         if name not in inputs:
             inputs[name] = values
         if (name, fn) not in seen:
@@ -237,6 +233,11 @@ def aggregate(
             raise ConfigError(f"aggregate {a!r} is not supported for column {spec.column!r}")
 
     tbl = pa.table(inputs)
+    if not keys and any(fn == "count_distinct" for _, fn, _ in requests):
+        # Arrow 26's keyless count_distinct counts a null in one batch and a
+        # value in another as one value: give it one batch (O(N)). Every
+        # column: the batches are cut where any column's chunks end.
+        tbl = tbl.combine_chunks()
     result = tbl.group_by(keys, use_threads=False).aggregate(requests)
     out = {k: result.column(k) for k in keys}
     for spec, names in post:

@@ -1,4 +1,4 @@
-"""The top rows of a sorted flat view, maintained from row deltas.
+"""The top rows of a sorted or filtered flat view, maintained from row deltas.
 
 A grid sorted by a column shows its first hundred rows; recomputing the
 order of a million rows for every ten-row tick (materialise, then a top-k
@@ -14,9 +14,13 @@ view's order (``m`` up to ``CAP``) for an indexed table. A write's delta
   the new order, and they become the new top set.
 
 When that leaves fewer than ``FLOOR`` rows (many top rows removed) while the
-table has more, the caller rebuilds from all rows (one O(N) selection).
+view has more, the caller rebuilds from all rows (one O(N) selection).
 The order is the view's sort keys, then the key ascending: a stable sort of
 an indexed table's rows (which are in key order), as Perspective shows it.
+A filtered view passes its filter (``keep``) to both steps: only rows that
+pass it are kept or sorted in, and the view's row count moves by the
+passing rows each write adds and removes. A filtered view without a sort is
+ordered by the key alone (the table's order).
 
 Pure pyarrow + numpy.
 """
@@ -49,7 +53,8 @@ class TopK:
         self._sorts = sorts
         self._key = key
         self._top: pa.Table | None = None  # sort columns k0.. and __key, in view order
-        self._complete = False  # the top set holds every row of the table
+        self._complete = False  # the top set holds every row of the view
+        self.count = 0  # the view's rows (those passing its filter)
 
     # -- ordering ----------------------------------------------------------
     def _keyed(self, rows: pa.Table) -> pa.Table:
@@ -75,9 +80,9 @@ class TopK:
 
     # -- state ---------------------------------------------------------------
     def rebuild(self, rows: pa.Table) -> None:
-        """Take the top rows from every row of the table (O(N))."""
+        """Take the top rows from every row of the view (O(N))."""
         keyed = self._keyed(rows)
-        n = keyed.num_rows
+        n = self.count = keyed.num_rows
         if n > self.CAP and not any(c.null_count for c in keyed.columns):
             # select_k cannot place nulls first; without nulls it is O(N).
             spec = [(k, o) for k, o, _ in self._sort_keys()]
@@ -87,14 +92,29 @@ class TopK:
         self._top = keyed.take(idx).combine_chunks()
         self._complete = n <= self.CAP
 
-    def apply(self, added: pa.Table | None, removed: pa.Table | None, size: int) -> bool:
+    def apply(
+        self,
+        added: pa.Table | None,
+        removed: pa.Table | None,
+        keep: Callable[[pa.Table], pa.Table] | None = None,
+    ) -> bool:
         """Fold in a write's row delta; False when the caller must :meth:`rebuild`.
 
-        ``size`` is the table's row count after the write.
+        ``added`` are the new versions of the written rows, ``removed`` the
+        rows they replaced and the rows removed; ``keep`` gives the rows of
+        a table that the view shows (its filter, with the columns it sorts
+        by), all rows when None.
         """
         top = self._top
         if top is None:
             return False
+        if keep is not None:
+            shown = keep(added) if added is not None else None
+            self.count -= keep(removed).num_rows if removed is not None else 0
+        else:
+            shown = added
+            self.count -= removed.num_rows if removed is not None else 0
+        self.count += shown.num_rows if shown is not None else 0
         boundary = None if self._complete or top.num_rows == 0 else top.slice(top.num_rows - 1)
         gone = []
         if removed is not None and removed.num_rows:
@@ -105,8 +125,8 @@ class TopK:
             keys = pa.chunked_array(gone).combine_chunks()
             top = top.filter(pc.invert(pc.is_in(top.column(_KEY), value_set=keys)))
         parts = [top]
-        if added is not None and added.num_rows:
-            parts.append(self._keyed(added).cast(top.schema))
+        if shown is not None and shown.num_rows:
+            parts.append(self._keyed(shown).cast(top.schema))
         if boundary is not None:
             parts.append(boundary)  # last, so it sorts after rows equal to it
         merged = pa.concat_tables(parts).combine_chunks()
@@ -116,9 +136,9 @@ class TopK:
             order = order[:at]  # rows ranked before the boundary: the true first rows
         self._top = merged.take(pa.array(order[: self.CAP])).combine_chunks()
         if boundary is None:
-            self._complete = self._top.num_rows == size
+            self._complete = self._top.num_rows == self.count
         # Too few rows left to serve a grid's window: rebuild from all rows.
-        return self._complete or self._top.num_rows >= min(self.FLOOR, size)
+        return self._complete or self._top.num_rows >= min(self.FLOOR, self.count)
 
     def covers(self, end: int) -> bool:
         """Whether rows up to ``end`` (exclusive) are known."""
@@ -131,11 +151,22 @@ class TopK:
 
 
 class KeyedRows:
-    """A flat view's rows of one store version, fetched by key (``take(keys)``)."""
+    """A flat view's rows of one store version, fetched by key (``take(keys)``).
 
-    def __init__(self, store: Store, key: str) -> None:
+    ``num_rows`` is the view's row count; ``extend`` adds the view's
+    expression columns to the fetched rows.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        key: str,
+        num_rows: int,
+        extend: Callable[[pa.Table], pa.Table] | None = None,
+    ) -> None:
         self.store, self.key = store, key
-        self.num_rows = store.num_rows
+        self.num_rows = num_rows
+        self._extend = extend
 
     def take(self, keys: pa.Array) -> pa.Table:
         rows = rows_for_keys(self.store, keys)
@@ -143,7 +174,7 @@ class KeyedRows:
             data = self.store.table()
             at = pc.index_in(keys, value_set=decoded(data.column(self.key)))
             rows = data.take(at)
-        return rows
+        return rows if self._extend is None else self._extend(rows)
 
 
 class KeyIds:
@@ -154,8 +185,8 @@ class KeyIds:
 
 
 class TopKOrder:
-    """A sorted flat view's order as keys: from the :class:`TopK` while it
-    covers the window, else from ``fallback()``, the view's full order."""
+    """A sorted or filtered flat view's order as keys: from the :class:`TopK`
+    while it covers the window, else from ``fallback()``, the view's full frame."""
 
     def __init__(self, topk: TopK, fallback: Callable[[], Any]) -> None:
         self._topk = topk
@@ -165,4 +196,6 @@ class TopKOrder:
         if self._topk.covers(end):
             return self._topk.keys(start, end)
         full = self._fallback()  # reading past the kept rows: the full sort (cached)
+        if full.order is None:  # a filtered view in the table's order
+            return full.ids.slice(start, end - start)
         return full.ids.take(full.order.window(start, end))

@@ -3,8 +3,8 @@
 A streaming table changes by a few rows per write; recomputing every group
 of a million-row table each time wastes the work done before. For views
 whose aggregates decompose into sums (sum, sum or zero, count, avg/mean,
-abs sums, percentages) or running extremes (high, low, high minus low, min,
-max),
+abs sums, percentages, var and stddev from sums of powers, weighted mean)
+or running extremes (high, low, high minus low, min, max),
 :class:`GroupState` keeps, per group_by level, one slot per group holding
 partial sums (row count, value sum, non-null count, abs sum) and maxima /
 minima in numpy arrays, and for split_by views one slot per (group, split
@@ -66,6 +66,14 @@ _SUMMABLE = frozenset(
 _EXTREMES = frozenset({"high", "low", "high minus low", "min", "max"})
 # Extremes over the non-null values only (high / low count a null as 0).
 _SKIP_NULLS = frozenset({"high minus low", "min", "max"})
+# Population variance from sums of powers: kept as sums of (x - K) and
+# (x - K)^2 around a per-column K (the column's mean when the view was made),
+# so the difference of the two terms does not cancel away the variance of
+# values far from zero.
+_MOMENTS = frozenset({"var", "stddev"})
+# Sums of x * w and of w over the rows where both are set (and their count).
+_WEIGHTED = "weighted mean"
+_NUMBERS = ("integer", "float")
 
 
 _FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
@@ -94,7 +102,11 @@ def supports_incremental(
             continue
         if aggs[c] == "distinct count" and not config.split_by:
             continue  # counts per (group, value): see distinct.py
-        if aggs[c] not in _SUMMABLE | _EXTREMES or schema[c] not in ("integer", "float"):
+        if aggs[c] == _WEIGHTED and schema[c] in _NUMBERS:
+            if schema.get(config.aggregate_arg_map.get(c, "")) in _NUMBERS:
+                continue
+            return False
+        if aggs[c] not in _SUMMABLE | _EXTREMES | _MOMENTS or schema[c] not in _NUMBERS:
             return False
     return True
 
@@ -121,6 +133,11 @@ class GroupState:
             parts[f"{c}#n"] = np.dtype(np.int64)
             if self._aggs[c] == "sum abs":
                 parts[f"{c}#a"] = parts[f"{c}#s"]
+            if self._aggs[c] in _MOMENTS:
+                parts[f"{c}#e"] = parts[f"{c}#q"] = np.dtype(np.float64)
+            if self._aggs[c] == _WEIGHTED:
+                parts[f"{c}#x"] = parts[f"{c}#w"] = np.dtype(np.float64)
+                parts[f"{c}#m"] = np.dtype(np.int64)
             if self._aggs[c] in ("high", "high minus low", "max"):
                 parts[f"{c}#hi"] = parts[f"{c}#s"]
                 parts[count_part(f"{c}#hi")] = np.dtype(np.int64)  # rows tied at the high
@@ -136,6 +153,16 @@ class GroupState:
         self._has_extremes = any(self._aggs[c] in _EXTREMES for c in self._values)
         # Output types of high / low (a column's own type, as Arrow's max keeps it).
         self._value_types = {c: decoded(data.column(c)).type for c in self._values}
+        # The weight column of each weighted mean.
+        self._weights = {
+            c: config.aggregate_arg_map[c] for c in self._values if self._aggs[c] == _WEIGHTED
+        }
+        # The centre K of each variance's sums (see _MOMENTS).
+        self._centre = {
+            c: float(pc.mean(decoded(data.column(c))).as_py() or 0.0)
+            for c in self._values
+            if self._aggs[c] in _MOMENTS
+        }
         self._levels = [Slots(k, parts) for k in range(self._n + 1)]
         total = self._levels[0]  # the grand total: one slot, always there
         total.keys, total.slot_of_key, total.parent = (np.zeros(1, np.int64) for _ in range(3))
@@ -201,7 +228,26 @@ class GroupState:
             out[f"{c}#n"] = valid * sign
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = np.abs(filled) * sign
+            if c in self._centre:
+                d = (filled.astype(np.float64) - self._centre[c]) * valid  # nulls add nothing
+                out[f"{c}#e"] = d * sign
+                out[f"{c}#q"] = d * d * sign
+            if c in self._weights:
+                x, w, both = self._weighted(rows, c)
+                out[f"{c}#x"] = np.where(both, x * w, 0.0) * sign
+                out[f"{c}#w"] = np.where(both, w, 0.0) * sign
+                out[f"{c}#m"] = both.astype(np.int64) * sign
         return out
+
+    def _weighted(self, rows: pa.Table, c: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Column ``c`` and its weight column as floats, and where both are set."""
+        x = decoded(rows.column(c))
+        w = decoded(rows.column(self._weights[c]))
+        both = pc.and_(pc.is_valid(x), pc.is_valid(w)).to_numpy(zero_copy_only=False)
+        as_float = [
+            pc.fill_null(a, 0).cast(pa.float64()).to_numpy(zero_copy_only=False) for a in (x, w)
+        ]
+        return as_float[0], as_float[1], both
 
     def _extreme_values(self, rows: pa.Table, c: str) -> tuple[np.ndarray, np.ndarray]:
         """Column ``c`` of ``rows`` as an extreme reads it: (values, whether each counts)."""
@@ -257,6 +303,16 @@ class GroupState:
             if self._aggs[c] == "sum abs":
                 cols[f"a{i}"] = pc.abs(v)
                 aggs.append((f"a{i}", "sum"))
+            if c in self._weights:
+                x, w, both = self._weighted(data, c)
+                cols[f"wx{i}"] = np.where(both, x * w, 0.0)
+                cols[f"ww{i}"] = np.where(both, w, 0.0)
+                cols[f"wm{i}"] = both.astype(np.int64)
+                aggs += [(f"wx{i}", "sum"), (f"ww{i}", "sum"), (f"wm{i}", "sum")]
+            if c in self._centre:
+                d = pc.subtract(v.cast(pa.float64()), self._centre[c])
+                cols[f"e{i}"], cols[f"q{i}"] = d, pc.multiply(d, d)
+                aggs += [(f"e{i}", "sum"), (f"q{i}", "sum")]
             if self._aggs[c] in _EXTREMES:
                 # high / low count a null as 0; high minus low skips nulls.
                 cols[f"x{i}"] = v if self._aggs[c] in _SKIP_NULLS else pc.fill_null(v, 0)
@@ -270,6 +326,10 @@ class GroupState:
             out[f"{c}#n"] = finest.column(f"v{i}_count").cast(pa.int64())
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = pc.fill_null(finest.column(f"a{i}_sum"), 0).cast(dt)
+            for m in ("e", "q") if c in self._centre else ():
+                out[f"{c}#{m}"] = pc.fill_null(finest.column(f"{m}{i}_sum"), 0.0)
+            for m in ("x", "w", "m") if c in self._weights else ():
+                out[f"{c}#{m}"] = pc.fill_null(finest.column(f"w{m}{i}_sum"), 0)
             for p, fn in ((f"{c}#hi", "max"), (f"{c}#lo", "min")):
                 if p in self._part_types:
                     empty = part_identity(p, self._part_types[p])
@@ -420,6 +480,19 @@ class GroupState:
             missing = (n == 0) | ((parts["#rows"] != n) if a == "min" else False)
             extreme = parts[f"{c}#hi" if a == "max" else f"{c}#lo"]
             return pa.array(np.where(missing, 0, extreme), mask=missing).cast(self._value_types[c])
+        if a == _WEIGHTED:
+            # Null where no row has both values, or the weights sum to 0.
+            w = parts[f"{c}#w"]
+            none = (parts[f"{c}#m"] == 0) | (w == 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return pa.array(parts[f"{c}#x"] / np.where(none, 1.0, w), mask=none)
+        if a in _MOMENTS:
+            # Population variance of the non-null values; null below two (Arrow's min_count).
+            n = parts[f"{c}#n"]
+            m = np.where(n == 0, 1, n)
+            with np.errstate(invalid="ignore"):
+                var = np.maximum(parts[f"{c}#q"] / m - (parts[f"{c}#e"] / m) ** 2, 0.0)
+            return pa.array(var if a == "var" else np.sqrt(var), mask=n < 2)
         if a == "high minus low":
             # Null where a group holds a null (or no value), as the recomputed path says.
             missing = (parts["#rows"] != parts[f"{c}#n"]) | (parts[f"{c}#n"] == 0)

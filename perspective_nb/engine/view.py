@@ -144,11 +144,13 @@ class View:
             or cfg.windows
             or row_sort_specs(cfg)
         )
-        # Sorted flat views of indexed tables keep their top rows (flat_topk).
+        # Sorted or filtered flat views of indexed tables keep their top rows
+        # (flat_topk); their filters and expressions read only their own row.
         self._sorted_flat = bool(
             table.get_index()
-            and row_sort_specs(cfg)
-            and not (cfg.group_by or cfg.split_by or cfg.filter or cfg.expressions or cfg.windows)
+            and (row_sort_specs(cfg) or cfg.filter)
+            and not (cfg.group_by or cfg.split_by or cfg.windows)
+            and (self._row_local or not cfg.expressions)
             and cfg.group_rollup_mode != "total"
         )
         self._top: tuple[int, TopK] | None = None
@@ -209,7 +211,7 @@ class View:
             return frame
 
     def _top_frame(self) -> FlatFrame | None:
-        """A sorted flat view's frame from its maintained top rows (see flat_topk).
+        """A sorted or filtered flat view's frame from its maintained top rows (flat_topk).
 
         None when the table's keys cannot be searched (the general path then).
         """
@@ -220,18 +222,21 @@ class View:
         assert index is not None
         top = self._top[1] if self._top is not None else None
         fresh = top is None
+        cfg = self._config
+        # The rows the view shows, with the columns it sorts by.
+        keep = self._shown_rows if (cfg.filter or cfg.expressions) else None
         if top is not None and self._top[0] != version:
             changes = self._table.changes_since(self._top[0])
             if changes is None or changes[0] != version:
                 fresh = True  # an unknown write, or one newer than ``store``
             else:
                 for added, removed in changes[1]:
-                    if not top.apply(added, removed, store.num_rows):
+                    if not top.apply(added, removed, keep):
                         fresh = True
                         break
         if fresh:
-            top = TopK(row_sort_specs(self._config), index)
-            top.rebuild(store.table())
+            top = TopK(row_sort_specs(cfg), index)
+            top.rebuild(store.table() if keep is None else keep(store.table()))
         self._top = (version, top)
         full: list[FlatFrame] = []
 
@@ -240,9 +245,15 @@ class View:
                 full.append(self._compute(store.table(), version))
             return full[0]
 
-        frame = FlatFrame(KeyedRows(store, index), TopKOrder(top, fallback), KeyIds())  # type: ignore[arg-type]
+        extend = self._with_expressions if cfg.expressions else None
+        rows = KeyedRows(store, index, top.count, extend)
+        frame = FlatFrame(rows, TopKOrder(top, fallback), KeyIds())  # type: ignore[arg-type]
         self._cache = (version, frame)
         return frame
+
+    def _shown_rows(self, rows: pa.Table) -> pa.Table:
+        """``rows`` with the view's expression columns, those its filter keeps."""
+        return self._filtered(self._with_expressions(rows))
 
     def _filtered(self, rows: pa.Table | None) -> pa.Table | None:
         if rows is None or not self._config.filter:

@@ -100,6 +100,20 @@ CONFIGS = [
         "columns": ["v", "h", "f"],
         "aggregates": {"v": "distinct count", "h": "distinct count", "f": "sum"},
     },
+    {"group_by": ["g", "h"], "columns": ["v", "f"], "aggregates": {"v": "var", "f": "stddev"}},
+    {
+        "group_by": ["g"],
+        "split_by": ["b"],
+        "columns": ["f", "v"],
+        "aggregates": {"f": ["weighted mean", ["v"]], "v": ["weighted mean", "k"]},
+    },
+    {
+        "group_by": ["g"],
+        "split_by": ["h"],
+        "columns": ["f", "v"],
+        "aggregates": {"f": "var", "v": "stddev"},
+        "sort": [["f", "desc"]],
+    },
     {
         "group_by": ["h"],
         "columns": ["g", "v"],
@@ -255,6 +269,13 @@ def test_distinct_count_of_a_null_and_a_value_in_different_chunks():
     config = {"group_by": ["g"], "columns": ["v"], "aggregates": {"v": "distinct count"}}
     with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
         assert t.view(**config).to_columns()["v"] == [2, 2]
+        # Another aggregated column's chunks cut the batches Arrow reads too.
+        config = {
+            **config,
+            "columns": ["v", "g"],
+            "aggregates": {**config["aggregates"], "g": "count"},
+        }
+        assert t.view(**config).to_columns()["v"] == [2, 2]
     assert t.view(**config).to_columns()["v"] == [2, 2]
 
 
@@ -276,3 +297,19 @@ def test_rows_tied_at_the_high_keep_the_view_incremental():
     assert view.to_columns()["v"] == [7, 5, 7]
     fresh = t.view(group_by=["g"], columns=["v"], aggregates={"v": "high"})
     assert view.to_columns() == fresh.to_columns()
+
+
+def test_variance_of_values_far_from_zero_keeps_its_precision():
+    # Sums of x and x^2 around zero would cancel to noise here (x ~ 1e9, var ~ 1).
+    base = 1_000_000_000.0
+    t = Table(
+        {"k": [0, 1, 2], "g": ["a", "a", "a"], "f": [base, base + 1, base + 2]}, name="t", index="k"
+    )
+    v = t.view(group_by=["g"], columns=["f"], aggregates={"f": "var"})
+    assert v.to_columns()["f"] == pytest.approx([2 / 3, 2 / 3], rel=1e-9)
+    for i in range(3, 200):
+        t.update({"k": [i], "g": ["a"], "f": [base + i % 3]})
+        t.remove([i - 3])
+    assert v._state is not None
+    fresh = t.view(group_by=["g"], columns=["f"], aggregates={"f": "var"})
+    assert v.to_columns()["f"] == pytest.approx(fresh.to_columns()["f"], rel=1e-9)
