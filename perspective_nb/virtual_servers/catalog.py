@@ -39,6 +39,8 @@ class CatalogServer(Server):
         self._syncing = False
         #: Names hosted from the catalog, with the key they were hosted for.
         self._from_catalog: dict[str, Hashable] = {}
+        #: The catalog's names in its own order (as 5.x lists them).
+        self._order: list[str] = []
 
     # -- what subclasses provide ------------------------------------------------
     def catalog(self) -> dict[str, Hashable]:
@@ -68,6 +70,7 @@ class CatalogServer(Server):
 
     def _sync(self) -> None:
         current = self.catalog()
+        self._order = list(current)
         for name, key in list(self._from_catalog.items()):
             if current.get(name, _GONE) == key:
                 continue
@@ -95,14 +98,15 @@ class CatalogServer(Server):
 
     # -- the Registry's reads, following the catalog ---------------------------------
     def get_hosted_table_names(self) -> list[str]:
-        """Names of the hosted tables: the catalog's (read now) and client-made ones."""
-        self.sync()
-        return super().get_hosted_table_names()
+        """Names of the hosted tables: the catalog's (read now, in its order), then client-made."""
+        return [name for name, _ in self.hosted_tables()]
 
     def hosted_tables(self) -> list[tuple[str, Any]]:
-        """``(name, table)`` pairs, the catalog read now."""
+        """``(name, table)`` pairs: the catalog's (read now, in its order), then client-made."""
         self.sync()
-        return super().hosted_tables()
+        hosted = dict(super().hosted_tables())
+        ordered = [(name, hosted.pop(name)) for name in self._order if name in hosted]
+        return ordered + list(hosted.items())
 
     def hosted_table(self, name: str) -> Any:
         """The table hosted as ``name``, or None (without reading the catalog)."""
