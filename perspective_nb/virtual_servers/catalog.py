@@ -39,6 +39,8 @@ class CatalogServer(Server):
         self._syncing = False
         #: Names hosted from the catalog, with the key they were hosted for.
         self._from_catalog: dict[str, Hashable] = {}
+        #: Entries that could not be hosted, with their key (not retried until it changes).
+        self._refused: dict[str, Hashable] = {}
         #: The catalog's names in its own order (as 5.x lists them).
         self._order: list[str] = []
 
@@ -72,12 +74,14 @@ class CatalogServer(Server):
         current = self.catalog()
         self._order = list(current)
         for name, key in list(self._from_catalog.items()):
+            table = self.hosted_table(name)
+            if table is None:  # a client deleted it: the catalog hosts it again
+                del self._from_catalog[name]
+                continue
             if current.get(name, _GONE) == key:
                 continue
-            table = self.hosted_table(name)
             try:
-                if table is not None:
-                    table.delete()  # fires on_delete: the registry forgets it
+                table.delete()  # fires on_delete: the registry forgets it
             except PerspectiveError as exc:  # views still open on it
                 log.debug("keeping %r hosted until its views close: %s", name, exc)
                 continue
@@ -86,12 +90,15 @@ class CatalogServer(Server):
         for name, key in current.items():
             if name in self._from_catalog or name in hosted:
                 continue  # a client-made table of the same name wins
+            if self._refused.get(name) == key:
+                continue  # already logged
             try:
                 table = self.host_entry(name)
             except Exception as exc:
                 # One table we cannot host (e.g. a column type Perspective
                 # lacks) must not hide the others.
                 log.warning("not hosting %r: %s", name, exc)
+                self._refused[name] = key
                 continue
             self.host_table(table, name)
             self._from_catalog[name] = key

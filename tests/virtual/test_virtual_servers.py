@@ -10,6 +10,7 @@ and the servers are served by our tornado handler over a real websocket.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -97,7 +98,7 @@ def test_the_5x_scenario_answers_what_duckdb_computes():
     assert out["later"] == {"z": "float", "label": "string"}
 
 
-def test_the_hosted_set_follows_the_connection_catalog():
+def test_the_hosted_set_follows_the_connection_catalog(caplog):
     duckdb = require("duckdb")
     conn = _trades(duckdb)
     conn.execute("ATTACH ':memory:' AS side; CREATE TABLE side.prices (p DOUBLE)")
@@ -110,6 +111,15 @@ def test_the_hosted_set_follows_the_connection_catalog():
         "memory.trades", "memory.ref.codes", "side.prices", "in_memory"
     ]  # fmt: skip
     assert client.open_table("side.prices").schema() == {"p": "float"}
+    client.open_table("side.prices").delete()  # the catalog serves it again
+    assert "side.prices" in client.get_hosted_table_names()
+    conn.execute("CREATE TABLE odd AS SELECT INTERVAL 1 DAY AS span")  # no Perspective type
+    with caplog.at_level(logging.WARNING):
+        assert "memory.odd" not in client.get_hosted_table_names()
+        assert "memory.odd" not in client.get_hosted_table_names()
+    refused = [r.getMessage() for r in caplog.records if "memory.odd" in r.getMessage()]
+    assert len(refused) == 1, refused  # logged once, not at every listing
+    assert "span" in refused[0]  # names the column
     conn.execute("CREATE TABLE extra AS SELECT 1 AS n")
     # Opened by name before any listing: the catalog is read on a miss.
     view = client.open_table("memory.extra").view()
