@@ -10,6 +10,7 @@ and the servers are served by our tornado handler over a real websocket.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 
@@ -151,6 +152,11 @@ def test_tables_are_live_and_writable_views_are_read_only():
     assert conn.sql("SELECT * FROM book ORDER BY id").fetchall() == [(1, 10), (2, 25), (3, 5)]
     assert book.view(columns=["id", "qty"]).to_columns() == {"id": [1, 2, 3], "qty": [10, 25, 5]}
     cheap = client.open_table("memory.cheap")
+    gc.collect()  # the view's relation keeps its cursor alive
+    cheap_view = cheap.view(columns=["qty", "px"])
+    expected = conn.sql("SELECT qty, px FROM cheap").fetchall()
+    assert list(zip(*cheap_view.to_columns().values(), strict=True)) == expected
+    cheap_view.delete()
     with pytest.raises(PerspectiveError, match="cannot be written"):
         cheap.update([{"sym": "x"}])
     # Written outside Perspective: seen after refresh().
