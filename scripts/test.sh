@@ -17,7 +17,7 @@ if [ ! -x .venv-oracle5/bin/python ]; then
   "$PY" -m venv .venv-oracle5
 fi
 .venv-oracle5/bin/python -m pip install -q --upgrade pip
-.venv-oracle5/bin/python -m pip install -q "perspective-python==5.6.1" pyarrow pandas
+.venv-oracle5/bin/python -m pip install -q "perspective-python==5.6.1" pyarrow pandas duckdb polars
 
 # npm packages (idempotent; never empties a node_modules linked from another checkout).
 bash scripts/setup-js.sh

@@ -104,11 +104,21 @@ class DuckDBBackend:
         (``con.table("t")``) is writable: updates write into that table.
     index
         The key column (updates upsert by it), or None.
+    table_path
+        The table's qualified name, e.g. ``("memory", "main", "trades")``,
+        when it may not be the connection's default database and schema (a
+        relation only knows its table's bare name).
     """
 
     dialect = DUCKDB
 
-    def __init__(self, relation: Any, connection: Any = None, index: str | None = None) -> None:
+    def __init__(
+        self,
+        relation: Any,
+        connection: Any = None,
+        index: str | None = None,
+        table_path: tuple[str, ...] | None = None,
+    ) -> None:
         self._lock = threading.RLock()
         self._relation = relation
         # Our own cursor (a second connection to the same database), so a
@@ -128,7 +138,11 @@ class DuckDBBackend:
                 f"index column {index!r} is not in the relation; its columns are {list(names)}"
             )
         #: What writes name (a writable table), else None.
-        self.target = DUCKDB.ident(self.table_name) if self.writable else None
+        self.target = None
+        if self.writable:
+            path = table_path or (self.table_name,)
+            self.target = ".".join(DUCKDB.ident(part) for part in path)
+            self.table_name = ".".join(path)
         # Reads of a writable table name the table itself, so they see every
         # write; rowid is its table order.
         base, order = (self.target, "rowid") if self.writable else (self._view, None)

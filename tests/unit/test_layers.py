@@ -27,6 +27,7 @@ LAYERS = {
     "client": 3,
     "server": 4,
     "handlers": 5,
+    "virtual_servers": 5,
     "app": 6,
     "jupyter": 7,
     "widget": 7,
@@ -42,6 +43,7 @@ FORBIDDEN = {
     "protocol": {"asyncio", "tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
     "virtual": {"asyncio", "tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
     "server": {"tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
+    "virtual_servers": {"tornado", "jupyter_server", "ipykernel", "ipywidgets", "traitlets"},
 }  # fmt: skip
 
 
