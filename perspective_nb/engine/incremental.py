@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .aggregate_registry import AGGREGATES, PERCENT, names_where
 from .config import ViewConfig
 from .distinct import DistinctCounts
 from .dtypes import decoded
@@ -46,26 +47,11 @@ from .pivot import row_sort_specs, split_pct
 
 __all__ = ["GroupState", "supports_incremental"]
 
-_SUMMABLE = frozenset(
-    {
-        "sum",
-        "sum or zero",
-        "avg",
-        "mean",
-        "sum abs",
-        "abs sum",
-        "sum not null",
-        "pct sum parent",
-        "pct sum grand total",
-    }
-)
-
-
 # Running maxima / minima: added rows fold in with np.maximum / np.minimum;
 # removing a row that holds its group's extreme makes the view recompute.
-_EXTREMES = frozenset({"high", "low", "high minus low", "min", "max"})
+_EXTREMES = names_where(incremental="extreme")
 # Extremes over the non-null values only (high / low count a null as 0).
-_SKIP_NULLS = frozenset({"high minus low", "min", "max"})
+_SKIP_NULLS = names_where(incremental="extreme", null_as_zero=False)
 
 
 _FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
@@ -85,18 +71,14 @@ def supports_incremental(
     if config.split_by and config.split_rollup_mode == "rollup":
         return False  # the rollup columns are pivots of their own (pivot.compute_pivot)
     aggs = config.aggregate_map
-    if len(config.split_by) > 1 and any(
-        aggs[c] in ("pct sum parent", "pct sum grand total") for c in config.columns
-    ):
+    if len(config.split_by) > 1 and any(aggs[c] in PERCENT for c in config.columns):
         return False  # split percentages divide by other split levels (pivot.compute_pivot)
-    for c in _value_columns(config):
-        if aggs[c] == "count":
-            continue
-        if aggs[c] == "distinct count" and not config.split_by:
-            continue  # counts per (group, value): see distinct.py
-        if aggs[c] not in _SUMMABLE | _EXTREMES or schema[c] not in ("integer", "float"):
-            return False
-    return True
+    split = bool(config.split_by)
+    # Sums and extremes of numbers, counts, distinct counts without split_by
+    # (counts per (group, value): see distinct.py): the registry's "incremental".
+    return all(
+        AGGREGATES[aggs[c]].incremental_for(schema[c], split) for c in _value_columns(config)
+    )
 
 
 class GroupState:
