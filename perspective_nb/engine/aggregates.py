@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError
+from .aggregate_registry import AGGREGATES, names_where
 from .dtypes import decoded
 from .group_stats import extreme_by, gmv, order_statistic
 
@@ -31,6 +32,9 @@ _SKIP_NULLS = pc.ScalarAggregateOptions(skip_nulls=True)
 _POP = pc.VarianceOptions(ddof=0, min_count=2)
 
 _NUMERIC = ("integer", "float")
+# Aggregates Arrow has no kernel for, computed with numpy (group_stats.py).
+_GROUP_STATS = names_where(compute="group_stats")
+_WITH_ARG = frozenset(n for n, a in AGGREGATES.items() if a.arg_types)
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,7 @@ def aggregate(
                     ],
                 )
             )
-        elif a in ("median", "q1", "q3", "dominant", "join", "gmv") or (
-            a in ("min by", "max by") and spec.arg is not None
-        ):
+        elif a in _GROUP_STATS and (spec.arg is not None or a not in _WITH_ARG):
             slow.append(spec)
         else:
             raise ConfigError(f"aggregate {a!r} is not supported for column {spec.column!r}")

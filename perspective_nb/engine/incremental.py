@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .aggregate_registry import AGGREGATES, PERCENT, names_where
 from .config import ViewConfig
 from .distinct import DistinctCounts
 from .dtypes import decoded
@@ -46,34 +47,18 @@ from .pivot import row_sort_specs, split_pct
 
 __all__ = ["GroupState", "supports_incremental"]
 
-_SUMMABLE = frozenset(
-    {
-        "sum",
-        "sum or zero",
-        "avg",
-        "mean",
-        "sum abs",
-        "abs sum",
-        "sum not null",
-        "pct sum parent",
-        "pct sum grand total",
-    }
-)
-
-
 # Running maxima / minima: added rows fold in with np.maximum / np.minimum;
 # removing a row that holds its group's extreme makes the view recompute.
-_EXTREMES = frozenset({"high", "low", "high minus low", "min", "max"})
+_EXTREMES = names_where(incremental="extreme")
 # Extremes over the non-null values only (high / low count a null as 0).
-_SKIP_NULLS = frozenset({"high minus low", "min", "max"})
+_SKIP_NULLS = names_where(incremental="extreme", null_as_zero=False)
 # Population variance from sums of powers: kept as sums of (x - K) and
 # (x - K)^2 around a per-column K (the column's mean when the view was made),
 # so the difference of the two terms does not cancel away the variance of
 # values far from zero.
-_MOMENTS = frozenset({"var", "stddev"})
+_MOMENTS = names_where(incremental="moments")
 # Sums of x * w and of w over the rows where both are set (and their count).
-_WEIGHTED = "weighted mean"
-_NUMBERS = ("integer", "float")
+_WEIGHTED = names_where(incremental="weighted")
 
 
 _FOLD = {"#hi": "max", "#lo": "min"}  # how a part of finer groups folds into coarser ones
@@ -93,22 +78,18 @@ def supports_incremental(
     if config.split_by and config.split_rollup_mode == "rollup":
         return False  # the rollup columns are pivots of their own (pivot.compute_pivot)
     aggs = config.aggregate_map
-    if len(config.split_by) > 1 and any(
-        aggs[c] in ("pct sum parent", "pct sum grand total") for c in config.columns
-    ):
+    if len(config.split_by) > 1 and any(aggs[c] in PERCENT for c in config.columns):
         return False  # split percentages divide by other split levels (pivot.compute_pivot)
-    for c in _value_columns(config):
-        if aggs[c] == "count":
-            continue
-        if aggs[c] == "distinct count" and not config.split_by:
-            continue  # counts per (group, value): see distinct.py
-        if aggs[c] == _WEIGHTED and schema[c] in _NUMBERS:
-            if schema.get(config.aggregate_arg_map.get(c, "")) in _NUMBERS:
-                continue
-            return False
-        if aggs[c] not in _SUMMABLE | _EXTREMES | _MOMENTS or schema[c] not in _NUMBERS:
-            return False
-    return True
+    split = bool(config.split_by)
+    args = config.aggregate_arg_map
+    # Sums, moments and extremes of numbers, counts, distinct counts without
+    # split_by (counts per (group, value): see distinct.py), weighted means
+    # of numbers by numbers: the registry's "incremental".
+    return all(
+        AGGREGATES[aggs[c]].incremental_for(schema[c], split)
+        and (aggs[c] not in _WEIGHTED or schema.get(args.get(c, "")) in ("integer", "float"))
+        for c in _value_columns(config)
+    )
 
 
 class GroupState:
@@ -135,7 +116,7 @@ class GroupState:
                 parts[f"{c}#a"] = parts[f"{c}#s"]
             if self._aggs[c] in _MOMENTS:
                 parts[f"{c}#e"] = parts[f"{c}#q"] = np.dtype(np.float64)
-            if self._aggs[c] == _WEIGHTED:
+            if self._aggs[c] in _WEIGHTED:
                 parts[f"{c}#x"] = parts[f"{c}#w"] = np.dtype(np.float64)
                 parts[f"{c}#m"] = np.dtype(np.int64)
             if self._aggs[c] in ("high", "high minus low", "max"):
@@ -155,7 +136,7 @@ class GroupState:
         self._value_types = {c: decoded(data.column(c)).type for c in self._values}
         # The weight column of each weighted mean.
         self._weights = {
-            c: config.aggregate_arg_map[c] for c in self._values if self._aggs[c] == _WEIGHTED
+            c: config.aggregate_arg_map[c] for c in self._values if self._aggs[c] in _WEIGHTED
         }
         # The centre K of each variance's sums (see _MOMENTS).
         self._centre = {
@@ -480,7 +461,7 @@ class GroupState:
             missing = (n == 0) | ((parts["#rows"] != n) if a == "min" else False)
             extreme = parts[f"{c}#hi" if a == "max" else f"{c}#lo"]
             return pa.array(np.where(missing, 0, extreme), mask=missing).cast(self._value_types[c])
-        if a == _WEIGHTED:
+        if a in _WEIGHTED:
             # Null where no row has both values, or the weights sum to 0.
             w = parts[f"{c}#w"]
             none = (parts[f"{c}#m"] == 0) | (w == 0)
@@ -491,7 +472,8 @@ class GroupState:
             n = parts[f"{c}#n"]
             m = np.where(n == 0, 1, n)
             with np.errstate(invalid="ignore"):
-                var = np.maximum(parts[f"{c}#q"] / m - (parts[f"{c}#e"] / m) ** 2, 0.0)
+                e = parts[f"{c}#e"]
+                var = np.maximum((parts[f"{c}#q"] - e * e / m) / m, 0.0)
             return pa.array(var if a == "var" else np.sqrt(var), mask=n < 2)
         if a == "high minus low":
             # Null where a group holds a null (or no value), as the recomputed path says.

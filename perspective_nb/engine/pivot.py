@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .aggregate_registry import AGGREGATES
 from .aggregates import AggSpec, aggregate
 from .config import ViewConfig
 from .dtypes import decoded, zero_scalar
@@ -522,7 +523,9 @@ def _column_order(config, flats, pos, level_arr) -> list[int]:
 
 # Aggregates whose group rows take a child's value: Perspective rolls "last"
 # and "any" up from the last / first child in value order.
-_TREE_ORDER = {"last": -1, "any": 0}
+_TREE_ORDER = {
+    n: -1 if a.tree_rollup == "last" else 0 for n, a in AGGREGATES.items() if a.tree_rollup
+}
 
 
 def _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels) -> None:
@@ -556,24 +559,7 @@ def _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels) -> None:
 
 # The total row of an empty view: counts are 0, "pick a value" aggregates
 # show the type's zero, sums and statistics are null (as Perspective does).
-_EMPTY_ZERO = (
-    "count",
-    "distinct count",
-    "any",
-    "first",
-    "first by index",
-    "last",
-    "last by index",
-    "unique",
-    "dominant",
-    # 5.x's
-    "sum or zero",
-    "min",
-    "max",
-    "gmv",
-    "min by",
-    "max by",
-)
+_EMPTY = {n: a.empty for n, a in AGGREGATES.items()}
 
 
 def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> pa.Table:
@@ -581,16 +567,16 @@ def empty_total(agg: pa.Table, aggs: dict[str, str], schema: dict[str, str]) -> 
     cols = {}
     for c in agg.column_names:
         col = agg.column(c)
-        a = aggs.get(c)
-        if a in ("count", "distinct count"):
+        empty = _EMPTY.get(aggs.get(c))
+        if empty == "own":
             cols[c] = col
-        elif a in _EMPTY_ZERO:
+        elif empty == "zero":
             # pa.repeat: the date zero (year 0) has no Python value
             cols[c] = pa.repeat(zero_scalar(schema[c], decoded(col).type), 1)
-        elif a == "join":
+        elif empty == "empty text":
             cols[c] = pa.array([""])
-        elif a in ("and", "or"):
-            cols[c] = pa.array([a == "and"])  # all of nothing is true, any false
+        elif empty in ("true", "false"):
+            cols[c] = pa.array([empty == "true"])  # all of nothing is true, any false
         else:
             cols[c] = pa.nulls(1, col.type)
     return pa.table(cols)

@@ -21,11 +21,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .aggregate_registry import PERCENT
 from .config import ViewConfig
 
 __all__ = ["PCT", "rollup_columns", "split_percentages"]
 
-PCT = ("pct sum parent", "pct sum grand total")
+#: The percentage aggregates (of the parent's / the total's sum).
+PCT = PERCENT
 
 #: ``pivot(config, rolled_up)``: the view's rows pivoted per ``config``; its
 #: ``columns`` map ``"a|b|col"`` names to arrays over those rows.

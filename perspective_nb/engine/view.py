@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import ConfigError, PerspectiveError
+from .aggregate_registry import result_type
 from .arguments import check_window_bound
 from .arrow_ipc import check_compression, compress_stream
 from .callbacks import call_safely
@@ -55,16 +56,6 @@ if TYPE_CHECKING:
 __all__ = ["View"]
 
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
-_FLOAT_AGGS = (
-    "avg",
-    "mean",
-    "var",
-    "stddev",
-    "pct sum parent",
-    "pct sum grand total",
-    "weighted mean",
-)
-_INT_AGGS = ("count", "distinct count")
 
 
 def _group_naming(kw: dict[str, Any]) -> str:
@@ -425,15 +416,9 @@ class View:
         for c in cfg.columns:
             t = self._schema_all[c]
             if cfg.group_by or cfg.group_rollup_mode == "total":
-                a = aggs[c]
-                if a in _FLOAT_AGGS:
-                    t = "float"
-                elif a in _INT_AGGS or (
-                    a in ("high minus low", "last minus first") and t in ("date", "datetime")
-                ):
-                    t = "integer"
                 # "join" keeps the column's type in Perspective's schema, though its
                 # values are text.
+                t = result_type(aggs[c], t)
             out[c] = t
         return out
 

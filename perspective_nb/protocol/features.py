@@ -1,9 +1,10 @@
 """Build the ``GetFeaturesResp`` that tells clients what this server supports.
 
-The lists come from the engine (``perspective_nb.engine.features``), so the
-reply is truthful: a filter op or aggregate is offered only if the engine
-evaluates it. Aggregates that take arguments (``weighted mean``) list the
-column types of those arguments.
+The lists come from the engine (``perspective_nb.engine.features``, whose
+aggregates are ``engine.aggregate_registry``'s), so the reply is truthful: a
+filter op or aggregate is offered only if the engine evaluates it.
+Aggregates that take arguments (``weighted mean``) list the column types of
+those arguments, from the same registry.
 
 May import the engine; must not import the server or jupyter layers.
 """
@@ -18,14 +19,6 @@ from .column_types import column_type_from_name
 
 __all__ = ["features_response"]
 
-# Aggregates whose extra argument is a column of these types.
-_AGGREGATE_ARGS = {
-    "weighted mean": ["float"],
-    "min by": ["float"],
-    "max by": ["float"],
-}
-
-
 _GROUP_MODES = {"rollup": pb.ROLLUP, "flat": pb.FLAT, "total": pb.TOTAL}
 _SPLIT_MODES = {"flat": pb.SPLIT_FLAT, "rollup": pb.SPLIT_ROLLUP}
 
@@ -38,7 +31,11 @@ def _engine_features() -> tuple[Mapping[str, Iterable[Any]], Mapping[str, Iterab
 
 def _aggregate_entry(entry: Any) -> tuple[str, list[str]]:
     if isinstance(entry, str):
-        return entry, _AGGREGATE_ARGS.get(entry, [])
+        # The column types an aggregate's argument may name (``weighted mean``'s weight).
+        from ..engine.aggregate_registry import AGGREGATES
+
+        record = AGGREGATES.get(entry)
+        return entry, list(record.arg_types) if record is not None else []
     name, args = entry
     return name, list(args)
 

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..engine.aggregate_registry import result_type
 from ..engine.arrow_ipc import check_compression, compress_stream
 from ..engine.callbacks import call_safely
 from ..engine.config import ViewConfig, normalize_config
@@ -34,8 +35,6 @@ from ..errors import ConfigError, PerspectiveError
 
 __all__ = ["VirtualView"]
 
-_FLOAT_AGGS = ("avg", "mean", "var", "stddev", "pct sum parent", "pct sum grand total")
-_INT_AGGS = ("count", "distinct count")
 #: Rows read (and cached) at once by a query that carries the row count:
 #: what a grid shows first.
 _FIRST_PAGE = 200
@@ -197,8 +196,7 @@ class VirtualView:
         for c in cfg.columns:
             t = self._schema_all[c]
             if cfg.group_by:
-                a = cfg.aggregate_map[c]
-                t = "float" if a in _FLOAT_AGGS else "integer" if a in _INT_AGGS else t
+                t = result_type(cfg.aggregate_map[c], t)
             out[c] = t
         return out
 

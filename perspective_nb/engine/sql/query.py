@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...errors import ConfigError
+from ..aggregate_registry import AGGREGATES
 from ..config import ViewConfig
 from ..encoding import format_label
 from ..pivot import row_sort_specs
@@ -292,7 +293,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     sorts = row_sort_specs(config)
     for c in dict.fromkeys([*config.columns, *(c for c, _ in sorts)]):
         check_aggregate(c, aggs[c], schema[c])
-        if config.split_by and aggs[c] in PERCENT_AGGREGATES:
+        if config.split_by and not AGGREGATES[aggs[c]].sql_split:
             # Perspective 5.x divides a split cell by its own row's sum (or
             # the grand total) over every split value; not compiled yet.
             raise ConfigError(
