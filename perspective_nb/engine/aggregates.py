@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ..errors import ConfigError
 from .aggregate_registry import AGGREGATES, names_where
-from .dtypes import decoded
+from .dtypes import decoded, zero_scalar
 from .group_stats import extreme_by, gmv, order_statistic
 
 __all__ = ["AggSpec", "aggregate"]
@@ -180,10 +180,13 @@ def aggregate(
             codes = _codes(col)
             post.append((spec, [request(spec.column + "|codes", codes, "count_distinct", _ALL)]))
         elif a == "any":
-            # Perspective's "any" is the first truthy value (0 when there is none).
+            # Perspective's "any" is the first truthy value: a number other
+            # than 0, true, any text or date (the type's zero when there is none).
             src = decoded(col)
             if numeric:
                 src = pc.if_else(pc.equal(src, 0), pa.scalar(None, src.type), src)
+            elif spec.ptype == "boolean":
+                src = pc.if_else(pc.fill_null(src, False), src, pa.scalar(None, src.type))
             post.append((spec, [request(spec.column + "|any", src, "first", _SKIP_NULLS)]))
         elif a in ("first", "first by index"):
             post.append((spec, [request(spec.column, decoded(col), "first", _KEEP_NULLS)]))
@@ -275,8 +278,8 @@ def _finish(spec: AggSpec, cols: list[pa.ChunkedArray]) -> pa.ChunkedArray:
         return pc.if_else(zero, pa.nulls(len(c), pa.float64()), pc.divide(c, cols[1]))
     if a == "distinct count":
         return c.cast(pa.uint32())  # Perspective's type for distinct counts
-    if a == "any" and spec.ptype in _NUMERIC:
-        return pc.fill_null(c, 0)
+    if a == "any":
+        return pc.fill_null(c, zero_scalar(spec.ptype, c.type))
     if a == "abs sum":
         return pc.abs(c)
     if a == "high minus low":

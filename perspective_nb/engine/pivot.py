@@ -540,9 +540,14 @@ def _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels) -> None:
         own = child.column(f"__g{k}").to_numpy()
         for c in cols:
             if aggs[c] == "any":
-                # The first child (as shown) holding a truthy value, else the first.
-                values = child.column(c)
-                truthy = pc.fill_null(pc.not_equal(values, 0), False).to_numpy(zero_copy_only=False)
+                # The first child (as shown) holding a truthy value, else the
+                # first: not the type's zero (what a child with none shows).
+                values = decoded(child.column(c))
+                if pa.types.is_boolean(values.type):
+                    truthy = values
+                else:
+                    truthy = pc.not_equal(values, _zero_like(values.type))
+                truthy = pc.fill_null(truthy, False).to_numpy(zero_copy_only=False)
                 order = np.lexsort((own, ~truthy, pidx))
             else:
                 order = np.lexsort((own, pidx))  # children by parent, then as shown
@@ -555,6 +560,17 @@ def _tree_order_aggregates(levels, parents, aggs, value_cols, n_levels) -> None:
             values = child.column(c).take(pa.array(rows, mask=rows < 0))
             idx = levels[k].column_names.index(c)
             levels[k] = levels[k].set_column(idx, c, values)
+
+
+def _zero_like(t: pa.DataType) -> pa.Scalar:
+    """The zero "any" shows for a group with no truthy value, as a scalar of type ``t``."""
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return zero_scalar("string", t)
+    if pa.types.is_date(t):
+        return zero_scalar("date", t)
+    if pa.types.is_timestamp(t):
+        return zero_scalar("datetime", t)
+    return zero_scalar("float" if pa.types.is_floating(t) else "integer", t)
 
 
 # The total row of an empty view: counts are 0, "pick a value" aggregates

@@ -47,17 +47,6 @@ _VALUES = {
     "datetime": [dt.datetime(2024, 1, 2, 3), None, dt.datetime(2023, 5, 1), None],
 }
 _CASES = [(t, name) for t in PTYPES for name in advertised(t)]
-# Group rows of "any" roll up from the first truthy child, and "truthy" is
-# only defined for numbers so far: other types fail (Perspective 5.x takes
-# the first value for text and the first true for booleans).
-_ANY_ROLLUP_BUG = pytest.mark.xfail(
-    raises=pa.ArrowNotImplementedError, strict=True, reason="'any' rolls up numbers only"
-)
-_COMPUTED = [
-    pytest.param(t, n, marks=_ANY_ROLLUP_BUG) if n == "any" and t not in ("integer", "float")
-    else (t, n)
-    for t, n in _CASES
-]  # fmt: skip
 
 
 def _table(ptype: str, rows: int = 4) -> Table:
@@ -113,7 +102,7 @@ def test_aliases_are_computed_as_their_canonical_aggregate():
         assert config.aggregate_map["v"] == name
 
 
-@pytest.mark.parametrize(("ptype", "name"), _COMPUTED)
+@pytest.mark.parametrize(("ptype", "name"), _CASES)
 def test_every_accepted_aggregate_computes_its_result_type(ptype, name):
     view = _table(ptype).view(group_by=["g"], columns=["v"], aggregates={"v": _agg(name)})
     expected = AGGREGATES[name].result_type(ptype)

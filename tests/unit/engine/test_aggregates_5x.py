@@ -100,3 +100,28 @@ def test_empty_view_totals_of_dates_are_the_year_zero():
     )
     # as perspective-python 5.6.1 answers
     assert view.to_columns() == {"__ROW_PATH__": [[]], "d": [-62167305600000]}
+
+
+def test_any_rolls_up_the_first_truthy_child_of_every_type():
+    # 5.6.1: the first child holding a value that is not the type's zero
+    # (true for booleans); the type's zero when none has one.
+    t = Table(
+        {
+            "g": ["a", "a", "a", "b", "b"],
+            "h": ["x", "y", "z", "x", "y"],
+            "s": [None, "q", "r", None, "z"],
+            "b": [None, False, True, False, False],
+            "d": [None, "2020-01-02", "2020-01-01", None, None],
+        },
+        name="t",
+    )
+    view = t.view(
+        group_by=["g", "h"],
+        columns=["s", "b", "d"],
+        aggregates={"s": "any", "b": "any", "d": "any"},
+    )
+    out = view.to_columns()
+    assert out["s"] == ["q", "q", "", "q", "r", "z", "", "z"]
+    assert out["b"] == [True, True, False, False, True, False, False, False]
+    zero, jan2 = -62167305600000, 1577923200000
+    assert out["d"] == [jan2, jan2, zero, jan2, 1577836800000, zero, zero, zero]
