@@ -5,13 +5,20 @@
  * computes NaN coordinates (the browser logs every bad SVG attribute).
  * `SizeGate` watches an element with a ResizeObserver: `ready()` resolves
  * once the element is attached and has a non-zero size, and `onResize`
- * reports only non-zero sizes. `contentHeight` measures how tall a
+ * reports only non-zero sizes. While a `ready()` waits it also looks every
+ * `POLL_MS`: an element measured at zero in the middle of a restyle (a
+ * JupyterLab theme switch swaps its stylesheets) and back at its old size
+ * by the next frame never changed size as far as the ResizeObserver saw. `contentHeight` measures how tall a
  * <perspective-viewer> needs to be to show all its rows and its settings.
  */
+
+/** How often a waiting `ready()` measures the element again. */
+export const POLL_MS = 250;
 
 export class SizeGate {
   private observer: ResizeObserver;
   private waiting: Array<() => void> = [];
+  private poll: ReturnType<typeof setInterval> | null = null;
   private listeners: Array<() => void> = [];
   private lastSize = "";
 
@@ -31,6 +38,9 @@ export class SizeGate {
     if (this.sized) {
       return Promise.resolve();
     }
+    if (this.poll === null) {
+      this.poll = setInterval(() => this.check(), POLL_MS);
+    }
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -40,9 +50,17 @@ export class SizeGate {
   }
 
   dispose(): void {
+    this.stopPolling();
     this.observer.disconnect();
     this.waiting = [];
     this.listeners = [];
+  }
+
+  private stopPolling(): void {
+    if (this.poll !== null) {
+      clearInterval(this.poll);
+      this.poll = null;
+    }
   }
 
   private check(): void {
@@ -51,6 +69,7 @@ export class SizeGate {
     }
     const waiting = this.waiting;
     this.waiting = [];
+    this.stopPolling();
     waiting.forEach((resolve) => resolve());
     const rect = this.element.getBoundingClientRect();
     const size = `${Math.round(rect.width)}x${Math.round(rect.height)}`;

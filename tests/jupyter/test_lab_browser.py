@@ -3,8 +3,8 @@
 JupyterLab runs in-process (as an extension of the test server) with this
 checkout's built labextension; a notebook shows a PerspectiveWidget whose
 viewer must load the kernel's table through the hub, follow trait changes
-from the kernel and report viewer edits back to the kernel. The full-page
-view is checked the same way.
+from the kernel, report viewer edits back to the kernel, and follow the
+Lab theme. The full-page view is checked the same way.
 
 Needs: the labextension built (``cd labextension && npm ci && npm run build``),
 Debian ``chromium`` and PyPI ``playwright``.
@@ -216,6 +216,16 @@ async def test_widget_renders_and_syncs_in_jupyterlab(
             "print(w.group_by == [] and w.sort == [['v', 'desc']])",
         )
 
+        # follows JupyterLab's theme while `theme` is unset
+        dark = {"theme": "JupyterLab Dark"}
+        await page.evaluate(
+            "(args) => window.jupyterapp.commands.execute('apputils:change-theme', args)", dark
+        )
+        await wait_until(
+            page,
+            f"(async () => {{ try {{ return (await {VIEWER}.save()).theme === 'Pro Dark'; }}"
+            " catch (e) { return false; } })()",
+        )
         assert errors == []
 
         # the full-page view of the same table, in another tab
