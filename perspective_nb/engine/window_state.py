@@ -1,0 +1,411 @@
+"""Window columns kept up to date across table writes (kernels: :mod:`.window_compute`).
+
+A window's value depends only on the rows of its own partition, so after a
+write only the partitions the write touched can change. :class:`WindowColumn`
+keeps, for one window of a view and one table version:
+
+- the window's values in table order (``result``);
+- per table row: its partition id (stable dense ids, :class:`_Partitions`),
+  its order key (numbers, dates and times as one sortable numpy value) and,
+  for indexed tables, its key (the table's rows are in key order);
+- per partition: its size, and the last ``context`` rows in frame order (the
+  rows a row appended after them reads: ``rows: k`` reads k, ``lag`` /
+  ``lead`` / ``diff`` ``offset``).
+
+A write's row deltas (added rows, removed rows: an upsert removes the old
+version and adds the new one) move those per-row arrays to the new row
+positions (one searchsorted merge of the written keys, O(N) memcpy-level
+numpy work) and name the partitions touched (the partition values of every
+added and removed row). Then, against the new table:
+
+- a partition whose new rows all sort after its old last row and that lost
+  no row (the streaming case: order by time, new rows arrive later) is
+  computed over its kept context rows plus the new rows only: O(batch +
+  frame); for ``lead`` the context rows are rewritten too (they now see the
+  new rows ahead), for ``row_number`` the old size is added;
+- any other touched partition is recomputed whole (one kernel call over
+  the rows of all of them), and only those rows are written back;
+- cumulative / range frames and ``ema`` have no bounded context, so their
+  touched partitions are always recomputed whole.
+
+The view falls back to a full recompute (:meth:`WindowColumn.build`) when
+the table was replaced or cleared, rows were removed by position from an
+unindexed table, keys are not orderable (null keys), more than half the rows
+sit in touched partitions (one sort of everything is then cheaper), or the
+window reads an expression that is not row-local (its every value may change).
+
+Pure pyarrow + numpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .store import _sortable_keys
+from .window_compute import FrameOrder, compute_window
+from .windows import WindowSpec
+
+__all__ = ["WindowColumn"]
+
+_PACK_BITS = 21  # per partition column when several pack into one int64
+_MAX_CONTEXT = 1024  # larger frames recompute their touched partitions whole
+
+
+class _Unsupported(Exception):
+    """The incremental path cannot serve this write: recompute everything."""
+
+
+def _plain(col: pa.Array | pa.ChunkedArray) -> pa.Array:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
+
+
+class _Partitions:
+    """Stable dense ids for partition value tuples (new tuples get the next id)."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        if len(columns) > 3:
+            raise _Unsupported("more partition columns than pack into an int64")
+        self.columns = columns
+        self.known: dict[str, pa.Array | None] = {c: None for c in columns}
+        self.packed = np.empty(0, np.int64)  # sorted packed tuples
+        self.dense = np.empty(0, np.int64)  # their ids
+        self.count = 1 if not columns else 0
+
+    def _codes(self, c: str, col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        """Stable per-column codes of ``col`` (the distinct values seen so far, in order)."""
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        out = []
+        for chunk in chunks:  # one pass per chunk (a handful), each vectorised
+            if pa.types.is_dictionary(chunk.type):
+                # Code the chunk's dictionary, then index it (nulls -> the null code).
+                values = pa.concat_arrays([chunk.dictionary, pa.nulls(1, chunk.dictionary.type)])
+                idx = chunk.indices.fill_null(len(chunk.dictionary)).to_numpy(zero_copy_only=False)
+                out.append(self._index(c, values)[idx])
+            else:
+                out.append(self._index(c, chunk))
+        return np.concatenate(out) if out else np.empty(0, np.int64)
+
+    def _index(self, c: str, values: pa.Array) -> np.ndarray:
+        known = self.known[c]
+        if known is None:
+            known = pc.unique(values)
+        at = pc.index_in(values, value_set=known, skip_nulls=False)
+        if at.null_count:
+            known = pa.concat_arrays([known, pc.unique(values.filter(at.is_null()))])
+            at = pc.index_in(values, value_set=known, skip_nulls=False)
+        self.known[c] = known
+        if len(self.columns) > 1 and len(known) >= 1 << _PACK_BITS:
+            raise _Unsupported("too many distinct partition values to pack")
+        return at.to_numpy(zero_copy_only=False).astype(np.int64)
+
+    def ids(self, rows: pa.Table) -> np.ndarray:
+        """The partition id of every row of ``rows`` (assigning ids to new tuples)."""
+        n = rows.num_rows
+        if not self.columns:
+            return np.zeros(n, np.int64)
+        if len(self.columns) == 1:  # the column's codes are dense already
+            codes = self._codes(self.columns[0], rows.column(self.columns[0]))
+            self.count = len(self.known[self.columns[0]])
+            return codes
+        packed = np.zeros(n, np.int64)
+        for i, c in enumerate(self.columns):
+            packed |= self._codes(c, rows.column(c)) << (_PACK_BITS * i)
+        uniq, inv = np.unique(packed, return_inverse=True)
+        at = np.minimum(np.searchsorted(self.packed, uniq), max(len(self.packed) - 1, 0))
+        found = self.packed[at] == uniq if len(self.packed) else np.zeros(len(uniq), bool)
+        ids = np.empty(len(uniq), np.int64)
+        ids[found] = self.dense[at[found]]
+        fresh = np.arange(self.count, self.count + int((~found).sum()))
+        ids[~found] = fresh
+        self.count += len(fresh)
+        if len(fresh):
+            packed_all = np.concatenate([self.packed, uniq[~found]])
+            dense_all = np.concatenate([self.dense, fresh])
+            o = np.argsort(packed_all)
+            self.packed, self.dense = packed_all[o], dense_all[o]
+        return ids[inv.reshape(-1)]
+
+
+def _order_keys(col: pa.Array | pa.ChunkedArray, desc: bool) -> np.ndarray | None:
+    """Order keys as one sortable numpy value (nulls smallest), or None for strings."""
+    arr = _plain(col)
+    t = arr.type
+    if pa.types.is_floating(t):
+        nulls = arr.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
+        keys = arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False).copy()
+        sentinel: float | int = -np.inf
+    elif pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_temporal(t):
+        if pa.types.is_date(t):
+            arr = arr.cast(pa.date32()).cast(pa.int32())
+        elif pa.types.is_timestamp(t):
+            arr = arr.cast(pa.timestamp("ms")).cast(pa.int64())
+        nulls = arr.is_null().to_numpy(zero_copy_only=False)
+        keys = arr.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).copy()
+        sentinel = np.iinfo(np.int64).min
+    else:
+        return None
+    if desc:
+        keys = -keys
+    keys[nulls] = sentinel
+    return keys
+
+
+def _context_size(spec: WindowSpec) -> int | None:
+    """Rows before a new row that its value reads, when bounded (else None)."""
+    if spec.aggregate in ("lag", "lead", "diff"):
+        return spec.offset
+    if spec.aggregate == "row_number":
+        return 0
+    if spec.frame == "rows" and spec.aggregate != "rate":
+        return int(spec.size)
+    return None  # cumulative, range, no frame, ema: the whole partition
+
+
+class WindowColumn:
+    """One window's values, kept in step with the table (see the module docstring).
+
+    ``stats`` counts full builds and the rows the last write recomputed
+    (``rows``) out of the table's (``of``), for tests and benchmarks.
+    """
+
+    def __init__(self, spec: WindowSpec, out_type: pa.DataType, index: str | None) -> None:
+        self.spec = spec
+        self.out_type = out_type
+        self.index = index
+        self.needed = list(
+            dict.fromkeys(
+                [spec.column, *spec.partition_by, *([spec.order_by[0]] if spec.order_by else [])]
+            )
+        )
+        context = _context_size(spec)
+        self.context = context if context is not None and context <= _MAX_CONTEXT else None
+        self.stats = {"builds": 0, "rows": 0, "of": 0}
+
+    # -- full computation ------------------------------------------------------
+    def build(self, data: pa.Table) -> pa.Array:
+        """Compute the window over every row of ``data`` and keep its state."""
+        self.stats["builds"] += 1
+        self.stats["rows"] = self.stats["of"] = data.num_rows
+        sub = data.select(self.needed)
+        order = FrameOrder(sub, self.spec)
+        self.result = self._plain_result(compute_window(sub, self.spec, self.out_type, order))
+        self.ok = True
+        try:
+            self.parts = _Partitions(self.spec.partition_by)
+            self.pid = self.parts.ids(sub)
+            spec = self.spec
+            self.okey = (
+                _order_keys(sub.column(spec.order_by[0]), spec.order_by[1] == "desc")
+                if spec.order_by
+                else None
+            )
+            self.keys = None
+            if self.index is not None:
+                self.keys = _sortable_keys(data.column(self.index))
+                if self.keys is None:
+                    raise _Unsupported("keys binary search cannot order")
+        except _Unsupported:
+            self.ok = False
+            return self.result
+        k = self.context or 0
+        self.size = np.zeros(self.parts.count, np.int64)
+        self.tail = np.full((self.parts.count, max(k, 1)), -1, np.int64)
+        self._refresh(np.arange(data.num_rows), order, whole=True)
+        return self.result
+
+    def _plain_result(self, arr: pa.Array) -> pa.Array:
+        # Kept decoded: slices from several computations concatenate.
+        return _plain(arr)
+
+    def _grow(self) -> None:
+        extra = self.parts.count - len(self.size)
+        if extra > 0:
+            self.size = np.concatenate([self.size, np.zeros(extra, np.int64)])
+            self.tail = np.vstack([self.tail, np.full((extra, self.tail.shape[1]), -1, np.int64)])
+
+    def _refresh(self, rows: np.ndarray, order: FrameOrder, whole: bool) -> None:
+        """Partition sizes and last rows from a computation over table ``rows``.
+
+        ``whole``: ``rows`` hold whole partitions (else a context plus new rows).
+        """
+        if not len(rows):
+            return
+        pid_sorted = self.pid[rows][order.perm]
+        local = np.bincount(order.pid)
+        from_end = local[order.pid] - 1 - (np.arange(order.n) - order.start)
+        last = from_end == 0
+        if whole:
+            self.size[pid_sorted[last]] = local
+        width = self.tail.shape[1]
+        self.tail[pid_sorted[last]] = -1
+        keep = from_end < width
+        self.tail[pid_sorted[keep], width - 1 - from_end[keep]] = rows[order.perm[keep]]
+
+    # -- incremental update ------------------------------------------------------
+    def update(self, deltas: list, data: pa.Table) -> pa.Array:
+        """The window over ``data`` after ``deltas`` (``(added, removed)`` per write)."""
+        if not self.ok:
+            return self.build(data)
+        try:
+            return self._update(deltas, data)
+        except _Unsupported:
+            return self.build(data)
+
+    def _move(self, added: pa.Table | None, removed: pa.Table | None, orig: np.ndarray):
+        """Move the per-row arrays to the row positions after one write."""
+        n = len(self.pid)
+        new_pid = self.parts.ids(added) if added is not None else np.empty(0, np.int64)
+        self._grow()
+        new_okey = self.okey[:0] if self.okey is not None else None
+        if self.okey is not None and added is not None:
+            spec = self.spec
+            new_okey = _order_keys(added.column(spec.order_by[0]), spec.order_by[1] == "desc")
+        m = len(new_pid)
+        if self.keys is None:  # unindexed: appends at the end; a limit drops the oldest rows
+            if added is None and removed is not None:
+                raise _Unsupported("rows removed by position")
+            drop = removed.num_rows if removed is not None else 0
+            keep_idx = np.arange(drop, n)
+            mid_pos = np.arange(n - drop)
+            add_pos = np.arange(n - drop, n - drop + m)
+            add_order = np.arange(m)
+            new_keys = None
+        else:
+            keep = np.ones(n, bool)
+            if removed is not None and removed.num_rows:
+                gone = _sortable_keys(removed.column(self.index))
+                if gone is None:
+                    raise _Unsupported("removed keys are not orderable")
+                at = np.searchsorted(self.keys, gone)
+                if (at >= n).any() or (self.keys[np.minimum(at, n - 1)] != gone).any():
+                    raise _Unsupported("a removed key is not in the kept keys")
+                keep[at] = False
+            keep_idx = np.flatnonzero(keep)
+            mid = self.keys[keep_idx]
+            add_keys = (
+                _sortable_keys(added.column(self.index)) if added is not None else mid[:0].copy()
+            )
+            if add_keys is None:
+                raise _Unsupported("added keys are not orderable")
+            add_order = np.argsort(add_keys, kind="stable")
+            sorted_keys = add_keys[add_order]
+            ins = np.searchsorted(mid, sorted_keys)
+            add_pos = ins + np.arange(m)
+            # Survivor j moves right by the number of new keys below it.
+            mid_pos = np.arange(len(mid)) + np.cumsum(np.bincount(ins, minlength=len(mid) + 1))[
+                : len(mid)
+            ]
+            new_keys = sorted_keys
+        total = len(keep_idx) + m
+        remap = np.full(n + 1, -1, np.int64)  # remap[-1] stays -1 for empty tail slots
+        remap[keep_idx] = mid_pos
+
+        def moved(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            out = np.empty(total, dtype=old.dtype)
+            out[mid_pos] = old[keep_idx]
+            out[add_pos] = new[add_order]
+            return out
+
+        self.pid = moved(self.pid, new_pid)
+        if self.okey is not None:
+            self.okey = moved(self.okey, new_okey)
+        if new_keys is not None:
+            self.keys = moved(self.keys, add_keys)
+        self.tail = remap[self.tail]
+        return moved(orig, np.full(m, -1, np.int64))
+
+    def _update(self, deltas: list, data: pa.Table) -> pa.Array:
+        n_old = len(self.pid)
+        orig = np.arange(n_old)  # cached row of every current row (-1: written since)
+        lost = [np.empty(0, np.int64)]  # partitions that lost a row
+        for added, removed in deltas:
+            if removed is not None and removed.num_rows:
+                lost.append(self.parts.ids(removed))
+                self._grow()
+            orig = self._move(added, removed, orig)
+        n = len(orig)
+        if n != data.num_rows:
+            raise _Unsupported("the deltas do not add up to the table")
+        fresh = np.flatnonzero(orig < 0)
+        lost_parts = np.unique(np.concatenate(lost))
+        touched = np.union1d(np.unique(self.pid[fresh]), lost_parts)
+        tail_parts = self._tail_parts(fresh, lost_parts)
+        whole = np.zeros(self.parts.count, bool)
+        whole[touched] = True
+        whole[tail_parts] = False
+        # O(N) gather of one flag per row: which rows lie in recomputed partitions.
+        whole_rows = np.flatnonzero(whole[self.pid]) if whole.any() else np.empty(0, np.int64)
+        if 2 * len(whole_rows) > n:
+            # Most rows move: one sort of everything is cheaper than gathering them.
+            raise _Unsupported("the write touches most of the table")
+        pieces, src = [self.result], orig.copy()
+        offset = n_old
+        if len(whole_rows):
+            sub = data.select(self.needed).take(pa.array(whole_rows))
+            order = FrameOrder(sub, self.spec)
+            pieces.append(
+                self._plain_result(compute_window(sub, self.spec, self.out_type, order))
+            )
+            src[whole_rows] = offset + np.arange(len(whole_rows))
+            offset += len(whole_rows)
+            self.size[touched[whole[touched]]] = 0
+            self._refresh(whole_rows, order, whole=True)
+        tail_rows = 0
+        if len(tail_parts):
+            values, rows = self._tail_values(data, fresh, tail_parts)
+            pieces.append(values)
+            src[rows] = offset + np.arange(len(rows))
+            tail_rows = len(rows)
+        if (src < 0).any():
+            raise _Unsupported("a written row was not recomputed")
+        self.stats["rows"] = len(whole_rows) + tail_rows
+        self.stats["of"] = n
+        # O(N) take (memcpy speed) re-aligns the kept values with the new rows.
+        self.result = pa.concat_arrays(pieces).take(pa.array(src))
+        return self.result
+
+    def _tail_parts(self, fresh: np.ndarray, lost_parts: np.ndarray) -> np.ndarray:
+        """Partitions whose only change is new rows after every old row (frame order)."""
+        if self.context is None or not len(fresh) or (self.spec.order_by and self.okey is None):
+            return np.empty(0, np.int64)
+        pids = self.pid[fresh]
+        last = self.tail[pids, -1]  # the partition's last row in frame order
+        ok = last >= 0  # the partition had rows before (else recompute it whole)
+        ok &= self.size[pids] > 0
+        safe = np.where(ok, last, 0)
+        after = fresh > safe  # ties of the order key keep table order
+        if self.okey is not None:
+            new_k, old_k = self.okey[fresh], self.okey[safe]
+            null = np.iinfo(np.int64).min if self.okey.dtype == np.int64 else -np.inf
+            after = (new_k > old_k) | ((new_k == old_k) & (new_k != null) & after)
+        ok &= after
+        parts = np.unique(pids)
+        bad = np.union1d(np.unique(pids[~ok]), lost_parts)
+        return np.setdiff1d(parts, bad)
+
+    def _tail_values(self, data: pa.Table, fresh: np.ndarray, parts: np.ndarray):
+        """Values of the new rows of ``parts`` from their context rows (and, for
+        ``lead``, the context rows' own new values), with their table rows."""
+        in_part = np.zeros(self.parts.count, bool)
+        in_part[parts] = True
+        new_rows = fresh[in_part[self.pid[fresh]]]
+        k = self.context or 0
+        ctx = self.tail[parts, self.tail.shape[1] - k :].ravel() if k else np.empty(0, np.int64)
+        ctx = ctx[ctx >= 0]
+        rows = np.sort(np.concatenate([ctx, new_rows]))  # table order: ties as the table has
+        sub = data.select(self.needed).take(pa.array(rows))
+        order = FrameOrder(sub, self.spec)
+        values = self._plain_result(compute_window(sub, self.spec, self.out_type, order))
+        counts = np.bincount(self.pid[new_rows], minlength=self.parts.count)
+        if self.spec.aggregate == "row_number":
+            # Numbered from 1 in the context-free computation: shift by the old size.
+            base = pa.array(self.size[self.pid[rows]], pa.int64())
+            values = pc.add(values.cast(pa.int64()), base).cast(values.type)
+        self.size[parts] += counts[parts]
+        self._refresh(rows, order, whole=False)
+        write = np.isin(rows, new_rows) if self.spec.aggregate != "lead" else np.ones(len(rows), bool)
+        keep = np.flatnonzero(write)
+        return values.take(pa.array(keep)), rows[keep]
