@@ -51,6 +51,8 @@ __all__ = ["WindowColumn"]
 
 _PACK_BITS = 21  # per partition column when several pack into one int64
 _MAX_CONTEXT = 1024  # larger frames recompute their touched partitions whole
+# Past this fraction of the rows in touched partitions, recompute everything.
+FULL_FRACTION = 0.5
 
 
 class _Unsupported(Exception):
@@ -108,7 +110,8 @@ class _Partitions:
             return np.zeros(n, np.int64)
         if len(self.columns) == 1:  # the column's codes are dense already
             codes = self._codes(self.columns[0], rows.column(self.columns[0]))
-            self.count = len(self.known[self.columns[0]])
+            known = self.known[self.columns[0]]
+            self.count = 0 if known is None else len(known)
             return codes
         packed = np.zeros(n, np.int64)
         for i, c in enumerate(self.columns):
@@ -167,8 +170,9 @@ def _context_size(spec: WindowSpec) -> int | None:
 class WindowColumn:
     """One window's values, kept in step with the table (see the module docstring).
 
-    ``stats`` counts full builds and the rows the last write recomputed
-    (``rows``) out of the table's (``of``), for tests and benchmarks.
+    ``stats`` counts full builds and the rows the last write computed over
+    (``rows``: recomputed partitions, context and new rows) out of the
+    table's (``of``), for tests and benchmarks.
     """
 
     def __init__(self, spec: WindowSpec, out_type: pa.DataType, index: str | None) -> None:
@@ -338,7 +342,7 @@ class WindowColumn:
         whole[tail_parts] = False
         # O(N) gather of one flag per row: which rows lie in recomputed partitions.
         whole_rows = np.flatnonzero(whole[self.pid]) if whole.any() else np.empty(0, np.int64)
-        if 2 * len(whole_rows) > n:
+        if len(whole_rows) > FULL_FRACTION * n:
             # Most rows move: one sort of everything is cheaper than gathering them.
             raise _Unsupported("the write touches most of the table")
         pieces, src = [self.result], orig.copy()
@@ -355,10 +359,10 @@ class WindowColumn:
             self._refresh(whole_rows, order, whole=True)
         tail_rows = 0
         if len(tail_parts):
-            values, rows = self._tail_values(data, fresh, tail_parts)
+            values, rows, computed = self._tail_values(data, fresh, tail_parts)
             pieces.append(values)
             src[rows] = offset + np.arange(len(rows))
-            tail_rows = len(rows)
+            tail_rows = computed
         if (src < 0).any():
             raise _Unsupported("a written row was not recomputed")
         self.stats["rows"] = len(whole_rows) + tail_rows
@@ -408,4 +412,4 @@ class WindowColumn:
         self._refresh(rows, order, whole=False)
         write = np.isin(rows, new_rows) if self.spec.aggregate != "lead" else np.ones(len(rows), bool)
         keep = np.flatnonzero(write)
-        return values.take(pa.array(keep)), rows[keep]
+        return values.take(pa.array(keep)), rows[keep], len(rows)
