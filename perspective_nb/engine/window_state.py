@@ -167,6 +167,28 @@ def _context_size(spec: WindowSpec) -> int | None:
     return None  # cumulative, range, no frame, ema: the whole partition
 
 
+def _gather(pieces: list[pa.Array], src: np.ndarray) -> pa.Array:
+    """Rows ``src`` of ``pieces`` laid end to end.
+
+    A write usually leaves a few runs of consecutive rows (the kept values,
+    then the new ones): those are sliced and copied once (one Python step per
+    run, at most 64); otherwise one Arrow take.
+    """
+    if not len(src):
+        return pieces[0].slice(0, 0)
+    values = pa.chunked_array(pieces)
+    breaks = np.flatnonzero(np.diff(src) != 1) + 1
+    if len(breaks) > 64:
+        return values.take(pa.array(src)).combine_chunks()
+    bounds = np.concatenate([[0], breaks, [len(src)]])
+    chunks = [
+        chunk
+        for s, e in zip(bounds[:-1], bounds[1:])
+        for chunk in values.slice(int(src[s]), int(e - s)).chunks
+    ]
+    return pa.concat_arrays(chunks)
+
+
 class WindowColumn:
     """One window's values, kept in step with the table (see the module docstring).
 
@@ -268,17 +290,19 @@ class WindowColumn:
             spec = self.spec
             new_okey = _order_keys(added.column(spec.order_by[0]), spec.order_by[1] == "desc")
         m = len(new_pid)
+        # Survivors either stay in one run (rows [drop, n) -> [0, n - drop), new
+        # rows after them: appends, a limit's drops, an append-only key stream),
+        # which moves by slicing (memcpy speed), or are scattered (O(N) gathers).
+        drop, keep_idx, mid_pos = 0, None, None
+        add_order = np.arange(m)
+        add_keys = None
         if self.keys is None:  # unindexed: appends at the end; a limit drops the oldest rows
             if added is None and removed is not None:
                 raise _Unsupported("rows removed by position")
             drop = removed.num_rows if removed is not None else 0
-            keep_idx = np.arange(drop, n)
-            mid_pos = np.arange(n - drop)
             add_pos = np.arange(n - drop, n - drop + m)
-            add_order = np.arange(m)
-            new_keys = None
         else:
-            keep = np.ones(n, bool)
+            keep = None
             if removed is not None and removed.num_rows:
                 gone = _sortable_keys(removed.column(self.index))
                 if gone is None:
@@ -286,39 +310,47 @@ class WindowColumn:
                 at = np.searchsorted(self.keys, gone)
                 if (at >= n).any() or (self.keys[np.minimum(at, n - 1)] != gone).any():
                     raise _Unsupported("a removed key is not in the kept keys")
+                keep = np.ones(n, bool)
                 keep[at] = False
-            keep_idx = np.flatnonzero(keep)
-            mid = self.keys[keep_idx]
+            mid = self.keys if keep is None else self.keys[keep]
             add_keys = (
                 _sortable_keys(added.column(self.index)) if added is not None else mid[:0].copy()
             )
             if add_keys is None:
                 raise _Unsupported("added keys are not orderable")
             add_order = np.argsort(add_keys, kind="stable")
-            sorted_keys = add_keys[add_order]
-            ins = np.searchsorted(mid, sorted_keys)
+            ins = np.searchsorted(mid, add_keys[add_order])
             add_pos = ins + np.arange(m)
-            # Survivor j moves right by the number of new keys below it.
-            mid_pos = np.arange(len(mid)) + np.cumsum(np.bincount(ins, minlength=len(mid) + 1))[
-                : len(mid)
-            ]
-            new_keys = sorted_keys
-        total = len(keep_idx) + m
-        remap = np.full(n + 1, -1, np.int64)  # remap[-1] stays -1 for empty tail slots
-        remap[keep_idx] = mid_pos
+            if keep is not None or (m and ins[0] < len(mid)):
+                keep_idx = np.arange(n) if keep is None else np.flatnonzero(keep)
+                # Survivor j moves right by the number of new keys below it.
+                shift = np.cumsum(np.bincount(ins, minlength=len(mid) + 1))[: len(mid)]
+                mid_pos = np.arange(len(mid)) + shift
+        total = n - drop + m if keep_idx is None else len(keep_idx) + m
 
         def moved(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            if keep_idx is None:
+                return np.concatenate([old[drop:], new[add_order]])
             out = np.empty(total, dtype=old.dtype)
             out[mid_pos] = old[keep_idx]
             out[add_pos] = new[add_order]
             return out
 
+        def remap(rows: np.ndarray) -> np.ndarray:
+            """Kept table rows (-1: none) at their new positions (-1: removed)."""
+            if keep_idx is None:
+                return np.where(rows >= drop, rows - drop, -1)
+            at = np.minimum(np.searchsorted(keep_idx, rows), max(len(keep_idx) - 1, 0))
+            if not len(keep_idx):
+                return np.full_like(rows, -1)
+            return np.where((rows >= 0) & (keep_idx[at] == rows), mid_pos[at], -1)
+
         self.pid = moved(self.pid, new_pid)
         if self.okey is not None:
             self.okey = moved(self.okey, new_okey)
-        if new_keys is not None:
+        if add_keys is not None:
             self.keys = moved(self.keys, add_keys)
-        self.tail = remap[self.tail]
+        self.tail = remap(self.tail)
         return moved(orig, np.full(m, -1, np.int64))
 
     def _update(self, deltas: list, data: pa.Table) -> pa.Array:
@@ -367,8 +399,7 @@ class WindowColumn:
             raise _Unsupported("a written row was not recomputed")
         self.stats["rows"] = len(whole_rows) + tail_rows
         self.stats["of"] = n
-        # O(N) take (memcpy speed) re-aligns the kept values with the new rows.
-        self.result = pa.concat_arrays(pieces).take(pa.array(src))
+        self.result = _gather(pieces, src)
         return self.result
 
     def _tail_parts(self, fresh: np.ndarray, lost_parts: np.ndarray) -> np.ndarray:
