@@ -11,7 +11,8 @@ partitions, as a stream does), then read 100 rows of an open rolling-avg
 view (whose window then updates from the write).
 
 Run: ``/opt/p56/bin/python bench/bench_windows.py [rows] [--no-psp]`` (default
-1,000,000; perspective-python 5.6.1 is timed when importable, unless --no-psp). Not a test: compare the ratios.
+1,000,000; perspective-python 5.6.1 is timed when importable, unless
+--no-psp). Not a test: compare the ratios.
 """
 
 from __future__ import annotations

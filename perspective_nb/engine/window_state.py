@@ -39,6 +39,8 @@ Pure pyarrow + numpy.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -71,7 +73,7 @@ class _Partitions:
         if len(columns) > 3:
             raise _Unsupported("more partition columns than pack into an int64")
         self.columns = columns
-        self.known: dict[str, pa.Array | None] = {c: None for c in columns}
+        self.known: dict[str, pa.Array | None] = dict.fromkeys(columns)
         self.packed = np.empty(0, np.int64)  # sorted packed tuples
         self.dense = np.empty(0, np.int64)  # their ids
         self.count = 1 if not columns else 0
@@ -183,7 +185,7 @@ def _gather(pieces: list[pa.Array], src: np.ndarray) -> pa.Array:
     bounds = np.concatenate([[0], breaks, [len(src)]])
     chunks = [
         chunk
-        for s, e in zip(bounds[:-1], bounds[1:])
+        for s, e in itertools.pairwise(bounds)
         for chunk in values.slice(int(src[s]), int(e - s)).chunks
     ]
     return pa.concat_arrays(chunks)
@@ -382,9 +384,7 @@ class WindowColumn:
         if len(whole_rows):
             sub = data.select(self.needed).take(pa.array(whole_rows))
             order = FrameOrder(sub, self.spec)
-            pieces.append(
-                self._plain_result(compute_window(sub, self.spec, self.out_type, order))
-            )
+            pieces.append(self._plain_result(compute_window(sub, self.spec, self.out_type, order)))
             src[whole_rows] = offset + np.arange(len(whole_rows))
             offset += len(whole_rows)
             self.size[touched[whole[touched]]] = 0
@@ -441,6 +441,8 @@ class WindowColumn:
             values = pc.add(values.cast(pa.int64()), base).cast(values.type)
         self.size[parts] += counts[parts]
         self._refresh(rows, order, whole=False)
-        write = np.isin(rows, new_rows) if self.spec.aggregate != "lead" else np.ones(len(rows), bool)
-        keep = np.flatnonzero(write)
+        if self.spec.aggregate == "lead":
+            keep = np.arange(len(rows))  # the context rows now lead into the new ones
+        else:
+            keep = np.flatnonzero(np.isin(rows, new_rows))
         return values.take(pa.array(keep)), rows[keep], len(rows)
