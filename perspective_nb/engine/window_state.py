@@ -282,8 +282,13 @@ class WindowColumn:
         except _Unsupported:
             return self.build(data)
 
-    def _move(self, added: pa.Table | None, removed: pa.Table | None, orig: np.ndarray):
-        """Move the per-row arrays to the row positions after one write."""
+    def _move(self, added: pa.Table | None, removed: pa.Table | None):
+        """Move the per-row arrays to the row positions after one write.
+
+        Returns how to move other per-row arrays (``moved(old, new rows)``),
+        whether the survivors stayed one run at the front, the rows dropped
+        from the front (then) and the rows added.
+        """
         n = len(self.pid)
         new_pid = self.parts.ids(added) if added is not None else np.empty(0, np.int64)
         self._grow()
@@ -353,21 +358,33 @@ class WindowColumn:
         if add_keys is not None:
             self.keys = moved(self.keys, add_keys)
         self.tail = remap(self.tail)
-        return moved(orig, np.full(m, -1, np.int64))
+        return moved, keep_idx is None, drop, m
 
     def _update(self, deltas: list, data: pa.Table) -> pa.Array:
         n_old = len(self.pid)
-        orig = np.arange(n_old)  # cached row of every current row (-1: written since)
+        # The cached row of every current row (-1: written since). While every
+        # write keeps the survivors as one run at the front (appends, a limit's
+        # drops, new keys past the last), it is just rows [first, first + kept)
+        # followed by ``appended`` new rows, and no O(N) array is needed.
+        orig: np.ndarray | None = None
+        first, kept, appended = 0, n_old, 0
         lost = [np.empty(0, np.int64)]  # partitions that lost a row
         for added, removed in deltas:
             if removed is not None and removed.num_rows:
                 lost.append(self.parts.ids(removed))
                 self._grow()
-            orig = self._move(added, removed, orig)
-        n = len(orig)
+            moved, in_run, drop, m = self._move(added, removed)
+            if orig is None and in_run:
+                gone = min(drop, kept)  # the oldest rows go first, then new ones
+                first, kept, appended = first + gone, kept - gone, appended - (drop - gone) + m
+                continue
+            if orig is None:
+                orig = np.concatenate([np.arange(first, first + kept), np.full(appended, -1)])
+            orig = moved(orig, np.full(m, -1, np.int64))
+        n = kept + appended if orig is None else len(orig)
         if n != data.num_rows:
             raise _Unsupported("the deltas do not add up to the table")
-        fresh = np.flatnonzero(orig < 0)
+        fresh = np.arange(kept, n) if orig is None else np.flatnonzero(orig < 0)
         lost_parts = np.unique(np.concatenate(lost))
         touched = np.union1d(np.unique(self.pid[fresh]), lost_parts)
         tail_parts = self._tail_parts(fresh, lost_parts)
@@ -379,6 +396,19 @@ class WindowColumn:
         if len(whole_rows) > FULL_FRACTION * n:
             # Most rows move: one sort of everything is cheaper than gathering them.
             raise _Unsupported("the write touches most of the table")
+        if orig is None and not len(whole_rows) and self.spec.aggregate != "lead":
+            # The streaming case: the kept values, then the new rows' own.
+            values, rows, computed = (
+                self._tail_values(data, fresh, tail_parts) if len(tail_parts) else (None, [], 0)
+            )
+            if len(rows) != appended:
+                raise _Unsupported("a written row was not recomputed")
+            kept_values = self.result.slice(first, kept)
+            self.result = pa.concat_arrays([kept_values, values]) if appended else kept_values
+            self.stats["rows"], self.stats["of"] = computed, n
+            return self.result
+        if orig is None:
+            orig = np.concatenate([np.arange(first, first + kept), np.full(appended, -1)])
         pieces, src = [self.result], orig.copy()
         offset = n_old
         if len(whole_rows):
