@@ -191,6 +191,18 @@ def _gather(pieces: list[pa.Array], src: np.ndarray) -> pa.Array:
     return pa.concat_arrays(chunks)
 
 
+def _span(spec: WindowSpec, context: int | None) -> tuple[int, int, int, int] | None:
+    """For a row changed in place at frame position f: the rows whose value
+    changes are [f - a, f + b] and they read [f - c, f + d], as (a, b, c, d);
+    None when unbounded.
+    """
+    if context is None or spec.aggregate == "row_number":
+        return None
+    if spec.aggregate == "lead":
+        return context, 0, context, context
+    return 0, context, context, context  # rows: k, lag / diff: offset
+
+
 class WindowColumn:
     """One window's values, kept in step with the table (see the module docstring).
 
@@ -210,6 +222,7 @@ class WindowColumn:
         )
         context = _context_size(spec)
         self.context = context if context is not None and context <= _MAX_CONTEXT else None
+        self.span = _span(spec, self.context)
         self.stats = {"builds": 0, "rows": 0, "of": 0}
 
     # -- full computation ------------------------------------------------------
@@ -241,6 +254,7 @@ class WindowColumn:
         k = self.context or 0
         self.size = np.zeros(self.parts.count, np.int64)
         self.tail = np.full((self.parts.count, max(k, 1)), -1, np.int64)
+        self.fpos = np.full(data.num_rows, -1, np.int64)  # position in its partition's frame order
         self._refresh(np.arange(data.num_rows), order, whole=True)
         return self.result
 
@@ -255,7 +269,7 @@ class WindowColumn:
             self.tail = np.vstack([self.tail, np.full((extra, self.tail.shape[1]), -1, np.int64)])
 
     def _refresh(self, rows: np.ndarray, order: FrameOrder, whole: bool) -> None:
-        """Partition sizes and last rows from a computation over table ``rows``.
+        """Partition sizes, frame positions and last rows from a computation over ``rows``.
 
         ``whole``: ``rows`` hold whole partitions (else a context plus new rows).
         """
@@ -267,6 +281,7 @@ class WindowColumn:
         last = from_end == 0
         if whole:
             self.size[pid_sorted[last]] = local
+        self.fpos[rows[order.perm]] = self.size[pid_sorted] - 1 - from_end
         width = self.tail.shape[1]
         self.tail[pid_sorted[last]] = -1
         keep = from_end < width
@@ -287,7 +302,9 @@ class WindowColumn:
 
         Returns how to move other per-row arrays (``moved(old, new rows)``),
         whether the survivors stayed one run at the front, the rows dropped
-        from the front (then) and the rows added.
+        from the front (then), the rows added, and the partitions of the rows
+        removed other than by an upsert in place (same partition and order
+        key: such a new version takes over the old one's frame position).
         """
         n = len(self.pid)
         new_pid = self.parts.ids(added) if added is not None else np.empty(0, np.int64)
@@ -308,6 +325,9 @@ class WindowColumn:
                 raise _Unsupported("rows removed by position")
             drop = removed.num_rows if removed is not None else 0
             add_pos = np.arange(n - drop, n - drop + m)
+            lost = self.pid[:drop]
+            new_fpos = np.full(m, -1, np.int64)
+            rep_old = rep_new = np.empty(0, np.int64)
         else:
             keep = None
             if removed is not None and removed.num_rows:
@@ -319,6 +339,8 @@ class WindowColumn:
                     raise _Unsupported("a removed key is not in the kept keys")
                 keep = np.ones(n, bool)
                 keep[at] = False
+            else:
+                at = np.empty(0, np.int64)
             mid = self.keys if keep is None else self.keys[keep]
             add_keys = (
                 _sortable_keys(added.column(self.index)) if added is not None else mid[:0].copy()
@@ -328,6 +350,26 @@ class WindowColumn:
             add_order = np.argsort(add_keys, kind="stable")
             ins = np.searchsorted(mid, add_keys[add_order])
             add_pos = ins + np.arange(m)
+            # Upserts in place: a new version of a removed key in the same
+            # partition with the same order key keeps its frame position.
+            new_fpos = np.full(m, -1, np.int64)
+            rep_old = rep_new = np.empty(0, np.int64)
+            replaced = np.zeros(len(at), bool)
+            if len(at) and m:
+                gone_keys = self.keys[at]
+                _, gi, ai = np.intersect1d(gone_keys, add_keys, return_indices=True)
+                same = self.pid[at[gi]] == new_pid[ai]
+                if self.okey is not None:
+                    same &= self.okey[at[gi]] == new_okey[ai]
+                elif self.spec.order_by:
+                    same[:] = False  # text order keys are not kept: cannot tell
+                gi, ai = gi[same], ai[same]
+                replaced[gi] = True
+                new_fpos[ai] = self.fpos[at[gi]]
+                where_added = np.empty(m, np.int64)
+                where_added[add_order] = add_pos
+                rep_old, rep_new = at[gi], where_added[ai]
+            lost = self.pid[at[~replaced]]
             if keep is not None or (m and ins[0] < len(mid)):
                 keep_idx = np.arange(n) if keep is None else np.flatnonzero(keep)
                 # Survivor j moves right by the number of new keys below it.
@@ -347,18 +389,24 @@ class WindowColumn:
             """Kept table rows (-1: none) at their new positions (-1: removed)."""
             if keep_idx is None:
                 return np.where(rows >= drop, rows - drop, -1)
-            at = np.minimum(np.searchsorted(keep_idx, rows), max(len(keep_idx) - 1, 0))
-            if not len(keep_idx):
-                return np.full_like(rows, -1)
-            return np.where((rows >= 0) & (keep_idx[at] == rows), mid_pos[at], -1)
+            out = np.full_like(rows, -1)
+            if len(keep_idx):
+                at = np.minimum(np.searchsorted(keep_idx, rows), len(keep_idx) - 1)
+                out = np.where((rows >= 0) & (keep_idx[at] == rows), mid_pos[at], -1)
+            if len(rep_old):  # a row upserted in place: its new version's position
+                o = np.argsort(rep_old)
+                at = np.minimum(np.searchsorted(rep_old[o], rows), len(o) - 1)
+                out = np.where((rows >= 0) & (rep_old[o][at] == rows), rep_new[o][at], out)
+            return out
 
         self.pid = moved(self.pid, new_pid)
         if self.okey is not None:
             self.okey = moved(self.okey, new_okey)
         if add_keys is not None:
             self.keys = moved(self.keys, add_keys)
+        self.fpos = moved(self.fpos, new_fpos)
         self.tail = remap(self.tail)
-        return moved, keep_idx is None, drop, m
+        return moved, keep_idx is None, drop, m, lost
 
     def _update(self, deltas: list, data: pa.Table) -> pa.Array:
         n_old = len(self.pid)
@@ -368,12 +416,10 @@ class WindowColumn:
         # followed by ``appended`` new rows, and no O(N) array is needed.
         orig: np.ndarray | None = None
         first, kept, appended = 0, n_old, 0
-        lost = [np.empty(0, np.int64)]  # partitions that lost a row
+        lost = [np.empty(0, np.int64)]  # partitions that lost a row (not in place)
         for added, removed in deltas:
-            if removed is not None and removed.num_rows:
-                lost.append(self.parts.ids(removed))
-                self._grow()
-            moved, in_run, drop, m = self._move(added, removed)
+            moved, in_run, drop, m, gone_parts = self._move(added, removed)
+            lost.append(gone_parts)
             if orig is None and in_run:
                 gone = min(drop, kept)  # the oldest rows go first, then new ones
                 first, kept, appended = first + gone, kept - gone, appended - (drop - gone) + m
@@ -384,19 +430,32 @@ class WindowColumn:
         n = kept + appended if orig is None else len(orig)
         if n != data.num_rows:
             raise _Unsupported("the deltas do not add up to the table")
-        fresh = np.arange(kept, n) if orig is None else np.flatnonzero(orig < 0)
+        written = np.arange(kept, n) if orig is None else np.flatnonzero(orig < 0)
         lost_parts = np.unique(np.concatenate(lost))
-        touched = np.union1d(np.unique(self.pid[fresh]), lost_parts)
-        tail_parts = self._tail_parts(fresh, lost_parts)
+        # New rows (no frame position yet) and new versions of rows in place.
+        in_place = self.fpos[written] >= 0
+        fresh, changed = written[~in_place], written[in_place]
+        fresh_parts, changed_parts = np.unique(self.pid[fresh]), np.unique(self.pid[changed])
+        touched = np.union1d(np.union1d(fresh_parts, changed_parts), lost_parts)
+        tail_parts = self._tail_parts(fresh, np.union1d(lost_parts, changed_parts))
+        inplace_parts = np.empty(0, np.int64)
+        if self.span is not None:
+            inplace_parts = np.setdiff1d(changed_parts, np.union1d(lost_parts, fresh_parts))
         whole = np.zeros(self.parts.count, bool)
         whole[touched] = True
         whole[tail_parts] = False
+        whole[inplace_parts] = False
         # O(N) gather of one flag per row: which rows lie in recomputed partitions.
         whole_rows = np.flatnonzero(whole[self.pid]) if whole.any() else np.empty(0, np.int64)
         if len(whole_rows) > FULL_FRACTION * n:
             # Most rows move: one sort of everything is cheaper than gathering them.
             raise _Unsupported("the write touches most of the table")
-        if orig is None and not len(whole_rows) and self.spec.aggregate != "lead":
+        if (
+            orig is None
+            and not len(whole_rows)
+            and not len(inplace_parts)
+            and self.spec.aggregate != "lead"
+        ):
             # The streaming case: the kept values, then the new rows' own.
             values, rows, computed = (
                 self._tail_values(data, fresh, tail_parts) if len(tail_parts) else (None, [], 0)
@@ -424,7 +483,13 @@ class WindowColumn:
             values, rows, computed = self._tail_values(data, fresh, tail_parts)
             pieces.append(values)
             src[rows] = offset + np.arange(len(rows))
+            offset += len(rows)
             tail_rows = computed
+        if len(inplace_parts):
+            values, rows, computed = self._inplace_values(data, changed, inplace_parts)
+            pieces.append(values)
+            src[rows] = offset + np.arange(len(rows))
+            tail_rows += computed
         if (src < 0).any():
             raise _Unsupported("a written row was not recomputed")
         self.stats["rows"] = len(whole_rows) + tail_rows
@@ -475,4 +540,33 @@ class WindowColumn:
             keep = np.arange(len(rows))  # the context rows now lead into the new ones
         else:
             keep = np.flatnonzero(np.isin(rows, new_rows))
+        return values.take(pa.array(keep)), rows[keep], len(rows)
+
+    def _inplace_values(self, data: pa.Table, changed: np.ndarray, parts: np.ndarray):
+        """Values of the rows whose frames hold a row of ``parts`` upserted in
+        place (frame positions unchanged), from those frames' rows only."""
+        back, ahead, reach_back, reach_ahead = self.span
+        sizes = self.size[parts]
+        base = np.zeros(self.parts.count, np.int64)
+        base[parts] = np.cumsum(sizes) - sizes  # the parts' positions laid end to end
+        total = int(sizes.sum())
+        in_part = np.zeros(self.parts.count, bool)
+        in_part[parts] = True
+        changed = changed[in_part[self.pid[changed]]]
+        pid, f = self.pid[changed], self.fpos[changed]
+
+        def marks(back: int, ahead: int) -> np.ndarray:
+            # Positions within [f - back, f + ahead] of a changed row, by a difference array.
+            d = np.zeros(total + 1, np.int64)
+            np.add.at(d, base[pid] + np.maximum(f - back, 0), 1)
+            np.add.at(d, base[pid] + np.minimum(f + ahead, self.size[pid] - 1) + 1, -1)
+            return np.cumsum(d[:total]) > 0
+
+        need, write = marks(reach_back, reach_ahead), marks(back, ahead)
+        rows = np.flatnonzero(in_part[self.pid])  # O(N) gather of one flag per row
+        at = base[self.pid[rows]] + self.fpos[rows]
+        rows, at = rows[need[at]], at[need[at]]
+        sub = data.select(self.needed).take(pa.array(rows))
+        values = self._plain_result(compute_window(sub, self.spec, self.out_type))
+        keep = np.flatnonzero(write[at])
         return values.take(pa.array(keep)), rows[keep], len(rows)

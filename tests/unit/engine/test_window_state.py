@@ -101,8 +101,14 @@ def _scenario(draw):
     writes: list[tuple[str, Any]] = []
     top = n
     for _ in range(draw(st.integers(1, 5))):
-        kinds = ["append", "append", "upsert", "remove"] if indexed else ["append"]
+        kinds = ["append", "append", "upsert", "values", "remove"] if indexed else ["append"]
         kind = draw(st.sampled_from(kinds))
+        if kind == "values":  # existing keys, new values only: frames stay in place
+            keys = draw(st.lists(st.integers(0, top), min_size=1, max_size=3, unique=True))
+            values = [draw(_FLOATS) for _ in keys]
+            counts = [draw(_INTS) for _ in keys]
+            writes.append(("update", {"k": keys, "x": values, "n": counts}))
+            continue
         if kind == "remove":
             keys = draw(st.lists(st.integers(0, top), min_size=1, max_size=3, unique=True))
             writes.append(("remove", keys))
@@ -165,7 +171,8 @@ def test_windows_after_random_writes_equal_a_fresh_view(never_full, case):
         getattr(table, kind)(rows)
         fresh = table.view(**config)
         got, want = view.to_columns(), fresh.to_columns()
-        assert _equal(got, want), f"{config}\nafter {kind}\nours:  {got}\nfresh: {want}"
+        diff = {c: (got[c], want.get(c)) for c in got if not _equal({c: got[c]}, {c: want.get(c)})}
+        assert _equal(got, want), f"{config}\nafter {kind} {rows}\n(ours, fresh): {diff}"
         fresh.delete()
     # Every write was a row delta the incremental path serves: no full recompute.
     assert [c.stats["builds"] for c in view._window_state.values()] == [1] * len(config["windows"])
@@ -213,12 +220,31 @@ def test_an_append_after_a_partition_reads_only_its_frame(monkeypatch):
 
 
 def test_an_update_inside_a_partition_recomputes_that_partition_only(monkeypatch):
-    table, view = _stream(aggregate="sum", cumulative=True)
+    table, view = _stream(aggregate="sum", rows=2)
     sizes = _spy(monkeypatch)
-    table.update({"k": [13], "x": [1000.0]})  # g3, in the middle of its order
+    table.update({"k": [13], "t": [-1.0]})  # g3: moves to the front of its order
     got = view.to_columns()["w"]
     assert sizes == [100]
     assert view._window_state["w"].stats["builds"] == 1
+    fresh = table.view(windows=view.get_config()["windows"], columns=["w"]).to_columns()["w"]
+    assert got == pytest.approx(fresh)
+
+
+@pytest.mark.parametrize(
+    ("spec", "computed"),
+    [
+        ({"aggregate": "avg", "rows": 20}, 41),  # the 20 rows after it read it: 20 + 1 + 20
+        ({"aggregate": "lag", "offset": 2}, 5),
+        ({"aggregate": "lead", "offset": 2}, 5),
+        ({"aggregate": "sum", "cumulative": True}, 100),  # unbounded: the partition
+    ],
+)
+def test_an_update_in_place_recomputes_the_frames_that_hold_it(monkeypatch, spec, computed):
+    table, view = _stream(**spec)
+    sizes = _spy(monkeypatch)
+    table.update({"k": [503], "x": [1000.0]})  # g3, the 50th of its 100 rows by "t"
+    got = view.to_columns()["w"]
+    assert sizes == [computed]
     fresh = table.view(windows=view.get_config()["windows"], columns=["w"]).to_columns()["w"]
     assert got == pytest.approx(fresh)
 
