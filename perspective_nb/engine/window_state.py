@@ -5,28 +5,33 @@ write only the partitions the write touched can change. :class:`WindowColumn`
 keeps, for one window of a view and one table version:
 
 - the window's values in table order (``result``);
-- per table row: its partition id (stable dense ids, :class:`_Partitions`),
-  its order key (numbers, dates and times as one sortable numpy value) and,
-  for indexed tables, its key (the table's rows are in key order);
+- per table row: its partition id (:class:`.window_rows.Partitions`), its
+  order key (numbers, dates and times as one sortable numpy value), its
+  position in its partition's frame order and, for indexed tables, its key
+  (the table's rows are in key order);
 - per partition: its size, and the last ``context`` rows in frame order (the
   rows a row appended after them reads: ``rows: k`` reads k, ``lag`` /
   ``lead`` / ``diff`` ``offset``).
 
 A write's row deltas (added rows, removed rows: an upsert removes the old
 version and adds the new one) move those per-row arrays to the new row
-positions (one searchsorted merge of the written keys, O(N) memcpy-level
-numpy work) and name the partitions touched (the partition values of every
-added and removed row). Then, against the new table:
+positions (appends and a limit's drops by slicing; otherwise one
+searchsorted merge of the written keys, O(N) numpy gathers) and name the
+partitions touched (those of every added and removed row). Then, against
+the new table:
 
 - a partition whose new rows all sort after its old last row and that lost
   no row (the streaming case: order by time, new rows arrive later) is
   computed over its kept context rows plus the new rows only: O(batch +
   frame); for ``lead`` the context rows are rewritten too (they now see the
   new rows ahead), for ``row_number`` the old size is added;
+- a partition whose only change is rows upserted in place (same partition
+  and order key, so every frame position stays) is computed over the
+  frames that hold those rows only (``rows: k``: positions f - k .. f + k);
 - any other touched partition is recomputed whole (one kernel call over
   the rows of all of them), and only those rows are written back;
-- cumulative / range frames and ``ema`` have no bounded context, so their
-  touched partitions are always recomputed whole.
+- cumulative / range frames, ``ema`` and (in place) ``row_number`` have no
+  bounded reach, so their touched partitions are recomputed whole.
 
 The view falls back to a full recompute (:meth:`WindowColumn.build`) when
 the table was replaced or cleared, rows were removed by position from an
@@ -39,168 +44,28 @@ Pure pyarrow + numpy.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .store import _sortable_keys
 from .window_compute import FrameOrder, compute_window
+from .window_rows import (
+    Partitions,
+    Unsupported,
+    context_size,
+    gather,
+    order_keys,
+    plain,
+    span,
+)
 from .windows import WindowSpec
 
 __all__ = ["WindowColumn"]
 
-_PACK_BITS = 21  # per partition column when several pack into one int64
 _MAX_CONTEXT = 1024  # larger frames recompute their touched partitions whole
 # Past this fraction of the rows in touched partitions, recompute everything.
 FULL_FRACTION = 0.5
-
-
-class _Unsupported(Exception):
-    """The incremental path cannot serve this write: recompute everything."""
-
-
-def _plain(col: pa.Array | pa.ChunkedArray) -> pa.Array:
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return arr.dictionary_decode() if pa.types.is_dictionary(arr.type) else arr
-
-
-class _Partitions:
-    """Stable dense ids for partition value tuples (new tuples get the next id)."""
-
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        if len(columns) > 3:
-            raise _Unsupported("more partition columns than pack into an int64")
-        self.columns = columns
-        self.known: dict[str, pa.Array | None] = dict.fromkeys(columns)
-        self.packed = np.empty(0, np.int64)  # sorted packed tuples
-        self.dense = np.empty(0, np.int64)  # their ids
-        self.count = 1 if not columns else 0
-
-    def _codes(self, c: str, col: pa.Array | pa.ChunkedArray) -> np.ndarray:
-        """Stable per-column codes of ``col`` (the distinct values seen so far, in order)."""
-        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
-        out = []
-        for chunk in chunks:  # one pass per chunk (a handful), each vectorised
-            if pa.types.is_dictionary(chunk.type):
-                # Code the chunk's dictionary, then index it (nulls -> the null code).
-                values = pa.concat_arrays([chunk.dictionary, pa.nulls(1, chunk.dictionary.type)])
-                idx = chunk.indices.fill_null(len(chunk.dictionary)).to_numpy(zero_copy_only=False)
-                out.append(self._index(c, values)[idx])
-            else:
-                out.append(self._index(c, chunk))
-        return np.concatenate(out) if out else np.empty(0, np.int64)
-
-    def _index(self, c: str, values: pa.Array) -> np.ndarray:
-        known = self.known[c]
-        if known is None:
-            known = pc.unique(values)
-        at = pc.index_in(values, value_set=known, skip_nulls=False)
-        if at.null_count:
-            known = pa.concat_arrays([known, pc.unique(values.filter(at.is_null()))])
-            at = pc.index_in(values, value_set=known, skip_nulls=False)
-        self.known[c] = known
-        if len(self.columns) > 1 and len(known) >= 1 << _PACK_BITS:
-            raise _Unsupported("too many distinct partition values to pack")
-        return at.to_numpy(zero_copy_only=False).astype(np.int64)
-
-    def ids(self, rows: pa.Table) -> np.ndarray:
-        """The partition id of every row of ``rows`` (assigning ids to new tuples)."""
-        n = rows.num_rows
-        if not self.columns:
-            return np.zeros(n, np.int64)
-        if len(self.columns) == 1:  # the column's codes are dense already
-            codes = self._codes(self.columns[0], rows.column(self.columns[0]))
-            known = self.known[self.columns[0]]
-            self.count = 0 if known is None else len(known)
-            return codes
-        packed = np.zeros(n, np.int64)
-        for i, c in enumerate(self.columns):
-            packed |= self._codes(c, rows.column(c)) << (_PACK_BITS * i)
-        uniq, inv = np.unique(packed, return_inverse=True)
-        at = np.minimum(np.searchsorted(self.packed, uniq), max(len(self.packed) - 1, 0))
-        found = self.packed[at] == uniq if len(self.packed) else np.zeros(len(uniq), bool)
-        ids = np.empty(len(uniq), np.int64)
-        ids[found] = self.dense[at[found]]
-        fresh = np.arange(self.count, self.count + int((~found).sum()))
-        ids[~found] = fresh
-        self.count += len(fresh)
-        if len(fresh):
-            packed_all = np.concatenate([self.packed, uniq[~found]])
-            dense_all = np.concatenate([self.dense, fresh])
-            o = np.argsort(packed_all)
-            self.packed, self.dense = packed_all[o], dense_all[o]
-        return ids[inv.reshape(-1)]
-
-
-def _order_keys(col: pa.Array | pa.ChunkedArray, desc: bool) -> np.ndarray | None:
-    """Order keys as one sortable numpy value (nulls smallest), or None for strings."""
-    arr = _plain(col)
-    t = arr.type
-    if pa.types.is_floating(t):
-        nulls = arr.is_null(nan_is_null=True).to_numpy(zero_copy_only=False)
-        keys = arr.cast(pa.float64()).fill_null(0.0).to_numpy(zero_copy_only=False).copy()
-        sentinel: float | int = -np.inf
-    elif pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_temporal(t):
-        if pa.types.is_date(t):
-            arr = arr.cast(pa.date32()).cast(pa.int32())
-        elif pa.types.is_timestamp(t):
-            arr = arr.cast(pa.timestamp("ms")).cast(pa.int64())
-        nulls = arr.is_null().to_numpy(zero_copy_only=False)
-        keys = arr.cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False).copy()
-        sentinel = np.iinfo(np.int64).min
-    else:
-        return None
-    if desc:
-        keys = -keys
-    keys[nulls] = sentinel
-    return keys
-
-
-def _context_size(spec: WindowSpec) -> int | None:
-    """Rows before a new row that its value reads, when bounded (else None)."""
-    if spec.aggregate in ("lag", "lead", "diff"):
-        return spec.offset
-    if spec.aggregate == "row_number":
-        return 0
-    if spec.frame == "rows" and spec.aggregate != "rate":
-        return int(spec.size)
-    return None  # cumulative, range, no frame, ema: the whole partition
-
-
-def _gather(pieces: list[pa.Array], src: np.ndarray) -> pa.Array:
-    """Rows ``src`` of ``pieces`` laid end to end.
-
-    A write usually leaves a few runs of consecutive rows (the kept values,
-    then the new ones): those are sliced and copied once (one Python step per
-    run, at most 64); otherwise one Arrow take.
-    """
-    if not len(src):
-        return pieces[0].slice(0, 0)
-    values = pa.chunked_array(pieces)
-    breaks = np.flatnonzero(np.diff(src) != 1) + 1
-    if len(breaks) > 64:
-        return values.take(pa.array(src)).combine_chunks()
-    bounds = np.concatenate([[0], breaks, [len(src)]])
-    chunks = [
-        chunk
-        for s, e in itertools.pairwise(bounds)
-        for chunk in values.slice(int(src[s]), int(e - s)).chunks
-    ]
-    return pa.concat_arrays(chunks)
-
-
-def _span(spec: WindowSpec, context: int | None) -> tuple[int, int, int, int] | None:
-    """For a row changed in place at frame position f: the rows whose value
-    changes are [f - a, f + b] and they read [f - c, f + d], as (a, b, c, d);
-    None when unbounded.
-    """
-    if context is None or spec.aggregate == "row_number":
-        return None
-    if spec.aggregate == "lead":
-        return context, 0, context, context
-    return 0, context, context, context  # rows: k, lag / diff: offset
 
 
 class WindowColumn:
@@ -220,9 +85,9 @@ class WindowColumn:
                 [spec.column, *spec.partition_by, *([spec.order_by[0]] if spec.order_by else [])]
             )
         )
-        context = _context_size(spec)
+        context = context_size(spec)
         self.context = context if context is not None and context <= _MAX_CONTEXT else None
-        self.span = _span(spec, self.context)
+        self.span = span(spec, self.context)
         self.stats = {"builds": 0, "rows": 0, "of": 0}
 
     # -- full computation ------------------------------------------------------
@@ -232,14 +97,16 @@ class WindowColumn:
         self.stats["rows"] = self.stats["of"] = data.num_rows
         sub = data.select(self.needed)
         order = FrameOrder(sub, self.spec)
-        self.result = self._plain_result(compute_window(sub, self.spec, self.out_type, order))
+        self.result = plain(
+            compute_window(sub, self.spec, self.out_type, order)
+        )  # decoded: parts concatenate
         self.ok = True
         try:
-            self.parts = _Partitions(self.spec.partition_by)
+            self.parts = Partitions(self.spec.partition_by)
             self.pid = self.parts.ids(sub)
             spec = self.spec
             self.okey = (
-                _order_keys(sub.column(spec.order_by[0]), spec.order_by[1] == "desc")
+                order_keys(sub.column(spec.order_by[0]), spec.order_by[1] == "desc")
                 if spec.order_by
                 else None
             )
@@ -247,8 +114,8 @@ class WindowColumn:
             if self.index is not None:
                 self.keys = _sortable_keys(data.column(self.index))
                 if self.keys is None:
-                    raise _Unsupported("keys binary search cannot order")
-        except _Unsupported:
+                    raise Unsupported("keys binary search cannot order")
+        except Unsupported:
             self.ok = False
             return self.result
         k = self.context or 0
@@ -257,10 +124,6 @@ class WindowColumn:
         self.fpos = np.full(data.num_rows, -1, np.int64)  # position in its partition's frame order
         self._refresh(np.arange(data.num_rows), order, whole=True)
         return self.result
-
-    def _plain_result(self, arr: pa.Array) -> pa.Array:
-        # Kept decoded: slices from several computations concatenate.
-        return _plain(arr)
 
     def _grow(self) -> None:
         extra = self.parts.count - len(self.size)
@@ -294,7 +157,7 @@ class WindowColumn:
             return self.build(data)
         try:
             return self._update(deltas, data)
-        except _Unsupported:
+        except Unsupported:
             return self.build(data)
 
     def _move(self, added: pa.Table | None, removed: pa.Table | None):
@@ -312,7 +175,7 @@ class WindowColumn:
         new_okey = self.okey[:0] if self.okey is not None else None
         if self.okey is not None and added is not None:
             spec = self.spec
-            new_okey = _order_keys(added.column(spec.order_by[0]), spec.order_by[1] == "desc")
+            new_okey = order_keys(added.column(spec.order_by[0]), spec.order_by[1] == "desc")
         m = len(new_pid)
         # Survivors either stay in one run (rows [drop, n) -> [0, n - drop), new
         # rows after them: appends, a limit's drops, an append-only key stream),
@@ -322,7 +185,7 @@ class WindowColumn:
         add_keys = None
         if self.keys is None:  # unindexed: appends at the end; a limit drops the oldest rows
             if added is None and removed is not None:
-                raise _Unsupported("rows removed by position")
+                raise Unsupported("rows removed by position")
             drop = removed.num_rows if removed is not None else 0
             add_pos = np.arange(n - drop, n - drop + m)
             lost = self.pid[:drop]
@@ -333,10 +196,10 @@ class WindowColumn:
             if removed is not None and removed.num_rows:
                 gone = _sortable_keys(removed.column(self.index))
                 if gone is None:
-                    raise _Unsupported("removed keys are not orderable")
+                    raise Unsupported("removed keys are not orderable")
                 at = np.searchsorted(self.keys, gone)
                 if (at >= n).any() or (self.keys[np.minimum(at, n - 1)] != gone).any():
-                    raise _Unsupported("a removed key is not in the kept keys")
+                    raise Unsupported("a removed key is not in the kept keys")
                 keep = np.ones(n, bool)
                 keep[at] = False
             else:
@@ -346,7 +209,7 @@ class WindowColumn:
                 _sortable_keys(added.column(self.index)) if added is not None else mid[:0].copy()
             )
             if add_keys is None:
-                raise _Unsupported("added keys are not orderable")
+                raise Unsupported("added keys are not orderable")
             add_order = np.argsort(add_keys, kind="stable")
             ins = np.searchsorted(mid, add_keys[add_order])
             add_pos = ins + np.arange(m)
@@ -429,7 +292,7 @@ class WindowColumn:
             orig = moved(orig, np.full(m, -1, np.int64))
         n = kept + appended if orig is None else len(orig)
         if n != data.num_rows:
-            raise _Unsupported("the deltas do not add up to the table")
+            raise Unsupported("the deltas do not add up to the table")
         written = np.arange(kept, n) if orig is None else np.flatnonzero(orig < 0)
         lost_parts = np.unique(np.concatenate(lost))
         # New rows (no frame position yet) and new versions of rows in place.
@@ -449,7 +312,7 @@ class WindowColumn:
         whole_rows = np.flatnonzero(whole[self.pid]) if whole.any() else np.empty(0, np.int64)
         if len(whole_rows) > FULL_FRACTION * n:
             # Most rows move: one sort of everything is cheaper than gathering them.
-            raise _Unsupported("the write touches most of the table")
+            raise Unsupported("the write touches most of the table")
         if (
             orig is None
             and not len(whole_rows)
@@ -461,7 +324,7 @@ class WindowColumn:
                 self._tail_values(data, fresh, tail_parts) if len(tail_parts) else (None, [], 0)
             )
             if len(rows) != appended:
-                raise _Unsupported("a written row was not recomputed")
+                raise Unsupported("a written row was not recomputed")
             kept_values = self.result.slice(first, kept)
             self.result = pa.concat_arrays([kept_values, values]) if appended else kept_values
             self.stats["rows"], self.stats["of"] = computed, n
@@ -473,7 +336,7 @@ class WindowColumn:
         if len(whole_rows):
             sub = data.select(self.needed).take(pa.array(whole_rows))
             order = FrameOrder(sub, self.spec)
-            pieces.append(self._plain_result(compute_window(sub, self.spec, self.out_type, order)))
+            pieces.append(plain(compute_window(sub, self.spec, self.out_type, order)))
             src[whole_rows] = offset + np.arange(len(whole_rows))
             offset += len(whole_rows)
             self.size[touched[whole[touched]]] = 0
@@ -491,10 +354,10 @@ class WindowColumn:
             src[rows] = offset + np.arange(len(rows))
             tail_rows += computed
         if (src < 0).any():
-            raise _Unsupported("a written row was not recomputed")
+            raise Unsupported("a written row was not recomputed")
         self.stats["rows"] = len(whole_rows) + tail_rows
         self.stats["of"] = n
-        self.result = _gather(pieces, src)
+        self.result = gather(pieces, src)
         return self.result
 
     def _tail_parts(self, fresh: np.ndarray, lost_parts: np.ndarray) -> np.ndarray:
@@ -528,7 +391,7 @@ class WindowColumn:
         rows = np.sort(np.concatenate([ctx, new_rows]))  # table order: ties as the table has
         sub = data.select(self.needed).take(pa.array(rows))
         order = FrameOrder(sub, self.spec)
-        values = self._plain_result(compute_window(sub, self.spec, self.out_type, order))
+        values = plain(compute_window(sub, self.spec, self.out_type, order))
         counts = np.bincount(self.pid[new_rows], minlength=self.parts.count)
         if self.spec.aggregate == "row_number":
             # Numbered from 1 in the context-free computation: shift by the old size.
@@ -567,6 +430,6 @@ class WindowColumn:
         at = base[self.pid[rows]] + self.fpos[rows]
         rows, at = rows[need[at]], at[need[at]]
         sub = data.select(self.needed).take(pa.array(rows))
-        values = self._plain_result(compute_window(sub, self.spec, self.out_type))
+        values = plain(compute_window(sub, self.spec, self.out_type))
         keep = np.flatnonzero(write[at])
         return values.take(pa.array(keep)), rows[keep], len(rows)
