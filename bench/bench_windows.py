@@ -8,7 +8,8 @@ hand-written kernel for that one case (np.cumsum; sort once + prefix sums);
 opened and read whole (``to_columns`` of the window column, 1M Python
 floats), after a warm-up. The last lines append 10 / 1,000 rows (random
 partitions, as a stream does), then read 100 rows of an open rolling-avg
-view (whose window then updates from the write).
+view (whose window then updates from the write); the last overwrites the
+price of 10 existing keys of an indexed copy (an upsert in place).
 
 Run: ``/opt/p56/bin/python bench/bench_windows.py [rows] [--no-psp]`` (default
 1,000,000; perspective-python 5.6.1 is timed when importable, unless
@@ -107,7 +108,29 @@ def ours_timings(table: pa.Table, repeat: int) -> dict[str, float]:
     view = t.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
     view.to_columns(end_row=100)
     out.update(update_timings(t.update, view, repeat))
+    view.delete()
+    keyed = Table(with_ids(table), index="id", name="bench_keyed")
+    view = keyed.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
+    view.to_columns(end_row=100)
+    out.update(upsert_timings(keyed.update, view, table.num_rows, repeat))
     return out
+
+
+def with_ids(table: pa.Table) -> pa.Table:
+    return table.append_column("id", pa.array(np.arange(table.num_rows)))
+
+
+def upsert_timings(update: Callable[[dict], None], view, rows: int, repeat: int):
+    """Overwrite the price of 10 existing keys (an indexed table), then read 100 rows."""
+    rng = np.random.default_rng(11)
+
+    def write_then_read() -> None:
+        ids = rng.choice(rows, 10, replace=False)
+        update({"id": ids.tolist(), "price": (rng.random(10) * 100).tolist()})
+        view.to_columns(end_row=100)
+
+    label = "10-row upsert in place + 100-row read (rolling avg)"
+    return {label: median_ms(write_then_read, repeat)}
 
 
 def update_timings(update: Callable[[dict], None], view, repeat: int) -> dict[str, float]:
@@ -160,6 +183,15 @@ def perspective_timings(table: pa.Table, repeat: int) -> dict[str, float] | None
     view = ptable.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
     view.to_columns(end_row=100)
     out.update(update_timings(ptable.update, view, repeat))
+    view.delete()
+    sink = pa.BufferOutputStream()
+    keyed_data = with_ids(table)
+    with pa.ipc.new_stream(sink, keyed_data.schema) as writer:
+        writer.write_table(keyed_data)
+    keyed = client.table(sink.getvalue().to_pybytes(), index="id")
+    view = keyed.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
+    view.to_columns(end_row=100)
+    out.update(upsert_timings(keyed.update, view, table.num_rows, repeat))
     return out
 
 
