@@ -140,12 +140,23 @@ def context_size(spec: WindowSpec) -> int | None:
 def gather(pieces: list[pa.Array], src: np.ndarray) -> pa.Array:
     """Rows ``src`` of ``pieces`` laid end to end.
 
-    A write usually leaves a few runs of consecutive rows (the kept values,
-    then the new ones): those are sliced and copied once (one Python step per
-    run, at most 64); otherwise one Arrow take.
+    Rows rewritten in place replace theirs in one masked copy; a write that
+    leaves a few runs of consecutive rows (the kept values, then the new ones)
+    is sliced and copied once (one Python step per run, at most 64);
+    otherwise one Arrow take.
     """
     if not len(src):
         return pieces[0].slice(0, 0)
+    kept = pieces[0]
+    if len(src) == len(kept) and len(pieces) > 1:
+        # Rows rewritten in place: every other row keeps its value and position.
+        moved = src != np.arange(len(src))
+        if (src[moved] >= len(kept)).all():
+            fresh = pa.concat_arrays(pieces[1:]).take(pa.array(src[moved] - len(kept)))
+            try:
+                return pc.replace_with_mask(kept, pa.array(moved), fresh)
+            except pa.ArrowNotImplementedError:  # a type the kernel lacks: slices or take
+                pass
     values = pa.chunked_array(pieces)
     breaks = np.flatnonzero(np.diff(src) != 1) + 1
     if len(breaks) > 64:

@@ -181,6 +181,7 @@ class WindowColumn:
         # rows after them: appends, a limit's drops, an append-only key stream),
         # which moves by slicing (memcpy speed), or are scattered (O(N) gathers).
         drop, keep_idx, mid_pos = 0, None, None
+        rewrite = None  # positions rewritten when a write's keys are all old ones
         add_order = np.arange(m)
         add_keys = None
         if self.keys is None:  # unindexed: appends at the end; a limit drops the oldest rows
@@ -204,15 +205,25 @@ class WindowColumn:
                 keep[at] = False
             else:
                 at = np.empty(0, np.int64)
-            mid = self.keys if keep is None else self.keys[keep]
             add_keys = (
-                _sortable_keys(added.column(self.index)) if added is not None else mid[:0].copy()
+                _sortable_keys(added.column(self.index))
+                if added is not None
+                else self.keys[:0].copy()
             )
             if add_keys is None:
                 raise Unsupported("added keys are not orderable")
             add_order = np.argsort(add_keys, kind="stable")
-            ins = np.searchsorted(mid, add_keys[add_order])
-            add_pos = ins + np.arange(m)
+            if m and m == len(at):
+                rows = np.sort(at)
+                if np.array_equal(self.keys[rows], add_keys[add_order]):
+                    # The same keys rewritten: every row keeps its position.
+                    rewrite = rows
+            if rewrite is None:
+                mid = self.keys if keep is None else self.keys[keep]
+                ins = np.searchsorted(mid, add_keys[add_order])
+                add_pos = ins + np.arange(m)
+            else:
+                add_pos = rewrite
             # Upserts in place: a new version of a removed key in the same
             # partition with the same order key keeps its frame position.
             new_fpos = np.full(m, -1, np.int64)
@@ -233,7 +244,7 @@ class WindowColumn:
                 where_added[add_order] = add_pos
                 rep_old, rep_new = at[gi], where_added[ai]
             lost = self.pid[at[~replaced]]
-            if keep is not None or (m and ins[0] < len(mid)):
+            if rewrite is None and (keep is not None or (m and ins[0] < len(mid))):
                 keep_idx = np.arange(n) if keep is None else np.flatnonzero(keep)
                 # Survivor j moves right by the number of new keys below it.
                 shift = np.cumsum(np.bincount(ins, minlength=len(mid) + 1))[: len(mid)]
@@ -241,6 +252,10 @@ class WindowColumn:
         total = n - drop + m if keep_idx is None else len(keep_idx) + m
 
         def moved(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            if rewrite is not None:  # one copy, then the rewritten rows
+                out = old.copy()
+                out[rewrite] = new[add_order]
+                return out
             if keep_idx is None:
                 return np.concatenate([old[drop:], new[add_order]])
             out = np.empty(total, dtype=old.dtype)
@@ -250,6 +265,8 @@ class WindowColumn:
 
         def remap(rows: np.ndarray) -> np.ndarray:
             """Kept table rows (-1: none) at their new positions (-1: removed)."""
+            if rewrite is not None:
+                return rows  # a rewritten row's new version sits where it was
             if keep_idx is None:
                 return np.where(rows >= drop, rows - drop, -1)
             out = np.full_like(rows, -1)
@@ -265,11 +282,11 @@ class WindowColumn:
         self.pid = moved(self.pid, new_pid)
         if self.okey is not None:
             self.okey = moved(self.okey, new_okey)
-        if add_keys is not None:
+        if add_keys is not None and rewrite is None:
             self.keys = moved(self.keys, add_keys)
         self.fpos = moved(self.fpos, new_fpos)
         self.tail = remap(self.tail)
-        return moved, keep_idx is None, drop, m, lost
+        return moved, keep_idx is None and rewrite is None, drop, m, lost
 
     def _update(self, deltas: list, data: pa.Table) -> pa.Array:
         n_old = len(self.pid)
