@@ -102,7 +102,7 @@ def _windowed_delta(view: View, added: pa.Table | None, reset: bool) -> bytes:
     The rows reported are those whose shown values changed, compared by
     position with the view before the write when it still holds that
     version (rows past the old end are all new); otherwise every row.
-    O(view rows): the windows were recomputed over the whole table anyway.
+    O(view rows): a windowed view is re-laid out from the whole table anyway.
     """
     with view._lock:
         cached = view._cache

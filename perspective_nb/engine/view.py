@@ -118,9 +118,17 @@ class View:
         # Expressions that read only their own row can be computed for row
         # deltas; index(), vlookup() and the clock and random functions cannot.
         self._row_local = not any(_ROW_CONTEXT.search(text) for _, text in self._config.expressions)
-        # Window columns read other rows too: a write recomputes them over the
-        # whole table (see window_compute), so no path that computes from
-        # row deltas or reads the store in place applies.
+        # Window columns read other rows too: the view recomputes from the
+        # whole table (its windows update incrementally, see window_state), so
+        # no path that computes from row deltas or reads the store in place applies.
+        # (window column, table version) per alias; None until first computed.
+        self._window_state: dict[str, Any] = {}
+        self._window_version: int | None = None
+        # A window over an expression that reads other rows (index(), now()...)
+        # can change everywhere on a write: such views recompute their windows.
+        self._windows_incremental = self._row_local or not any(
+            spec.column in self._expr_types for _, spec in self._config.windows
+        )
         if self._config.windows:
             self._row_local = False
         cfg = self._config
@@ -333,21 +341,43 @@ class View:
             data = data.append_column(name, arr)
         return data
 
-    def _with_windows(self, data: pa.Table) -> pa.Table:
-        """``data`` (every row of the table) with the view's window columns appended."""
+    def _with_windows(self, data: pa.Table, version: int) -> pa.Table:
+        """``data`` (every row of the table at ``version``) with the window columns appended.
+
+        Each window is kept from the last computation and updated from the
+        writes since (only the partitions they touched, see window_state);
+        the first computation, or one after a write that is not a row delta,
+        computes it over every row.
+        """
         if not self._config.windows:
             return data
         from .dtypes import canonical_arrow_type
-        from .window_compute import compute_windows
+        from .window_state import WindowColumn
 
-        # min / max / lag / lead keep their input's Arrow type; the rest these.
-        types = {a: canonical_arrow_type(t) for a, t in self._window_types.items()}
-        return compute_windows(data, dict(self._config.windows), types)
+        changes = None
+        if self._window_version is not None and self._windows_incremental:
+            changes = self._table.changes_since(self._window_version)
+            if changes is not None and changes[0] != version:
+                changes = None  # written again since ``data`` was read
+        for alias, spec in self._config.windows:
+            column = self._window_state.get(alias)
+            if column is None:
+                # min / max / lag / lead keep their input's Arrow type; the rest these.
+                out_type = canonical_arrow_type(self._window_types[alias])
+                column = WindowColumn(spec, out_type, self._table.get_index())
+                self._window_state[alias] = column
+            if changes is None:
+                values = column.build(data)
+            else:
+                values = column.update(changes[1], data)
+            data = data.append_column(alias, values)
+        self._window_version = version
+        return data
 
     def _compute(self, data: pa.Table, version: int) -> FlatFrame | PivotFrame:
         cfg = self._config
         # Windows see every row: they are computed before the filter.
-        data = self._with_windows(self._with_expressions(data))
+        data = self._with_windows(self._with_expressions(data), version)
         mask = filter_mask(data, self._schema_all, cfg.filter, cfg.filter_op)
         rownums = None
         if mask is not None:

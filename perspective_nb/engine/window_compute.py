@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from .windows import WindowSpec
 
-__all__ = ["compute_window", "compute_windows"]
+__all__ = ["FrameOrder", "compute_window", "compute_windows"]
 
 
 def _codes(arr: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
@@ -109,7 +109,7 @@ def _stable_order(keys: list[np.ndarray], n: int) -> np.ndarray:
     return np.argsort(packed, kind="stable")
 
 
-class _Order:
+class FrameOrder:
     """Rows of one (partition_by, order_by) in frame order, with partition bounds."""
 
     def __init__(self, data: pa.Table, spec: WindowSpec) -> None:
@@ -151,7 +151,7 @@ class _Order:
         return out
 
 
-def _frame_lo(order: _Order, spec: WindowSpec, data: pa.Table) -> np.ndarray:
+def _frame_lo(order: FrameOrder, spec: WindowSpec, data: pa.Table) -> np.ndarray:
     """First sorted position of each row's frame (the frame ends at the row)."""
     pos = np.arange(order.n)
     if spec.frame == "rows":
@@ -248,7 +248,7 @@ def _sparse_extreme(key: np.ndarray, lo: np.ndarray, hi: np.ndarray, fn) -> np.n
     return out
 
 
-def _extreme(col: pa.ChunkedArray, order: _Order, lo: np.ndarray, agg: str) -> pa.Array:
+def _extreme(col: pa.ChunkedArray, order: FrameOrder, lo: np.ndarray, agg: str) -> pa.Array:
     values = col.combine_chunks()
     if pa.types.is_dictionary(values.type):
         values = values.dictionary_decode()
@@ -276,7 +276,7 @@ def _masked_take(values: pa.Array, idx: np.ndarray, ok: np.ndarray) -> pa.Array:
     return values.take(pa.array(idx, mask=~ok))
 
 
-def _shift(col: pa.ChunkedArray, order: _Order, offset: int, lead: bool):
+def _shift(col: pa.ChunkedArray, order: FrameOrder, offset: int, lead: bool):
     """Table-order indices of the row ``offset`` behind (ahead) in the partition, and validity."""
     pos = np.arange(order.n)
     src = pos + offset if lead else pos - offset
@@ -287,7 +287,7 @@ def _shift(col: pa.ChunkedArray, order: _Order, offset: int, lead: bool):
 
 
 def _ema(
-    x: np.ndarray, valid: np.ndarray, order: _Order, alpha: float
+    x: np.ndarray, valid: np.ndarray, order: FrameOrder, alpha: float
 ) -> tuple[np.ndarray, np.ndarray]:
     xs, vs = order.gather(x), order.gather(valid)
     nn = np.flatnonzero(vs)
@@ -311,9 +311,15 @@ def _ema(
     return order.unsort(out), order.unsort(ok)
 
 
-def compute_window(data: pa.Table, spec: WindowSpec, out_type: pa.DataType) -> pa.Array:
-    """One window column over ``data`` (rows in table order), in table order."""
-    order = _Order(data, spec)
+def compute_window(
+    data: pa.Table, spec: WindowSpec, out_type: pa.DataType, order: FrameOrder | None = None
+) -> pa.Array:
+    """One window column over ``data`` (rows in table order), in table order.
+
+    ``order`` is ``FrameOrder(data, spec)`` when the caller already built it.
+    """
+    if order is None:
+        order = FrameOrder(data, spec)
     col = data.column(spec.column)
     agg = spec.aggregate
     if order.n == 0:
