@@ -442,16 +442,19 @@ class View:
     def get_min_max(self, column: str) -> tuple[Any, Any]:
         """Min and max of an output column (the total row excluded)."""
         w = self._window({})
+        # The total row is left out of every split column, not only the first.
+        skip = 1 if w.depth is not None and len(w.depth) and w.depth[0] == 0 else 0
         arr = None
         for name, values in w.columns.items():
             if name == column or name.endswith(f"|{column}"):
+                if isinstance(values, pa.ChunkedArray):  # flat split columns
+                    values = values.combine_chunks()
+                values = values.slice(skip)
                 arr = values if arr is None else pa.concat_arrays([arr, values])
         if arr is None:
             raise ConfigError(
                 f"column {column!r} is not in this view; it has {self.column_paths()}"
             )
-        if w.depth is not None and len(w.depth) and w.depth[0] == 0:
-            arr = arr.slice(1)
         mm = pc.min_max(jsonable(arr)).as_py()
         return mm["min"], mm["max"]
 
