@@ -37,7 +37,7 @@ from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
 from .incremental import GroupState, supports_incremental
-from .outputs import Window, jsonable
+from .outputs import Window, group_naming, jsonable
 from .pivot import (
     LazyColumns,
     PivotFrame,
@@ -65,16 +65,6 @@ _FLOAT_AGGS = (
     "weighted mean",
 )
 _INT_AGGS = ("count", "distinct count")
-
-
-def _group_naming(kw: dict[str, Any]) -> str:
-    """How Arrow / CSV name group-by columns: ``emit_legacy_row_path_names``
-    (5.x: True "<col> (Group by N)", False "__ROW_PATH_N__"), or
-    ``legacy_group_names=True`` (3.x); by default as their columns."""
-    emit = kw.get("emit_legacy_row_path_names")
-    if emit is not None:
-        return "legacy" if emit else "row_path"
-    return "legacy" if kw.get("legacy_group_names") else "column"
 
 
 def _bound(kw: dict[str, Any], key: str, default: int) -> int:
@@ -551,7 +541,7 @@ class View:
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
             aggregates=self._config.aggregate_map,
-            group_naming=_group_naming(kw),
+            group_naming=group_naming(kw),
         )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:

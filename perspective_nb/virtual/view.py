@@ -24,7 +24,7 @@ from ..engine.column_paths import column_path_levels
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
 from ..engine.encoding import format_label
-from ..engine.outputs import Window, jsonable
+from ..engine.outputs import Window, group_naming, jsonable
 from ..engine.sql.query import (
     TreeState,
     ViewQuery,
@@ -298,6 +298,8 @@ class VirtualView:
                 depth,
                 want_id=want_id,
                 want_index=want_index,
+                aggregates=self._config.aggregate_map,
+                group_naming=group_naming(kw),
             )
         ids = res.column(q.ids).combine_chunks() if q.ids else None
         cols = {n: res.column(q.columns[n]).combine_chunks() for n in names}

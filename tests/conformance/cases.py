@@ -94,6 +94,15 @@ SHAPES = [
         {"group_by": ["region", "product"], "columns": ["qty", "price", "flag"]},
         outputs=ALL_OUTPUTS,
     ),
+    _c(
+        "group_by column also aggregated",
+        {
+            "group_by": ["region", "product"],
+            "columns": ["qty", "product"],
+            "aggregates": {"qty": "first", "product": "last"},
+        },
+        outputs=ALL_OUTPUTS,
+    ),
     _c("group_by 3", {"group_by": ["region", "product", "flag"], "columns": ["qty", "ts"]}),
     _c("group_by date and datetime", {"group_by": ["day", "ts"], "columns": ["qty"]}),
     _c(
