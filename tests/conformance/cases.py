@@ -77,7 +77,7 @@ def _c(id, cfg, window=None, **kw) -> Case:
 
 
 _NO_REGEX = "the regular-expression filter ('matches') is not compiled to SQL"
-_NO_SPLIT_ROLLUP = "split_rollup_mode is not compiled to SQL (virtual views ignore it)"
+_NO_SPLIT_ROLLUP = "split_rollup_mode 'rollup' is not compiled to SQL (refused)"
 _NO_SPLIT_PCT = "'pct sum parent' / 'pct sum grand total' with split_by are not compiled to SQL"
 
 SHAPES = [

@@ -13,6 +13,7 @@ import pytest
 import perspective_nb
 
 from .backends import Engines, require, spark_session
+from .cases import DATA
 
 
 @pytest.fixture(scope="session")
@@ -38,5 +39,27 @@ def engines(request):
         spark=lambda: request.getfixturevalue("spark"),
     )
     yield made
+    made.close()
+    client.terminate()
+
+
+@pytest.fixture(scope="session")
+def fixed_tables(request):
+    """``fixed_tables(engine)``: the fixed table (``cases.DATA``) on ``engine``, made
+    once per run on first use and shared (tests only open and delete views on it)."""
+    client = perspective_nb.Server().new_local_client()
+    made = Engines(
+        client,
+        duckdb=lambda: request.getfixturevalue("duckdb"),
+        spark=lambda: request.getfixturevalue("spark"),
+    )
+    tables: dict[str, object] = {}
+
+    def get(engine: str):
+        if engine not in tables:
+            tables[engine] = made.make(engine, DATA)
+        return tables[engine]
+
+    yield get
     made.close()
     client.terminate()

@@ -28,13 +28,13 @@ UNTRANSLATABLE = [
 
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.slow)])
 @pytest.mark.parametrize(("expression", "named"), UNTRANSLATABLE)
-def test_untranslatable_expressions_are_refused(engines, engine, expression, named):
-    expected = engines.make("memory", DATA)
+def test_untranslatable_expressions_are_refused(fixed_tables, engine, expression, named):
+    expected = fixed_tables("memory")
     cfg = {"columns": ["e"], "expressions": {"e": expression}}
     view = expected.view(**cfg)  # the engine computes it
     assert view.num_rows() == DATA.num_rows
     view.delete()
-    actual = engines.make(engine, DATA)
+    actual = fixed_tables(engine)
     with pytest.raises(PerspectiveError, match="has no SQL translation") as err:
         actual.view(**cfg)
     assert named in str(err.value)

@@ -21,23 +21,26 @@ def _params(engine: str, cases=FIXED) -> list:
     return out
 
 
-def _check(engines, engine: str, case: Case) -> None:
-    expected = engines.make("memory", DATA)
-    actual = engines.make(engine, DATA)
-    assert_same_view(expected, actual, case.cfg, case.window, case.outputs)
+def _check(fixed_tables, engine: str, case: Case) -> None:
+    expected, actual = fixed_tables("memory"), fixed_tables(engine)
+    outputs = case.outputs
+    if engine == "spark" and len(case.cfg.get("columns") or DATA.column_names) > 3:
+        # get_min_max is a query per column: ~0.5 s each on Spark.
+        outputs = tuple(o for o in outputs if o != "min_max")
+    assert_same_view(expected, actual, case.cfg, case.window, outputs)
 
 
 @pytest.mark.parametrize("case", _params("duckdb"))
-def test_duckdb_table(engines, case):
-    _check(engines, "duckdb", case)
+def test_duckdb_table(fixed_tables, case):
+    _check(fixed_tables, "duckdb", case)
 
 
 @pytest.mark.parametrize("case", _params("duckdb_relation", RELATION))
-def test_duckdb_relation(engines, case):
-    _check(engines, "duckdb_relation", case)
+def test_duckdb_relation(fixed_tables, case):
+    _check(fixed_tables, "duckdb_relation", case)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", _params("spark"))
-def test_spark(engines, case):
-    _check(engines, "spark", case)
+def test_spark(fixed_tables, case):
+    _check(fixed_tables, "spark", case)

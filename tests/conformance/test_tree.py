@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from tests.oracle.strategies import tables
 
-from .cases import DATA
 from .compare import assert_same_columns
 from .strategies import DUCKDB_FEW
 
@@ -25,15 +24,18 @@ def _step(view, op: str, arg: int):
 
 
 @pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.slow)])
-def test_expand_collapse_sequence(engines, engine):
-    ours = engines.make(engine, DATA).view(**CFG)
-    theirs = engines.make("memory", DATA).view(**CFG)
-    for op, arg in STEPS:
-        assert _step(ours, op, arg) == _step(theirs, op, arg), (op, arg)
-        assert ours.num_rows() == theirs.num_rows(), (op, arg)
-        assert_same_columns(ours.to_columns(), theirs.to_columns(), (op, arg))
-    ours.delete()
-    theirs.delete()
+def test_expand_collapse_sequence(fixed_tables, engine):
+    ours = fixed_tables(engine).view(**CFG)
+    theirs = fixed_tables("memory").view(**CFG)
+    try:
+        # Spark takes the first steps only (three queries a step, ~0.5 s each).
+        for op, arg in STEPS if engine != "spark" else STEPS[:4]:
+            assert _step(ours, op, arg) == _step(theirs, op, arg), (op, arg)
+            assert ours.num_rows() == theirs.num_rows(), (op, arg)
+            assert_same_columns(ours.to_columns(), theirs.to_columns(), (op, arg))
+    finally:
+        ours.delete()
+        theirs.delete()
 
 
 @DUCKDB_FEW
