@@ -16,9 +16,9 @@ from .compare import supported
 
 # The ``engines`` fixture is reused by every example (each closes what it made).
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-DUCKDB = settings(max_examples=100, deadline=None, suppress_health_check=_QUIET)
+DUCKDB = settings(max_examples=80, deadline=None, suppress_health_check=_QUIET)
 DUCKDB_FEW = settings(max_examples=40, deadline=None, suppress_health_check=_QUIET)
-SPARK = settings(max_examples=10, deadline=None, suppress_health_check=_QUIET)
+SPARK = settings(max_examples=8, deadline=None, suppress_health_check=_QUIET)
 
 
 @st.composite

@@ -44,3 +44,22 @@ def test_duckdb_relation(fixed_tables, case):
 @pytest.mark.parametrize("case", _params("spark"))
 def test_spark(fixed_tables, case):
     _check(fixed_tables, "spark", case)
+
+
+@pytest.mark.parametrize(
+    "engine", ["duckdb", "duckdb_relation", pytest.param("spark", marks=pytest.mark.slow)]
+)
+def test_table_shape(fixed_tables, engine):
+    expected, actual = fixed_tables("memory"), fixed_tables(engine)
+    assert actual.size() == expected.size() == DATA.num_rows
+    assert actual.schema() == expected.schema()
+    assert actual.columns() == expected.columns()
+    cfg = {"group_by": ["region"], "split_by": ["flag"], "columns": ["qty", "price"]}
+    ours, theirs = actual.view(**cfg), expected.view(**cfg)
+    try:
+        assert ours.dimensions() == theirs.dimensions()
+        assert ours.num_columns() == theirs.num_columns()
+        assert ours.get_config() == theirs.get_config()
+    finally:
+        ours.delete()
+        theirs.delete()

@@ -36,21 +36,20 @@ ROLLUP_AGGREGATES = ("last", "any")
 PERCENT_AGGREGATES = ("pct sum parent", "pct sum grand total")
 
 _NUMERIC = ("integer", "float")
+# Picks of one row's value: the same SQL for every type.
+_PICKS = ("unique", "first", "first by index", "last", "last by index")
 #: Aggregates a virtual table computes, per column type.
 SQL_AGGREGATES: dict[str, tuple[str, ...]] = {
-    "integer": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-                "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-                "unique", "first", "first by index", "last", "last by index", "any",
-                *PERCENT_AGGREGATES),
-    "float": ("sum", "sum not null", "abs sum", "sum abs", "count", "distinct count",
-              "avg", "mean", "high", "low", "var", "stddev", "high minus low",
-              "unique", "first", "first by index", "last", "last by index", "any",
-              *PERCENT_AGGREGATES),
-    "boolean": ("sum", "count", "distinct count", "avg", "mean"),
-    "string": ("count", "distinct count", "high", "low", "unique", "first", "first by index",
-               "last", "last by index"),
-    "date": ("count", "distinct count", "high", "low"),
-    "datetime": ("count", "distinct count", "high", "low"),
+    "integer": ("sum", "sum not null", "sum or zero", "abs sum", "sum abs", "count",
+                "distinct count", "avg", "mean", "high", "low", "var", "stddev",
+                "high minus low", *_PICKS, "any", *PERCENT_AGGREGATES),
+    "float": ("sum", "sum not null", "sum or zero", "abs sum", "sum abs", "count",
+              "distinct count", "avg", "mean", "high", "low", "var", "stddev",
+              "high minus low", *_PICKS, "any", *PERCENT_AGGREGATES),
+    "boolean": ("sum", "count", "distinct count", "avg", "mean", *_PICKS),
+    "string": ("count", "distinct count", "high", "low", *_PICKS),
+    "date": ("count", "distinct count", "high", "low", *_PICKS),
+    "datetime": ("count", "distinct count", "high", "low", *_PICKS),
 }  # fmt: skip
 
 
@@ -83,13 +82,13 @@ def aggregate_sql(
     rows = "COUNT(*)" if match is None else f"COUNT(CASE WHEN {match} THEN 1 END)"
     num = f"CAST({col} AS INTEGER)" if ptype == "boolean" else col
     int_out = ptype in ("integer", "boolean")
-    if agg in ("sum", "sum not null", "abs sum", "sum abs", *PERCENT_AGGREGATES):
+    if agg in ("sum", "sum not null", "sum or zero", "abs sum", "sum abs", *PERCENT_AGGREGATES):
         # A sum over only nulls (or no rows at all) is null, as in Perspective 5.x.
         out = f"SUM({only(f'ABS({num})' if agg == 'sum abs' else num)})"
         if agg == "abs sum":
             out = f"ABS({out})"
         out = f"CAST({out} AS {'BIGINT' if int_out else 'DOUBLE'})"
-        if agg == "sum not null":
+        if agg in ("sum not null", "sum or zero"):
             # 0 over rows that are all null; null without rows (an empty cell or total).
             return f"CASE WHEN {rows} = 0 THEN NULL ELSE COALESCE({out}, 0) END"
         return out
