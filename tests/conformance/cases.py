@@ -82,7 +82,7 @@ _NO_SPLIT_PCT = "'pct sum parent' / 'pct sum grand total' with split_by are not 
 SHAPES = [
     _c("flat all columns", {}, outputs=ALL_OUTPUTS),
     _c("flat some columns", {"columns": ["product", "qty", "price"]}),
-    _c("flat with __ID__", {"columns": ["region", "qty"]}, {"id": True}, spark=False),
+    _c("flat with __ID__", {"columns": ["region", "qty"]}, {"id": True}),
     _c(
         "group_by 1",
         {"group_by": ["region"], "columns": ["qty", "price", "day"]},
