@@ -30,12 +30,12 @@ if [ -d tests/browser ] && ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-# tests/virtual runs Spark (pyspark) locally, which needs a Java 17+ runtime.
+# tests/virtual and tests/conformance run Spark (pyspark) locally, which needs a Java 17+ runtime.
 if ! command -v java >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null
   else
-    echo "tests/virtual needs Java 17 for Spark: sudo apt-get install -y openjdk-17-jre-headless" >&2
+    echo "tests/virtual and tests/conformance need Java 17 for Spark: sudo apt-get install -y openjdk-17-jre-headless" >&2
   fi
 fi
 

@@ -122,12 +122,13 @@ class Aggregate:
 
 _A = Aggregate
 _SUM_SQL = {"sql": "sum", "sql_types": _NUM}
-_ORDERED = {"table_order": True, "empty": "zero", "sql": "ordered", "sql_types": (*_NUM, "string")}
+_ALL_TYPES = (*_NUM, "boolean", "string", "date", "datetime")
+_ORDERED = {"table_order": True, "empty": "zero", "sql": "ordered", "sql_types": _ALL_TYPES}
 _STATS = {"compute": "group_stats"}
 _RECORDS = (
     _A("sum", incremental="sum", sql="sum", sql_types=(*_NUM, "boolean")),
     _A("sum not null", incremental="sum", **_SUM_SQL),
-    _A("sum or zero", incremental="sum", empty="zero"),
+    _A("sum or zero", incremental="sum", empty="zero", **_SUM_SQL),
     _A("abs sum", incremental="sum", **_SUM_SQL),
     _A("sum abs", incremental="sum", **_SUM_SQL),
     _A("pct sum parent", result="float", incremental="sum", percent="parent", sql_split=False,
@@ -154,7 +155,7 @@ _RECORDS = (
     _A("mul"),
     _A("and", empty="true"),
     _A("or", empty="false"),
-    _A("unique", empty="zero", sql="unique", sql_types=(*_NUM, "string")),
+    _A("unique", empty="zero", sql="unique", sql_types=_ALL_TYPES),
     _A("distinct leaf"),
     _A("first", **_ORDERED),
     _A("first by index", **_ORDERED),

@@ -24,7 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-__all__ = ["RESERVED_COLUMN_NAMES", "Window", "group_by_column_name", "jsonable"]
+__all__ = [
+    "RESERVED_COLUMN_NAMES",
+    "Window",
+    "group_by_column_name",
+    "group_naming",
+    "jsonable",
+]
 
 #: Names the JSON-like outputs add beside the view's columns; a table column
 #: or expression of one of these names would be overwritten, so ingest and
@@ -35,6 +41,16 @@ RESERVED_COLUMN_NAMES = ("__ROW_PATH__", "__ID__", "__INDEX__")
 def group_by_column_name(column: str, level: int) -> str:
     """The 3.x Arrow / CSV name of group-by level ``level`` (0-based) of ``column``."""
     return f"{column} (Group by {level + 1})"
+
+
+def group_naming(kw: dict[str, Any]) -> str:
+    """How Arrow / CSV name group-by columns: ``emit_legacy_row_path_names``
+    (5.x: True "<col> (Group by N)", False "__ROW_PATH_N__"), or
+    ``legacy_group_names=True`` (3.x); by default as their columns."""
+    emit = kw.get("emit_legacy_row_path_names")
+    if emit is not None:
+        return "legacy" if emit else "row_path"
+    return "legacy" if kw.get("legacy_group_names") else "column"
 
 
 def _arrow_names(

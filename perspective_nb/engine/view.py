@@ -38,7 +38,7 @@ from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
 from .incremental import GroupState, supports_incremental
-from .outputs import Window, jsonable
+from .outputs import Window, group_naming, jsonable
 from .pivot import (
     LazyColumns,
     PivotFrame,
@@ -56,16 +56,6 @@ if TYPE_CHECKING:
 __all__ = ["View"]
 
 _ROW_CONTEXT = re.compile(r"\b(index|vlookup|now|today|random)\s*\(")
-
-
-def _group_naming(kw: dict[str, Any]) -> str:
-    """How Arrow / CSV name group-by columns: ``emit_legacy_row_path_names``
-    (5.x: True "<col> (Group by N)", False "__ROW_PATH_N__"), or
-    ``legacy_group_names=True`` (3.x); by default as their columns."""
-    emit = kw.get("emit_legacy_row_path_names")
-    if emit is not None:
-        return "legacy" if emit else "row_path"
-    return "legacy" if kw.get("legacy_group_names") else "column"
 
 
 def _bound(kw: dict[str, Any], key: str, default: int) -> int:
@@ -468,16 +458,19 @@ class View:
     def get_min_max(self, column: str) -> tuple[Any, Any]:
         """Min and max of an output column (the total row excluded)."""
         w = self._window({})
+        # The total row is left out of every split column, not only the first.
+        skip = 1 if w.depth is not None and len(w.depth) and w.depth[0] == 0 else 0
         arr = None
         for name, values in w.columns.items():
             if name == column or name.endswith(f"|{column}"):
+                if isinstance(values, pa.ChunkedArray):  # flat split columns
+                    values = values.combine_chunks()
+                values = values.slice(skip)
                 arr = values if arr is None else pa.concat_arrays([arr, values])
         if arr is None:
             raise ConfigError(
                 f"column {column!r} is not in this view; it has {self.column_paths()}"
             )
-        if w.depth is not None and len(w.depth) and w.depth[0] == 0:
-            arr = arr.slice(1)
         mm = pc.min_max(jsonable(arr)).as_py()
         return mm["min"], mm["max"]
 
@@ -574,7 +567,7 @@ class View:
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
             aggregates=self._config.aggregate_map,
-            group_naming=_group_naming(kw),
+            group_naming=group_naming(kw),
         )
 
     def to_columns(self, **window: Any) -> dict[str, list[Any]]:

@@ -91,6 +91,15 @@ def _as_doubles(base: str, schema: pa.Schema, order: str | None) -> tuple[str, s
     return f"(SELECT {', '.join(cols)} FROM {base}) AS __pnb_doubles", order
 
 
+def _naive_timestamps(table: pa.Table) -> pa.Table:
+    """``table`` with zoned timestamps as the engine's naive ones (the same UTC
+    instants: Arrow keeps UTC values either way, so this only drops the zone)."""
+    for i, f in enumerate(table.schema):
+        if pa.types.is_timestamp(f.type) and f.type.tz is not None:
+            table = table.set_column(i, f.name, table.column(i).cast(pa.timestamp(f.type.unit)))
+    return table
+
+
 class DuckDBBackend:
     """A DuckDB relation (a query, a file scan, a table).
 
@@ -152,8 +161,8 @@ class DuckDBBackend:
     def run(self, sql: str) -> pa.Table:
         with self._lock:
             if self.writable:
-                return self._con.sql(sql).to_arrow_table()
-            return self._relation.query(self._view, sql).to_arrow_table()
+                return _naive_timestamps(self._con.sql(sql).to_arrow_table())
+            return _naive_timestamps(self._relation.query(self._view, sql).to_arrow_table())
 
     def execute(self, statements: list[str], **arrow: pa.Table) -> None:
         """Run statements in one transaction, with Arrow tables registered by name.
@@ -233,8 +242,9 @@ class SparkBackend:
         with self._lock:
             df = self._spark.sql(sql)
             if hasattr(df, "toArrow"):
-                return df.toArrow()
-            return pa.Table.from_pandas(df.toPandas(), preserve_index=False)
+                # Spark zones timestamps in the session's time zone.
+                return _naive_timestamps(df.toArrow())
+            return _naive_timestamps(pa.Table.from_pandas(df.toPandas(), preserve_index=False))
 
     def close(self) -> None:
         with contextlib.suppress(Exception):  # the session may be stopped already

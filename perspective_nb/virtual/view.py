@@ -21,9 +21,11 @@ import pyarrow.compute as pc
 from ..engine.aggregate_registry import result_type
 from ..engine.arrow_ipc import check_compression, compress_stream
 from ..engine.callbacks import call_safely
+from ..engine.column_paths import column_path_levels
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
-from ..engine.outputs import Window, jsonable
+from ..engine.encoding import format_label
+from ..engine.outputs import Window, group_naming, jsonable
 from ..engine.sql.query import (
     TreeState,
     ViewQuery,
@@ -148,6 +150,20 @@ class VirtualView:
         """Output column names (split columns as ``a|b|col``)."""
         self._check_alive()
         return list(self._query(False).columns)
+
+    def column_path_levels(self) -> list[list[Any]]:
+        """Column paths as Perspective 5.x returns them: one typed level per
+        ``split_by`` column, then the column names (see ``engine/column_paths.py``)."""
+        self._check_alive()
+        cfg = self._config
+        if not cfg.split_by:
+            return [self.column_paths()]
+        pairs = [
+            (tuple(format_label(v) for v in values), c)
+            for values in self._split_values() or ()
+            for c in cfg.columns
+        ]
+        return column_path_levels(pairs, [self._schema_all[c] for c in cfg.split_by])
 
     def num_rows(self) -> int:
         """Rows in the view (a grouped view counts its total row)."""
@@ -280,6 +296,8 @@ class VirtualView:
                 depth,
                 want_id=want_id,
                 want_index=want_index,
+                aggregates=self._config.aggregate_map,
+                group_naming=group_naming(kw),
             )
         ids = res.column(q.ids).combine_chunks() if q.ids else None
         cols = {n: res.column(q.columns[n]).combine_chunks() for n in names}

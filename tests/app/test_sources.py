@@ -61,7 +61,7 @@ def test_table_name_for(path: str, name: str) -> None:
 
 def test_large_files_and_globs_go_through_duckdb(tmp_path: Path, monkeypatch) -> None:
     from perspective_nb.app import sources
-    from tests.virtual.backends import require
+    from tests.conformance.backends import require
 
     require("duckdb")
     path = tmp_path / "t.parquet"
@@ -87,7 +87,7 @@ def test_serve_engine_duckdb_answers_views_from_the_file(tmp_path: Path) -> None
 
     import perspective_nb
     from perspective_nb.client import websocket
-    from tests.virtual.backends import require
+    from tests.conformance.backends import require
 
     require("duckdb")
     path = tmp_path / "data.parquet"

@@ -9,7 +9,7 @@ import pytest
 
 from perspective_nb.client import websocket
 from perspective_nb.errors import PerspectiveError
-from tests.virtual.backends import require
+from tests.conformance.backends import require
 
 from .conftest import wait_until
 

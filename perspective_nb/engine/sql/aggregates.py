@@ -1,8 +1,8 @@
 """Perspective's aggregates as SQL aggregate expressions.
 
 Each aggregate follows the in-memory engine's semantics (``engine/aggregates.py``):
-a sum over only nulls is 0 but the total row of an empty view holds a null
-sum; ``count`` counts nulls; ``distinct count`` counts null as a value;
+a sum over only nulls is null (``sum not null``: 0), as is the total row of
+an empty view; ``count`` counts nulls; ``distinct count`` counts null as a value;
 numeric ``high`` / ``low`` count a null as 0; ``var`` / ``stddev`` are the
 population statistics, null under two values.
 
@@ -88,7 +88,11 @@ def aggregate_sql(
         out = f"SUM({only(f'ABS({num})' if agg == 'sum abs' else num)})"
         if agg == "abs sum":
             out = f"ABS({out})"
-        return f"CAST({out} AS {'BIGINT' if int_out else 'DOUBLE'})"
+        out = f"CAST({out} AS {'BIGINT' if int_out else 'DOUBLE'})"
+        if agg in ("sum not null", "sum or zero"):
+            # 0 over rows that are all null; null without rows (an empty cell or total).
+            return f"CASE WHEN {rows} = 0 THEN NULL ELSE COALESCE({out}, 0) END"
+        return out
     if template == "count":
         return rows if match is None else f"CASE WHEN {rows} = 0 THEN NULL ELSE {rows} END"
     has_null = f"COALESCE(MAX(CASE WHEN {only('TRUE')} AND {col} IS NULL THEN 1 ELSE 0 END), 0)"

@@ -104,6 +104,13 @@ class Dialect:
             return f"MAX_BY({value}, {order})"
         return f"ARG_MAX_NULL({value}, {order})"
 
+    def regex(self, expr: str, pattern: str) -> str:
+        """Whether ``pattern`` matches anywhere in ``expr`` (RE2 in DuckDB, Java's
+        regular expressions in Spark: the same for the common syntax)."""
+        if self.name == "spark":
+            return f"({expr} RLIKE {self.string(pattern)})"
+        return f"REGEXP_MATCHES({expr}, {self.string(pattern)})"
+
     def ascii_lower(self, expr: str) -> str:
         """``expr`` with ASCII letters lowered only (as Perspective's text filters)."""
         return f"TRANSLATE({expr}, '{_UPPER}', '{_UPPER.lower()}')"

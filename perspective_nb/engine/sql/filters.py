@@ -1,8 +1,10 @@
 """Filter terms -> one SQL predicate, with Perspective's null rules.
 
 A null value fails every op except ``is null``, ``!=`` and ``not in``; a
-comparison whose value is not set yet keeps every row; text matches ignore
-ASCII case only. Values are converted exactly as the in-memory filters
+comparison whose value is not set yet keeps every row; text matches (and
+their ``not`` forms) ignore ASCII case only; ``matches`` is a regular
+expression search, and a pattern the engine's RE2 cannot compile matches
+no row. Values are converted exactly as the in-memory filters
 convert them (:func:`..filters.filter_value`), then written as literals.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...errors import ConfigError
 from ..filters import filter_value
@@ -54,6 +57,31 @@ def term(col: str, ptype: str, name: str, op: str, value: Any, d: Dialect) -> st
         lit = d.literal(_value(value, ptype, name))
         cmp = f"({col} {_COMPARE[op]} {lit})"
         return f"COALESCE({cmp}, TRUE)" if op == "!=" else cmp
+    if op in ("matches", "not matches"):
+        if not _compiles(str(value)):
+            return "FALSE"  # as the engine: matches no row, negated or not
+        hit = d.regex(col, str(value))
+        return hit if op == "matches" else f"({col} IS NOT NULL AND NOT {hit})"
+    hit = _text(col, op.removeprefix("not "), value, d)
+    if hit is None:
+        raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+    if op.startswith("not "):
+        # A null row fails the negated ops too (it is not text), as in Perspective 5.x.
+        return f"({col} IS NOT NULL AND NOT {hit})"
+    return hit
+
+
+def _compiles(pattern: str) -> bool:
+    """Whether RE2 (the engine's regular expressions) compiles ``pattern``."""
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern=pattern)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _text(col: str, op: str, value: Any, d: Dialect) -> str | None:
+    """``begins with`` / ``ends with`` / ``contains``, ignoring ASCII case only."""
     pattern = "".join(ch.lower() if ch.isascii() else ch for ch in str(value))
     lowered = d.ascii_lower(col)
     lit = d.string(pattern)
@@ -63,7 +91,7 @@ def term(col: str, ptype: str, name: str, op: str, value: Any, d: Dialect) -> st
         return f"(RIGHT({lowered}, {len(pattern)}) = {lit})" if pattern else f"({col} IS NOT NULL)"
     if op == "contains":
         return f"(INSTR({lowered}, {lit}) > 0)"
-    raise ConfigError(f"unknown filter op {op!r} for column {name!r}")
+    return None
 
 
 def where_clause(filters: tuple, filter_op: str, schema: dict[str, str], d: Dialect) -> str | None:

@@ -229,6 +229,11 @@ def compile_view(
             f"window columns {names} are not supported on a virtual (DuckDB / Spark) table "
             "yet; load the data into memory to use them"
         )
+    if config.split_by and config.split_rollup_mode == "rollup":
+        raise ConfigError(
+            "split_rollup_mode 'rollup' is not supported on a virtual (DuckDB / Spark) table "
+            "yet; use 'flat', or load the data into memory"
+        )
     if config.split_by and split_values is None:
         raise ConfigError("a split_by view needs its split values (run split_values_sql first)")
     if config.group_by:

@@ -30,6 +30,7 @@ _FUNCTIONS = {
     "concat": (None, None),
     "is_null": (None, 1),
     "is_not_null": (None, 1),
+    "not": (None, 1),  # not(x): the same as the operator
 }
 _TYPES = {"float": "DOUBLE", "integer": "BIGINT", "boolean": "BOOLEAN", "date": "DATE",
           "datetime": "TIMESTAMP"}  # fmt: skip
@@ -100,6 +101,8 @@ def _sql(node: n.Node, schema: dict[str, str], d: Dialect) -> str:
         if arity is not None and len(node.args) != arity:
             raise ExpressionError(f"{node.name}() takes {arity} argument(s)")
         args = [_sql(a, schema, d) for a in node.args]
+        if node.name == "not":
+            return f"(NOT {_truthy(args[0])})"
         if node.name == "is_null":
             return f"({args[0]} IS NULL)"
         if node.name == "is_not_null":

@@ -189,6 +189,14 @@ def test_date_filters_and_outputs():
     assert v.get_min_max("d") == (1577836800000, 1578182400000)
 
 
+def test_min_max_of_split_columns_leaves_out_every_total():
+    t = Table({"g": ["a", "a", "b", "b"], "s": ["x", "y", "x", "y"], "v": [1, 4, 2, 5]}, name="t")
+    # Cells 1, 2 (x) and 4, 5 (y); the totals 3 and 9 are not cells.
+    assert t.view(group_by=["g"], split_by=["s"], columns=["v"]).get_min_max("v") == (1, 5)
+    # A flat split view has no total row.
+    assert t.view(split_by=["s"], columns=["v"]).get_min_max("v") == (1, 5)
+
+
 def test_outputs_agree(sales):
     v = sales.view(group_by=["region"], columns=["qty"])
     records = v.to_records()

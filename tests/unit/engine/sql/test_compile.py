@@ -1,4 +1,4 @@
-"""View configs -> SQL text (pure: nothing runs; tests/virtual runs it in DuckDB and Spark)."""
+"""View configs -> SQL text (pure: nothing runs; tests/conformance runs it in DuckDB and Spark)."""
 
 from __future__ import annotations
 
