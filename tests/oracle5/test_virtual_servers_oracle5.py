@@ -17,7 +17,7 @@ import textwrap
 import pytest
 
 import perspective_nb
-from tests.virtual.backends import require
+from tests.conformance.backends import require
 from tests.virtual.virtual_server_scenarios import SCENARIOS
 
 from .conftest import OracleError

@@ -20,9 +20,9 @@ import perspective_nb
 from perspective_nb import Client, Server
 from perspective_nb.errors import PerspectiveError
 from perspective_nb.virtual_servers import DuckDBVirtualServer, PolarsVirtualServer
+from tests.conformance.backends import require
 from tests.protocol.conftest import LiveServer, wait_until
 
-from .backends import require
 from .virtual_server_scenarios import duckdb_connection_served, polars_frames_served
 
 CONFIGS = [
