@@ -14,8 +14,8 @@ Shapes (``__pnb_`` names are the compiler's own):
   aggregated by path and split values, then pivoted (``split.py``). Tree
   order: for each depth k, the sort values of the row's depth-k ancestor
   (a window ``MIN`` over the rows sharing the ancestor's path), then the
-  ancestor's value ascending, nulls first; a parent precedes its children. Depth limits and expand/collapse are a
-  WHERE over the row paths.
+  ancestor's value ascending, nulls first; a parent precedes its children.
+  Depth limits and expand/collapse are a WHERE over the row paths.
 
 The viewport is ``LIMIT`` / ``OFFSET`` on that order, so only the rows a
 read shows leave the database.
@@ -304,6 +304,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     head = _cte(source, config, schema, expressions, d, False, ordered)
     value_of: dict[str, str] = {}  # output name -> the value column it aggregates
     columns: dict[str, str] = {}
+
     def aggregate(c: str) -> str:
         return aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
 

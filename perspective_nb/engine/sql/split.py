@@ -19,11 +19,13 @@ from typing import Any
 from .dialect import Dialect
 
 
-def split_match(split_by: Sequence[str], values: Sequence[Any], d: Dialect) -> str:
-    """The condition a row (of the source, or of the cells) meets for one split combination."""
-    return " AND ".join(
-        d.same(d.ident(c), d.literal(v)) for c, v in zip(split_by, values, strict=True)
-    )
+def split_match(
+    split_by: Sequence[str], values: Sequence[Any], d: Dialect, names: Sequence[str] = ()
+) -> str:
+    """The condition a row meets for one split combination (``names``: the
+    split columns' names in the row, when not their own)."""
+    names = names or [d.ident(c) for c in split_by]
+    return " AND ".join(d.same(n, d.literal(v)) for n, v in zip(names, values, strict=True))
 
 
 def _select(items: list[tuple[str, str]]) -> str:
@@ -65,7 +67,10 @@ def split_cells_sql(
     groups them by the paths and depth.
     """
     k_max = len(gb)
-    split = [d.ident(c) for c in split_by]
+    # The split columns under names of their own: one may also be a group_by
+    # column, and GROUPING() must tell its two roles apart.
+    split = [f"__pnb_s{m}" for m in range(len(split_by))]
+    copies = ", ".join(f"{d.ident(c)} AS {s}" for c, s in zip(split_by, split, strict=True))
     items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
     items += [(s, s) for s in split]
     items.append((f"GROUPING({split[0]})", "__pnb_sg"))
@@ -78,18 +83,19 @@ def split_cells_sql(
     plain = [[d.ident(g) for g in gb[:k]] for k in range(first, k_max + 1)]
     cells = [[*(d.ident(g) for g in gb[:k]), *split] for k in range(k_max + 1)]
     sets = ", ".join("(" + ", ".join(s) + ")" for s in plain + cells)
-    sql = f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
+    rows = f"(SELECT *, {copies} FROM __pnb_base) AS __pnb_split"
+    sql = f"SELECT {_select(items)} FROM {rows} GROUP BY GROUPING SETS ({sets})"
     if not d.empty_set_total:
         # The total row as a plain aggregate, which exists even over no rows.
         n = k_max + len(split)
         total = [("NULL", a) for _, a in items[:n]] + [("1", "__pnb_sg"), ("0", "__pnb_depth")]
-        sql += f" UNION ALL SELECT {_select(total + items[n + 2 :])} FROM __pnb_base"
+        sql += f" UNION ALL SELECT {_select(total + items[n + 2 :])} FROM {rows}"
     whole = "__pnb_sg = 1"
     pivot = [(f"__pnb_p{i}", f"__pnb_p{i}") for i in range(k_max)]
     pivot.append(("__pnb_depth", "__pnb_depth"))
     pivot.append((f"MAX(CASE WHEN {whole} THEN __pnb_rows END)", "__pnb_rows"))
     for j, combo in enumerate(split_values):
-        match = f"__pnb_sg = 0 AND {split_match(split_by, combo, d)}"
+        match = f"__pnb_sg = 0 AND {split_match(split_by, combo, d, split)}"
         for i in range(len(values)):
             pivot.append((f"MAX(CASE WHEN {match} THEN __pnb_v{i} END)", f"__pnb_c{j}_{i}"))
     for s in range(len(keys)):
