@@ -111,12 +111,16 @@ def _cte(
     d: Dialect,
     rownum: bool,
     tiebreak: bool = False,
+    ordered: bool = False,
 ) -> str:
     """The two CTEs every query starts with. ``rownum`` numbers rows in table
     order before the filter (``__ID__``); ``tiebreak`` numbers the filtered
-    rows only (enough to keep ties in table order, and cheaper)."""
+    rows only (enough to keep ties in table order, and cheaper); ``ordered``
+    keeps the source's order column (``__pnb_order``) for the query's own
+    ORDER BY. Without any of them the order column is left out: reading it
+    (DuckDB's ``rowid``) costs a scan time even when nothing uses it."""
     extra = [f"{sql} AS {d.ident(alias)}" for alias, sql in expressions.items()]
-    if source.order:
+    if source.order and (ordered or tiebreak):
         extra.append(f"{source.order} AS __pnb_order")
     if rownum:
         over = f"ORDER BY {source.order}" if source.order else ""
@@ -236,7 +240,7 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
     index = source.index
     rownum = with_ids and index is None
     tiebreak = bool(sorts) and index is None and not source.order
-    head = _cte(source, config, schema, expressions, d, rownum, tiebreak)
+    head = _cte(source, config, schema, expressions, d, rownum, tiebreak, ordered=True)
     select, columns = [], {}
     if config.split_by:
         for j, values in enumerate(split_values):
