@@ -29,7 +29,10 @@ written into ``--dir`` (``/tmp``) and deleted afterwards; only our server
 runs (the peer copies every view into a DuckDB table) and the child's RSS
 is the figure to watch (target: under 2 GB).
 
-Usage: python bench/bench_virtual_peer.py [--rows 5000000] [--repeat 5]
+``--serve`` also browses the file through ``python -m perspective_nb serve
+FILE --engine duckdb`` over a websocket, watching the server's RSS.
+
+Usage: python bench/bench_virtual_peer.py [--rows 5000000] [--repeat 5] [--serve]
 (run it with an interpreter that has perspective-python 5.6.1 and duckdb,
 ``PYTHONPATH`` pointing at this checkout.)
 """
@@ -236,6 +239,64 @@ def memory(which: str, path: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def serve_memory(path: str, repeat: int) -> None:
+    """``python -m perspective_nb serve FILE --engine duckdb`` browsed over its websocket.
+
+    Prints the server process's RSS after starting, and its peak while a
+    websocket client opens each view (first read, then a median of
+    ``repeat``).
+    """
+    import re
+
+    import psutil
+
+    from perspective_nb.client import websocket
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "perspective_nb", "serve", path, "--engine", "duckdb",
+         "--port", "0", "--name", "trades"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        url = None
+        for line in proc.stdout:  # the banner names the URL
+            match = re.search(r"at (http://\S+?)/?$", line.strip())
+            if match:
+                url = match.group(1)
+                break
+        if url is None:
+            raise RuntimeError("serve printed no URL")
+        server = psutil.Process(proc.pid)
+        started = server.memory_info().rss
+        peak = [started]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.01):
+                peak[0] = max(peak[0], server.memory_info().rss)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        client = websocket(url.replace("http://", "ws://") + "/websocket")
+        table = client.open_table("trades")
+        rows = []
+        for label, cfg in CASES.items():
+            t0 = time.perf_counter()
+            step(table, cfg)
+            first = (time.perf_counter() - t0) * 1000
+            rows.append((label, first, median_ms(lambda cfg=cfg: step(table, cfg), repeat)))
+        done.set()
+        sampler.join()
+        print(f"serve (websocket): server RSS {started / 1e6:,.0f} MB after start, "
+              f"peak {peak[0] / 1e6:,.0f} MB while browsing")  # fmt: skip
+        for label, first, warm in rows:
+            print(f"  {label:42} {first:7.0f} ms first, {warm:7.0f} ms median of {repeat}")
+        client.terminate()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
@@ -292,6 +353,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--dir", default=None, help="where the Parquet file goes")
     parser.add_argument("--keep", action="store_true", help="keep the Parquet file")
+    parser.add_argument(
+        "--serve", action="store_true", help="also browse it through `perspective_nb serve`"
+    )
     parser.add_argument("--file", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -333,6 +397,8 @@ def main() -> None:
                 print(f"  {label:42} {ms:7.0f} ms (median of {args.repeat}, warm)")
         else:
             compare(path, args.repeat)
+        if args.serve:
+            serve_memory(path, args.repeat)
     finally:
         if big and not args.keep and os.path.exists(path):
             os.remove(path)
