@@ -95,9 +95,14 @@ def _text(col: str, op: str, value: Any, d: Dialect) -> str | None:
 
 
 def where_clause(filters: tuple, filter_op: str, schema: dict[str, str], d: Dialect) -> str | None:
-    """The WHERE predicate of a view's filters (None without filters)."""
+    """The WHERE predicate of a view's filters (None without filters).
+
+    A WHERE keeps only rows whose predicate is true (null drops the row, as
+    a failed filter does), so the terms are joined bare: plain comparisons
+    stay visible to the database, which pushes them into its scan.
+    """
     if not filters:
         return None
     terms = [term(d.ident(c), schema[c], c, op, v, d) for c, op, v in filters]
     joiner = " AND " if filter_op == "and" else " OR "
-    return f"COALESCE({joiner.join(terms)}, FALSE)"
+    return f"({joiner.join(terms)})"

@@ -9,13 +9,13 @@ Shapes (``__pnb_`` names are the compiler's own):
   ordered by the sort (asc nulls first, desc nulls last), then table order.
 - grouped: one ``GROUP BY GROUPING SETS ((), (g0), (g0, g1), ...)`` computes
   every depth exactly (no re-aggregation); a row's depth is the number of
-  group columns minus its ``GROUPING()`` flags. Split columns are
-  conditional aggregates, one per split value combination (found first by
-  :func:`split_values_sql`). Tree order: for each depth k, the sort values
-  of the row's depth-k ancestor (a window ``MIN`` over the rows sharing the
-  ancestor's path), then the ancestor's value ascending, nulls first; a
-  parent precedes its children. Depth limits and expand/collapse are a
-  WHERE over the row paths.
+  group columns minus its ``GROUPING()`` flags. Split columns (one per
+  split value combination, found first by :func:`split_values_sql`) are
+  aggregated by path and split values, then pivoted (``split.py``). Tree
+  order: for each depth k, the sort values of the row's depth-k ancestor
+  (a window ``MIN`` over the rows sharing the ancestor's path), then the
+  ancestor's value ascending, nulls first; a parent precedes its children.
+  Depth limits and expand/collapse are a WHERE over the row paths.
 
 The viewport is ``LIMIT`` / ``OFFSET`` on that order, so only the rows a
 read shows leave the database.
@@ -41,6 +41,7 @@ from .aggregates import (
 )
 from .dialect import Dialect
 from .filters import where_clause
+from .split import split_cells_sql, split_match
 from .tree import TreeState, percent_sql, rollup_sql, visible_terms
 
 __all__ = [
@@ -111,12 +112,16 @@ def _cte(
     d: Dialect,
     rownum: bool,
     tiebreak: bool = False,
+    ordered: bool = False,
 ) -> str:
     """The two CTEs every query starts with. ``rownum`` numbers rows in table
     order before the filter (``__ID__``); ``tiebreak`` numbers the filtered
-    rows only (enough to keep ties in table order, and cheaper)."""
+    rows only (enough to keep ties in table order, and cheaper); ``ordered``
+    keeps the source's order column (``__pnb_order``) for the query's own
+    ORDER BY. Without any of them the order column is left out: reading it
+    (DuckDB's ``rowid``) costs a scan time even when nothing uses it."""
     extra = [f"{sql} AS {d.ident(alias)}" for alias, sql in expressions.items()]
-    if source.order:
+    if source.order and (ordered or tiebreak):
         extra.append(f"{source.order} AS __pnb_order")
     if rownum:
         over = f"ORDER BY {source.order}" if source.order else ""
@@ -162,19 +167,14 @@ def split_order_sql(
     column, direction = sorts[0]
     agg = config.aggregate_map[column]
     check_aggregate(column, agg, schema[column])
+    col = d.ident(column)
     cells = [
-        f"{aggregate_sql(agg, schema[column], d.ident(column), d, _split_match(config, v, d))}"
+        f"{aggregate_sql(agg, schema[column], col, d, split_match(config.split_by, v, d))}"
         f" AS __pnb_s{j}"
         for j, v in enumerate(split_values)
     ]
     head = _cte(source, config, schema, expressions, d, False, agg in ORDERED_AGGREGATES)
     return f"{head} SELECT {', '.join(cells)} FROM __pnb_base", direction
-
-
-def _split_match(config: ViewConfig, values: Sequence[Any], d: Dialect) -> str:
-    return " AND ".join(
-        d.same(d.ident(c), d.literal(v)) for c, v in zip(config.split_by, values, strict=True)
-    )
 
 
 def _split_name(values: Sequence[Any], column: str) -> str:
@@ -246,11 +246,11 @@ def _flat(source, config, schema, expressions, d, split_values, with_ids) -> Vie
     index = source.index
     rownum = with_ids and index is None
     tiebreak = bool(sorts) and index is None and not source.order
-    head = _cte(source, config, schema, expressions, d, rownum, tiebreak)
+    head = _cte(source, config, schema, expressions, d, rownum, tiebreak, ordered=True)
     select, columns = [], {}
     if config.split_by:
         for j, values in enumerate(split_values):
-            match = _split_match(config, values, d)
+            match = split_match(config.split_by, values, d)
             for i, c in enumerate(config.columns):
                 # Each row is aggregated alone: its own cell shows the type's zero for null.
                 own = f"COALESCE({d.ident(c)}, {d.zero(schema[c])})"
@@ -313,40 +313,44 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     order = "__pnb_rn"  # rows numbered in table order, after the filter
     head = _cte(source, config, schema, expressions, d, False, ordered)
     value_of: dict[str, str] = {}  # output name -> the value column it aggregates
-    # (expression, alias) pairs; the total row repeats the aggregates alone.
-    items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
-    flags = " + ".join(f"GROUPING({d.ident(g)})" for g in gb)
-    items.append((f"{k_max} - ({flags})", "__pnb_depth"))
-    # An aggregate in every row: the total row must exist over no rows at all.
-    items.append(("COUNT(*)", "__pnb_rows"))
     columns: dict[str, str] = {}
+
+    def aggregate(c: str) -> str:
+        return aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
+
+    key_aggs = [aggregate(c) for c, _ in sorts]
     if config.split_by:
-        for j, values in enumerate(split_values):
-            match = _split_match(config, values, d)
+        values = [aggregate(c) for c in config.columns]
+        cells, pivot = split_cells_sql(gb, config.split_by, split_values, values, key_aggs, d)
+        for j, combo in enumerate(split_values):
             for i, c in enumerate(config.columns):
-                alias = f"__pnb_c{j}_{i}"
-                agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, match, order)
-                items.append((agg, alias))
-                columns[_split_name(values, c)] = alias
-                value_of[_split_name(values, c)] = c
+                columns[_split_name(combo, c)] = f"__pnb_c{j}_{i}"
+                value_of[_split_name(combo, c)] = c
+        by = ", ".join([*(f"__pnb_p{i}" for i in range(k_max)), "__pnb_depth"])
+        agg = f"{cells}), __pnb_agg AS (SELECT {_select(pivot)} FROM __pnb_cells GROUP BY {by}"
+        agg_cte = "__pnb_cells"
     else:
+        # (expression, alias) pairs; the total row repeats the aggregates alone.
+        items = [(d.ident(g), f"__pnb_p{i}") for i, g in enumerate(gb)]
+        flags = " + ".join(f"GROUPING({d.ident(g)})" for g in gb)
+        items.append((f"{k_max} - ({flags})", "__pnb_depth"))
+        # An aggregate in every row: the total row must exist over no rows at all.
+        items.append(("COUNT(*)", "__pnb_rows"))
         for i, c in enumerate(config.columns):
-            agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
-            items.append((agg, f"__pnb_c{i}"))
+            items.append((aggregate(c), f"__pnb_c{i}"))
             columns[c] = f"__pnb_c{i}"
             value_of[c] = c
-    for s, (c, _) in enumerate(sorts):
-        agg = aggregate_sql(aggs[c], schema[c], d.ident(c), d, order=order)
-        items.append((agg, f"__pnb_k{s}"))
-    first = 0 if d.empty_set_total else 1
-    sets = ", ".join(
-        "(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(first, k_max + 1)
-    )
-    agg = f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
-    if not d.empty_set_total:
-        # The total row as a plain aggregate, which exists even over no rows.
-        total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")]
-        agg += f" UNION ALL SELECT {_select(total + items[k_max + 1 :])} FROM __pnb_base"
+        items += [(k, f"__pnb_k{s}") for s, k in enumerate(key_aggs)]
+        first = 0 if d.empty_set_total else 1
+        sets = ", ".join(
+            "(" + ", ".join(d.ident(g) for g in gb[:k]) + ")" for k in range(first, k_max + 1)
+        )
+        agg = f"SELECT {_select(items)} FROM __pnb_base GROUP BY GROUPING SETS ({sets})"
+        if not d.empty_set_total:
+            # The total row as a plain aggregate, which exists even over no rows.
+            total = [("NULL", a) for _, a in items[:k_max]] + [("0", "__pnb_depth")]
+            agg += f" UNION ALL SELECT {_select(total + items[k_max + 1 :])} FROM __pnb_base"
+        agg_cte = "__pnb_agg"
     # last / any group rows take a leaf's value (split cells do not roll up).
     rolled = []
     for name, alias in list(columns.items()):
@@ -398,7 +402,7 @@ def _grouped(source, config, schema, expressions, d, split_values, tree) -> View
     out_cols = ["__pnb_depth", *(f"__pnb_p{i}" for i in range(k_max)), *columns.values()]
     # The view's row count with every page: a grid's first read is one query.
     out_cols.append("COUNT(*) OVER () AS __pnb_total")
-    body = f"{head}, __pnb_agg AS ({agg}), __pnb_tree AS ({tree_sql}) "
+    body = f"{head}, {agg_cte} AS ({agg}), __pnb_tree AS ({tree_sql}) "
     filt = f" WHERE {' AND '.join(where)}" if where else ""
     sql = f"{body}SELECT {', '.join(out_cols)} FROM __pnb_tree{filt} ORDER BY {', '.join(order)}"
     count = f"{body}SELECT COUNT(*) AS n FROM __pnb_tree{filt}"
