@@ -43,6 +43,8 @@ def _aggregate_entry(entry: Any) -> tuple[str, list[str]]:
 def features_response(
     aggregates: Mapping[str, Iterable[Any]] | None = None,
     filter_ops: Mapping[str, Iterable[str]] | None = None,
+    windows: bool = True,
+    split_rollup_modes: Iterable[str] | None = None,
 ) -> pb.GetFeaturesResp:
     """Return the features message, by default from the engine's own lists.
 
@@ -52,6 +54,10 @@ def features_response(
         ``{type name: [aggregate name | (name, [arg type names])]}``.
     filter_ops
         ``{type name: [filter op]}``.
+    windows
+        Whether window columns are offered (with their aggregates).
+    split_rollup_modes
+        The split rollup modes offered; the engine's by default.
     """
     if aggregates is None or filter_ops is None:
         engine_aggregates, engine_filters = _engine_features()
@@ -71,9 +77,12 @@ def features_response(
 
     group_modes = getattr(features, "GROUP_ROLLUP_MODES", ("rollup",))
     split_modes = getattr(features, "SPLIT_ROLLUP_MODES", ("flat",))
+    if split_rollup_modes is not None:
+        split_modes = tuple(split_rollup_modes)
     message.group_rollup_mode.extend(_GROUP_MODES[m] for m in group_modes if m in _GROUP_MODES)
     message.split_rollup_mode.extend(_SPLIT_MODES[m] for m in split_modes if m in _SPLIT_MODES)
-    _add_window_aggregates(message)
+    if windows:
+        _add_window_aggregates(message)
     return message
 
 

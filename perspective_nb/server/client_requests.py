@@ -15,7 +15,6 @@ from ..engine.derived import check_no_options
 from ..errors import ProtocolError
 from ..protocol import pb
 from ..protocol.column_types import schema_from_pairs
-from ..protocol.features import features_response
 from ..protocol.table_data import decode_table_data
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def get_features(session: Session, request: pb.Request, response: pb.Response) -> bool:
-    response.get_features_resp.CopyFrom(features_response())
+    response.get_features_resp.CopyFrom(session.server.features())
     return True
 
 

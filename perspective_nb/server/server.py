@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..client.local import LocalClient
+from ..protocol import perspective_pb2 as pb
+from ..protocol.features import features_response
 from .dispatch import HANDLERS
 from .registry import Registry
 from .session import Session
@@ -72,6 +74,14 @@ class Server(Registry):
         super().__init__(on_poll_request)
         self.max_workers = max_workers
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+
+    def features(self) -> pb.GetFeaturesResp:
+        """What this server's clients are told it supports (``get_features``).
+
+        The in-memory engine's aggregates, filters, rollup modes and window
+        columns; a server hosting only tables of another kind overrides it.
+        """
+        return features_response()
 
     # -- sessions and clients ---------------------------------------------------
 

@@ -44,6 +44,21 @@ class CatalogServer(Server):
         #: The catalog's names in its own order (as 5.x lists them).
         self._order: list[str] = []
 
+    def features(self) -> Any:
+        """What the SQL compiler computes, so the viewer offers only that.
+
+        Its aggregates per column type (``engine.sql.aggregates``), every
+        filter op, no window columns and split rollup mode ``flat`` only.
+        Tables made through a client are hosted beside the catalog's, but a
+        features reply is per server: a catalog server's are its tables'.
+        """
+        from ..engine.sql.aggregates import SQL_AGGREGATES
+        from ..protocol.features import features_response
+
+        return features_response(
+            aggregates=SQL_AGGREGATES, windows=False, split_rollup_modes=("flat",)
+        )
+
     # -- what subclasses provide ------------------------------------------------
     def catalog(self) -> dict[str, Hashable]:
         """``{table name: key}`` of the catalog now."""

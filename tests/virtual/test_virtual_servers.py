@@ -84,6 +84,30 @@ def test_duckdb_tables_answer_as_the_engine_does():
     server.close()
 
 
+def test_features_offer_what_the_sql_compiler_computes():
+    duckdb = require("duckdb")
+    from perspective_nb.engine.sql.aggregates import SQL_AGGREGATES
+    from perspective_nb.protocol import perspective_pb2 as pb
+    from perspective_nb.protocol.column_types import column_type_from_name
+
+    server = DuckDBVirtualServer(_trades(duckdb))
+    features = _connect(server).get_features()
+    for ptype, names in SQL_AGGREGATES.items():
+        offered = features.aggregates[column_type_from_name(ptype)].aggregates
+        assert [a.name for a in offered] == list(names), ptype
+    assert "median" not in [
+        a.name for a in features.aggregates[column_type_from_name("float")].aggregates
+    ]
+    assert not features.window_aggregates  # window columns are not compiled to SQL
+    assert list(features.split_rollup_mode) == [pb.SPLIT_FLAT]
+    server.close()
+    # A server of in-memory tables offers the engine's list.
+    engine = perspective_nb.Server().new_local_client().get_features()
+    floats = engine.aggregates[column_type_from_name("float")].aggregates
+    assert "median" in [a.name for a in floats]
+    assert engine.window_aggregates
+
+
 def test_the_5x_scenario_answers_what_duckdb_computes():
     require("duckdb")
     out = duckdb_connection_served(perspective_nb)
