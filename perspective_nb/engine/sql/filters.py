@@ -38,6 +38,12 @@ def _value(value: Any, ptype: str, name: str) -> Any:
     return filter_value(value, ARROW_OF[ptype], ptype, name).as_py()
 
 
+# Constant predicates as comparisons: Spark 4 refuses a WHERE that is a bare
+# parenthesised literal, ``WHERE (FALSE)``, under a CTE with a row number
+# (ASSIGNMENT_ARITY_MISMATCH), while ``(1 = 0)`` works everywhere.
+_ALWAYS, _NEVER = "(1 = 1)", "(1 = 0)"
+
+
 def term(col: str, ptype: str, name: str, op: str, value: Any, d: Dialect) -> str:
     """One ``[column, op, value]`` term over the SQL expression ``col``."""
     if op == "is null":
@@ -47,19 +53,19 @@ def term(col: str, ptype: str, name: str, op: str, value: Any, d: Dialect) -> st
     if op in ("in", "not in"):
         values = value if isinstance(value, (list, tuple)) else [value]
         lits = [d.literal(_value(v, ptype, name)) for v in values]
-        hit = f"({col} IN ({', '.join(lits)}))" if lits else "FALSE"
+        hit = f"({col} IN ({', '.join(lits)}))" if lits else _NEVER
         if op == "not in":
             return f"COALESCE(NOT {hit}, TRUE)"  # a null is "not in" every set
         return f"COALESCE({hit}, FALSE)"
     if value is None:
-        return "TRUE"  # Perspective ignores a comparison whose value is not set yet
+        return _ALWAYS  # Perspective ignores a comparison whose value is not set yet
     if op in _COMPARE:
         lit = d.literal(_value(value, ptype, name))
         cmp = f"({col} {_COMPARE[op]} {lit})"
         return f"COALESCE({cmp}, TRUE)" if op == "!=" else cmp
     if op in ("matches", "not matches"):
         if not _compiles(str(value)):
-            return "FALSE"  # as the engine: matches no row, negated or not
+            return _NEVER  # as the engine: matches no row, negated or not
         hit = d.regex(col, str(value))
         return hit if op == "matches" else f"({col} IS NOT NULL AND NOT {hit})"
     hit = _text(col, op.removeprefix("not "), value, d)
