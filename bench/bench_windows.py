@@ -9,7 +9,7 @@ opened and read whole (``to_columns`` of the window column, 1M Python
 floats), after a warm-up. The last lines append 10 / 1,000 rows (random
 partitions, as a stream does), then read 100 rows of an open rolling-avg
 view (whose window then updates from the write); the last overwrites the
-price of 10 existing keys of an indexed copy (an upsert in place).
+price of 10 / 1,000 existing keys of an indexed copy (an upsert in place).
 
 Run: ``/opt/p56/bin/python bench/bench_windows.py [rows] [--no-psp]`` (default
 1,000,000; perspective-python 5.6.1 is timed when importable, unless
@@ -121,16 +121,19 @@ def with_ids(table: pa.Table) -> pa.Table:
 
 
 def upsert_timings(update: Callable[[dict], None], view, rows: int, repeat: int):
-    """Overwrite the price of 10 existing keys (an indexed table), then read 100 rows."""
+    """Overwrite the price of 10 / 1,000 existing keys (an indexed table), then read 100 rows."""
     rng = np.random.default_rng(11)
+    out = {}
+    for size in (10, 1000):
 
-    def write_then_read() -> None:
-        ids = rng.choice(rows, 10, replace=False)
-        update({"id": ids.tolist(), "price": (rng.random(10) * 100).tolist()})
-        view.to_columns(end_row=100)
+        def write_then_read(size=size) -> None:
+            ids = rng.choice(rows, size, replace=False)
+            update({"id": ids.tolist(), "price": (rng.random(size) * 100).tolist()})
+            view.to_columns(end_row=100)
 
-    label = "10-row upsert in place + 100-row read (rolling avg)"
-    return {label: median_ms(write_then_read, repeat)}
+        label = f"{size:,}-row upsert in place + 100-row read (rolling avg)"
+        out[label] = median_ms(write_then_read, repeat)
+    return out
 
 
 def update_timings(update: Callable[[dict], None], view, repeat: int) -> dict[str, float]:
