@@ -1,0 +1,244 @@
+"""Reading a GroupState: its groups as pivot levels and its aggregates per shown row.
+
+:class:`GroupOutputs` is the read side of :class:`.incremental.GroupState`
+(which keeps the partial sums, see that module): it turns each slot's
+parts into aggregate values (sums, means, variances, weighted means,
+extremes, counts, percentages), lays the shown groups out as the tables
+:func:`.pivot.arrange` orders, and computes the aggregates of just the rows
+a read shows once a layout is cached.
+
+Pure pyarrow + numpy.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .aggregate_registry import names_where
+from .encoding import Encoded
+from .pivot import split_pct
+
+if TYPE_CHECKING:
+    from .group_index import Slots
+
+__all__ = ["GroupOutputs"]
+
+_MOMENTS = names_where(incremental="moments")
+_WEIGHTED = names_where(incremental="weighted")
+
+
+class GroupOutputs:
+    """The read side of a GroupState (a mixin: the state holds the attributes read here)."""
+
+    # -- output ----------------------------------------------------------------
+    def levels(self) -> tuple[list[pa.Table], list[Encoded], list[np.ndarray]]:
+        """Shown groups per level in the form :func:`~.pivot.arrange` takes,
+        their encodings, and each group's parent row in the level above."""
+        ranked = [cd.ranked() for cd in self._coders]
+        genc = [Encoded(np.zeros(0, np.int32), values) for _, values in ranked]
+        out, parents, shown_rows = [], [np.zeros(1, np.int64)], []
+        for k, lvl in enumerate(self._levels):
+            keep = self._shown(k)  # the rows a cached layout's lazy reads refer to
+            shown_rows.append(keep)
+            cols = {f"__g{i}": pa.array(ranked[i][0][lvl.path[keep, i]]) for i in range(k)}
+            cols.update(self._outputs({p: a[keep] for p, a in lvl.parts.items()}))
+            # A level table needs a column to have rows (a view may show no columns).
+            out.append(pa.table(cols) if cols else pa.table({"#": np.zeros(len(keep))}))
+            if k:
+                row_in_parent = np.full(self._levels[k - 1].size, -1, np.int64)
+                row_in_parent[shown_rows[k - 1]] = np.arange(len(shown_rows[k - 1]))
+                parents.append(row_in_parent[lvl.parent[keep]])
+        return out, genc, parents
+
+    def split_levels(self) -> tuple[list[pa.Table], list[Encoded]]:
+        """Per level, one row per shown (group, split values) cell: group codes
+        ``__g*``, split codes ``__s*`` and the aggregates; and the split encodings."""
+        granked = [cd.ranked() for cd in self._coders]
+        sranked = [cd.ranked() for cd in self._split_coders]
+        senc = [Encoded(np.zeros(0, np.int32), values) for _, values in sranked]
+        combo_path = self._combos[-1].path
+        out = []
+        for k, cells in enumerate(self._cells):
+            keep = self._shown_cells(k)
+            group = cells.parent[keep]
+            combo = cells.path[keep, 0]
+            cols = {
+                f"__g{i}": pa.array(granked[i][0][self._levels[k].path[group, i]]) for i in range(k)
+            }
+            for j in range(len(sranked)):
+                cols[f"__s{j}"] = pa.array(sranked[j][0][combo_path[combo, j]])
+            cols.update(self._outputs({p: a[keep] for p, a in cells.parts.items()}))
+            out.append(pa.table(cols))
+        return out, senc
+
+    def _outputs(self, parts: dict[str, np.ndarray]) -> dict[str, pa.Array]:
+        names = (*self._counts, *self._distinct, *self._values)
+        return {c: self._output(c, parts) for c in names}
+
+    def _output(self, c: str, parts: dict[str, np.ndarray]) -> pa.Array:
+        """Aggregate ``c`` of the groups whose partial sums are ``parts``."""
+        if c in self._counts:
+            return pa.array(parts["#rows"])
+        if c in self._distinct:
+            return pa.array(parts[f"{c}#d"]).cast(pa.uint32())  # Perspective's type
+        a = self._aggs[c]
+        total = parts[f"{c}#s"]
+        if a in ("high", "low"):
+            return pa.array(parts[f"{c}#hi" if a == "high" else f"{c}#lo"]).cast(
+                self._value_types[c]
+            )
+        if a in ("min", "max"):
+            # max skips nulls; a group holding a null has min null (5.x).
+            n = parts[f"{c}#n"]
+            missing = (n == 0) | ((parts["#rows"] != n) if a == "min" else False)
+            extreme = parts[f"{c}#hi" if a == "max" else f"{c}#lo"]
+            return pa.array(np.where(missing, 0, extreme), mask=missing).cast(self._value_types[c])
+        if a in _WEIGHTED:
+            # Null where no row has both values, or the weights sum to 0.
+            w = parts[f"{c}#w"]
+            none = (parts[f"{c}#m"] == 0) | (w == 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return pa.array(parts[f"{c}#x"] / np.where(none, 1.0, w), mask=none)
+        if a in _MOMENTS:
+            # Population variance of the non-null values; null below two (Arrow's min_count).
+            n = parts[f"{c}#n"]
+            m = np.where(n == 0, 1, n)
+            with np.errstate(invalid="ignore"):
+                e = parts[f"{c}#e"]
+                var = np.maximum((parts[f"{c}#q"] - e * e / m) / m, 0.0)
+            return pa.array(var if a == "var" else np.sqrt(var), mask=n < 2)
+        if a == "high minus low":
+            # Null where a group holds a null (or no value), as the recomputed path says.
+            missing = (parts["#rows"] != parts[f"{c}#n"]) | (parts[f"{c}#n"] == 0)
+            diff = parts[f"{c}#hi"] - parts[f"{c}#lo"]
+            return pa.array(np.where(missing, 0, diff), mask=missing).cast(self._value_types[c])
+        if a in ("avg", "mean"):
+            n = parts[f"{c}#n"]
+            # A group with no non-null values has no mean (null), as in Arrow's mean.
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return pa.array(total / np.where(n == 0, 1, n), mask=n == 0)
+        if a in ("sum or zero", "sum not null"):
+            return pa.array(total)
+        # A sum over no values (only nulls) is null, as in Perspective 5.x.
+        none = parts[f"{c}#n"] == 0
+        if a == "abs sum":
+            return pa.array(np.abs(total), mask=none)
+        if a == "sum abs":
+            return pa.array(parts[f"{c}#a"], mask=none)
+        return pa.array(total, mask=none)
+
+    def column_at(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
+        """Output column ``c`` at shown rows given as (level, row among that
+        level's shown groups), as :func:`~.pivot.arrange` lays them out:
+        O(rows asked for), not O(groups)."""
+        agg = self._aggs[c]
+        names = self._part_names(c)
+        n = len(level)
+        parts = {p: np.zeros(n, self._part_types[p]) for p in names}
+        pct = agg in ("pct sum parent", "pct sum grand total")
+        base = np.zeros(n, np.float64)
+        root = np.zeros(n, bool)
+        for k in np.unique(level):  # a loop over levels, not rows
+            at = np.flatnonzero(level == k)
+            lvl = self._levels[k]
+            slots = self._shown(k)[row[at]]
+            for p in names:
+                parts[p][at] = lvl.parts[p][slots]
+            if not pct:
+                continue
+            if agg == "pct sum parent" and k == 0:
+                root[at] = True  # the root is all of itself
+            elif agg == "pct sum grand total" or k == 0:
+                base[at] = self._levels[0].parts[f"{c}#s"][0]
+            else:
+                base[at] = self._levels[k - 1].parts[f"{c}#s"][lvl.parent[slots]]
+        if not pct:
+            return self._output(c, parts)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
+        values[root] = 100.0
+        return pa.array(values, mask=parts[f"{c}#n"] == 0)
+
+    def split_column_at(
+        self,
+        c: str,
+        j: int,
+        layout: tuple,
+        rows: np.ndarray,
+        level: np.ndarray,
+        row: np.ndarray,
+    ) -> pa.Array:
+        """Split column (combination ``j``, value column ``c``) at output rows
+        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
+        which are rows ``row`` of levels ``level``."""
+        _, pos, used, _ = layout
+        offsets = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
+        values = self._cells_at(c, pos[rows, j], used, offsets)
+        agg = self._aggs[c]
+        if agg == "pct sum parent":
+            # A share of the row's own sum (5.x).
+            values = split_pct(values, self._row_sums(c, level, row), agg)
+        elif agg == "pct sum grand total":
+            total = self._row_sums(c, np.zeros(1, np.int64), np.zeros(1, np.int64))[0]
+            n = len(values)
+            denom = pa.array(np.full(n, total.as_py() or 0.0), mask=np.full(n, not total.is_valid))
+            values = split_pct(values, denom, agg)
+        return values
+
+    def _row_sums(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
+        """The sums of ``c`` of shown rows (level, row among its shown groups)."""
+        sums = np.zeros(len(level), np.float64)
+        none = np.zeros(len(level), bool)
+        for k in np.unique(level):  # a loop over levels, not rows
+            at = np.flatnonzero(level == k)
+            slots = self._shown(k)[row[at]]
+            sums[at] = self._levels[k].parts[f"{c}#s"][slots]
+            none[at] = self._levels[k].parts[f"{c}#n"][slots] == 0
+        return pa.array(sums, mask=none)
+
+    def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
+        """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""
+        names = self._part_names(c)
+        parts = {n: np.zeros(len(p), self._part_types[n]) for n in names}
+        ok = np.flatnonzero(p >= 0)
+        which = np.searchsorted(offsets, p[ok], side="right") - 1
+        for u in np.unique(which):  # a loop over levels, not rows
+            at = ok[which == u]
+            k = used[u]
+            slots = self._shown_cells(k)[p[at] - offsets[u]]
+            for n in names:
+                parts[n][at] = self._cells[k].parts[n][slots]
+        values = self._output(c, parts)
+        if len(ok) == len(p):
+            return values
+        return pc.if_else(pa.array(p >= 0), values, pa.nulls(len(p), values.type))
+
+    def _shown_cells(self, k: int) -> np.ndarray:
+        return self._shown_slots("cells", k, self._cells[k])
+
+    def _part_names(self, c: str) -> list[str]:
+        if c in self._counts:
+            return ["#rows"]
+        names = [p for p in self._part_types if p.startswith(f"{c}#")]
+        if self._aggs[c] in ("high minus low", "min"):
+            names.append("#rows")  # a group holding a null shows null
+        return names
+
+    def _shown(self, k: int) -> np.ndarray:
+        """Slots of level k's shown (non-empty) groups, in slot order."""
+        if k == 0:
+            return np.zeros(1, np.int64)
+        return self._shown_slots("levels", k, self._levels[k])
+
+    def _shown_slots(self, kind: str, k: int, slots: Slots) -> np.ndarray:
+        # Non-empty slots change only with the shape: remember them per shape.
+        if self._shown_memo[0] != self.shape:
+            self._shown_memo = (self.shape, {})
+        memo = self._shown_memo[1]
+        if (kind, k) not in memo:
+            memo[kind, k] = np.flatnonzero(slots.parts["#rows"] != 0)
+        return memo[kind, k]
