@@ -65,6 +65,23 @@ def test_widget_wraps_an_existing_table(host):
     by_name.close()
 
 
+def test_widget_of_a_duckdb_relation_hosts_a_virtual_table(host):
+    duckdb = pytest.importorskip("duckdb")
+    from perspective_nb.virtual import VirtualTable
+
+    con = duckdb.connect()
+    w = PerspectiveWidget(
+        con.sql("SELECT range AS x, range % 3 AS g FROM range(10)"), group_by=["g"]
+    )
+    # The rows stay in DuckDB: the kernel's server hosts a virtual table by name.
+    hosted = dict(host.server.hosted_tables())[w.table_name]
+    assert isinstance(hosted, VirtualTable)
+    view = w.table.view(group_by=["g"], columns=["x"])
+    assert view.to_columns() == {"__ROW_PATH__": [[], [0], [1], [2]], "x": [45, 18, 12, 15]}
+    view.delete()
+    w.close()
+
+
 def test_save_and_restore_round_trip(host):
     w = PerspectiveWidget({"a": [1], "b": ["x"]}, name="cfg")
     w.restore(group_by=["b"], sort=[["a", "desc"]], filter=[["a", ">", 0]], theme="Pro Dark")
