@@ -65,6 +65,15 @@ def test_viewer_follows_writes_to_a_duckdb_table(
     served.call(table.remove, [1, 3])
     grid = viewer.wait_for_grid(lambda g: len(g.rows) == 3, "the rows left after the remove")
     assert grid.values == [["2", "PEAR", "200"], ["4", "fig", "40"], ["5", "kiwi", "50"]]
+    # The page's row count follows the writes too.
+    viewer.page.wait_for_function(
+        "() => document.querySelector('#status').textContent === 'duck-orders: 3 rows'"
+    )
+    served.call(table.update, [{"id": 7, "name": "lime", "qty": 0}])
+    viewer.page.wait_for_function(
+        "() => document.querySelector('#status').textContent === 'duck-orders: 4 rows'"
+    )
+    served.call(table.remove, [7])
     viewer.page.screenshot(path=str(ARTIFACTS / "duckdb-table-after-remove.png"))
 
     # A grouped view in the same viewer recomputes its total in DuckDB.

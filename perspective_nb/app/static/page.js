@@ -74,7 +74,14 @@ async function main() {
     // anything (a script, a test) scrolls or restores it again.
     await viewer.flush();
     document.title = `${name} · perspective_nb`;
-    status.textContent = `${name}: ${await table.size()} rows`;
+    const showSize = async () => {
+        status.textContent = `${name}: ${await table.size()} rows`;
+    };
+    await showSize();
+    // Keep the count current as the table is written to: a view of no
+    // columns computes nothing, and its on_update fires after every write.
+    const counter = await table.view({ columns: [] });
+    counter.on_update(() => showSize().catch(() => {}));
     Object.assign(state, { client, table, viewer, name, ready: true });
 }
 
