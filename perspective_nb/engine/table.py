@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from ..errors import ConfigError, PerspectiveError, UpdateError
 from .arguments import check_keys_argument, check_remove_keys
-from .callbacks import call_safely
+from .callbacks import Subscribers, call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
 from .nested import check_list_flatten, check_list_index, flatten_nested, has_nested
@@ -106,7 +106,7 @@ class Table:
         self._lock = threading.RLock()
         self._ports = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._delete_callbacks: dict[int, Callable[[], None]] = {}
+        self._delete_callbacks = Subscribers(self._callback_ids)
         self._views: list[View] = []
         # Tables derived from this one (joins): name and what to call on a write.
         self._dependents: dict[int, tuple[str, Callable[[], None]]] = {}
@@ -284,22 +284,17 @@ class Table:
             self._deleted = True
             if self._pager is not None:
                 self._pager.close()
-            callbacks = list(self._delete_callbacks.values())
-            self._delete_callbacks.clear()
+            callbacks = self._delete_callbacks.drain()
         for cb in callbacks:
             call_safely(cb, what=f"on_delete of table {self._name!r}")
 
     def on_delete(self, callback: Callable[[], None]) -> int:
         """Call ``callback()`` when the table is deleted; returns an id for ``remove_delete``."""
-        with self._lock:
-            cid = next(self._callback_ids)
-            self._delete_callbacks[cid] = callback
-            return cid
+        return self._delete_callbacks.add(callback)
 
     def remove_delete(self, callback_id: int) -> None:
         """Unregister an ``on_delete`` callback."""
-        with self._lock:
-            self._delete_callbacks.pop(callback_id, None)
+        self._delete_callbacks.remove(callback_id)
 
     # -- derived tables --------------------------------------------------
     def add_dependent(self, name: str, on_change: Callable[[], None]) -> int:

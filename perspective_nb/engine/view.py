@@ -29,7 +29,7 @@ from ..errors import ConfigError, PerspectiveError
 from .aggregate_registry import result_type
 from .arguments import check_window_bound
 from .arrow_ipc import check_compression, compress_stream
-from .callbacks import call_safely
+from .callbacks import Subscribers, call_safely
 from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
@@ -149,8 +149,9 @@ class View:
         # which reads 0 as "not set"; set_depth(0) does collapse to the total.
         self._depth: int | None = self._config.group_by_depth or None
         self._ids = itertools.count(1)
-        self._update_callbacks: dict[int, tuple[Callable[..., None], str | None]] = {}
-        self._delete_callbacks: dict[int, Callable[[], None]] = {}
+        # (callback, mode) and callbacks; one id sequence for both kinds.
+        self._update_callbacks = Subscribers(self._ids)
+        self._delete_callbacks = Subscribers(self._ids)
         self._deleted = False
 
     # -- computation -----------------------------------------------------
@@ -641,27 +642,19 @@ class View:
             # Row deltas compare a group's values before and after a write;
             # reading now gives the first write its "before".
             self._frame()
-        with self._lock:
-            cid = next(self._ids)
-            self._update_callbacks[cid] = (callback, mode)
-            return cid
+        return self._update_callbacks.add((callback, mode))
 
     def remove_update(self, callback_id: int) -> None:
         """Unregister an ``on_update`` callback."""
-        with self._lock:
-            self._update_callbacks.pop(callback_id, None)
+        self._update_callbacks.remove(callback_id)
 
     def on_delete(self, callback: Callable[[], None]) -> int:
         """Call ``callback()`` when the view is deleted."""
-        with self._lock:
-            cid = next(self._ids)
-            self._delete_callbacks[cid] = callback
-            return cid
+        return self._delete_callbacks.add(callback)
 
     def remove_delete(self, callback_id: int) -> None:
         """Unregister an ``on_delete`` callback."""
-        with self._lock:
-            self._delete_callbacks.pop(callback_id, None)
+        self._delete_callbacks.remove(callback_id)
 
     def delete(self) -> None:
         """Release the view; its callbacks are dropped."""
@@ -670,9 +663,8 @@ class View:
                 return
             self._deleted = True
             self._cache = None
-            self._update_callbacks.clear()
-            callbacks = list(self._delete_callbacks.values())
-            self._delete_callbacks.clear()
+            self._update_callbacks.drain()
+            callbacks = self._delete_callbacks.drain()
         self._table.release_view(self)
         for cb in callbacks:
             call_safely(cb, what="on_delete of a view")
@@ -688,8 +680,7 @@ class View:
         removed: pa.Table | None,
         reset: bool = False,
     ) -> None:
-        with self._lock:
-            callbacks = list(self._update_callbacks.values())
+        callbacks = self._update_callbacks.snapshot()
         delta = None
         if any(mode == "row" for _, mode in callbacks):
             delta = row_delta(self, added, removed, reset)

@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..engine.arguments import check_keys_argument, check_remove_keys
-from ..engine.callbacks import call_safely
+from ..engine.callbacks import Subscribers, call_safely
 from ..engine.ingest import to_arrow_batch, to_arrow_table
 from ..engine.sql.filters import ARROW_OF
 from ..engine.storage import dedupe_last, dedupe_partial
@@ -66,7 +66,7 @@ class VirtualTable:
         self._size: tuple[int, int] | None = None
         self._ports = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._delete_callbacks: dict[int, Callable[[], None]] = {}
+        self._delete_callbacks = Subscribers(self._callback_ids)
         self._views: list[VirtualView] = []
         self._deleted = False
         self._stop = threading.Event()
@@ -312,23 +312,18 @@ class VirtualTable:
                 )
             self._deleted = True
             self._stop.set()
-            callbacks = list(self._delete_callbacks.values())
-            self._delete_callbacks.clear()
+            callbacks = self._delete_callbacks.drain()
         self.backend.close()
         for cb in callbacks:
             call_safely(cb, what=f"on_delete of table {self._name!r}")
 
     def on_delete(self, callback: Callable[[], None]) -> int:
         """Call ``callback()`` when the table is deleted; returns an id for ``remove_delete``."""
-        with self._lock:
-            cid = next(self._callback_ids)
-            self._delete_callbacks[cid] = callback
-            return cid
+        return self._delete_callbacks.add(callback)
 
     def remove_delete(self, callback_id: int) -> None:
         """Unregister an ``on_delete`` callback."""
-        with self._lock:
-            self._delete_callbacks.pop(callback_id, None)
+        self._delete_callbacks.remove(callback_id)
 
     def _check_alive(self) -> None:
         if self._deleted:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ..engine.aggregate_registry import result_type
 from ..engine.arrow_ipc import check_compression, compress_stream
-from ..engine.callbacks import call_safely
+from ..engine.callbacks import Subscribers, call_safely
 from ..engine.column_paths import column_path_levels
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
@@ -87,8 +87,9 @@ class VirtualView:
         self._cache: dict[Any, Any] = {}
         self._cache_version = -1
         self._ids = itertools.count(1)
-        self._update_callbacks: dict[int, Callable[..., None]] = {}
-        self._delete_callbacks: dict[int, Callable[[], None]] = {}
+        # (callback, mode) and callbacks; one id sequence for both kinds.
+        self._update_callbacks = Subscribers(self._ids)
+        self._delete_callbacks = Subscribers(self._ids)
         self._deleted = False
         self._query(False)  # compile now: an unsupported aggregate fails at creation
 
@@ -359,27 +360,19 @@ class VirtualView:
         """
         if mode not in (None, "row"):
             raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
-        with self._lock:
-            cid = next(self._ids)
-            self._update_callbacks[cid] = (callback, mode)
-            return cid
+        return self._update_callbacks.add((callback, mode))
 
     def remove_update(self, callback_id: int) -> None:
         """Unregister an ``on_update`` callback."""
-        with self._lock:
-            self._update_callbacks.pop(callback_id, None)
+        self._update_callbacks.remove(callback_id)
 
     def on_delete(self, callback: Callable[[], None]) -> int:
         """Call ``callback()`` when the view is deleted."""
-        with self._lock:
-            cid = next(self._ids)
-            self._delete_callbacks[cid] = callback
-            return cid
+        return self._delete_callbacks.add(callback)
 
     def remove_delete(self, callback_id: int) -> None:
         """Unregister an ``on_delete`` callback."""
-        with self._lock:
-            self._delete_callbacks.pop(callback_id, None)
+        self._delete_callbacks.remove(callback_id)
 
     def delete(self) -> None:
         """Release the view; its callbacks are dropped."""
@@ -387,9 +380,8 @@ class VirtualView:
             if self._deleted:
                 return
             self._deleted = True
-            self._update_callbacks.clear()
-            callbacks = list(self._delete_callbacks.values())
-            self._delete_callbacks.clear()
+            self._update_callbacks.drain()
+            callbacks = self._delete_callbacks.drain()
         self._table.release_view(self)
         for cb in callbacks:
             call_safely(cb, what="on_delete of a view")
@@ -399,8 +391,7 @@ class VirtualView:
             raise PerspectiveError("this view has been deleted; create a new one with table.view()")
 
     def _table_updated(self, port_id: int) -> None:
-        with self._lock:
-            callbacks = list(self._update_callbacks.values())
+        callbacks = self._update_callbacks.snapshot()
         what = f"on_update of a view on table {self._table.get_name()!r}"
         delta = None
         if any(mode == "row" for _, mode in callbacks):
