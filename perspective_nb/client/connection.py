@@ -178,6 +178,15 @@ class Connection:
         self._send_request(request)
         return self._immediate(request.msg_id)
 
+    def _subscribe_delete(self, entity_id: str, field: str, callback: Callable[[], Any]) -> Any:
+        """Subscribe ``callback()`` to an entity's deletion (fires once, then ends)."""
+
+        def on_message(response: pb.Response, body: Any) -> None:
+            self._end_stream(response.msg_id)
+            self._dispatch_callback(callback)
+
+        return self._subscribe(entity_id, field, on_message)
+
     def _end_stream(self, stream_id: int) -> None:
         """Forget a one-shot subscription once it has fired."""
         self._streams.pop(stream_id, None)

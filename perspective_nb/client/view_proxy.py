@@ -331,13 +331,7 @@ class View:
     def on_delete(self, callback: Callable[[], Any]) -> Any:
         """Call ``callback()`` when the view is deleted; return an id."""
         check_callback(callback, "on_delete")
-        client = self._client
-
-        def on_message(response: pb.Response, body: Any) -> None:
-            client._end_stream(response.msg_id)
-            client._dispatch_callback(callback)
-
-        return client._subscribe(self._id, "view_on_delete_req", on_message)
+        return self._client._subscribe_delete(self._id, "view_on_delete_req", callback)
 
     def remove_delete(self, callback_id: int) -> Any:
         """Stop a callback registered with :meth:`on_delete`."""
