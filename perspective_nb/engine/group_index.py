@@ -60,10 +60,12 @@ class Coder:
         out = []
         for chunk in chunks:  # a loop over chunks, not rows
             if self._boolean:
+                if not chunk.null_count:  # no nulls: numpy reads the bits directly
+                    out.append(np.where(chunk.to_numpy(zero_copy_only=False), 2, 1))
+                    continue
                 truth = pc.fill_null(chunk, False).to_numpy(zero_copy_only=False)
                 ids = np.where(truth, 2, 1)
-                if chunk.null_count:
-                    ids[pc.is_null(chunk).to_numpy(zero_copy_only=False)] = 0
+                ids[pc.is_null(chunk).to_numpy(zero_copy_only=False)] = 0
                 out.append(ids)
                 continue
             if not pa.types.is_dictionary(chunk.type):

@@ -176,7 +176,7 @@ class GroupOutputs:
         ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
         which are rows ``row`` of levels ``level``."""
         _, pos, used, _ = layout
-        offsets = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
+        offsets = self._cell_offsets(used)
         values = self._cells_at(c, pos[rows, j], used, offsets)
         agg = self._aggs[c]
         if agg == "pct sum parent":
@@ -216,6 +216,16 @@ class GroupOutputs:
         if len(ok) == len(p):
             return values
         return pc.if_else(pa.array(p >= 0), values, pa.nulls(len(p), values.type))
+
+    def _cell_offsets(self, used: list[int]) -> np.ndarray:
+        """Where each used level's shown cells start in a split layout (per shape)."""
+        if self._shown_memo[0] != self.shape:
+            self._shown_memo = (self.shape, {})
+        memo = self._shown_memo[1]
+        key = ("offsets", tuple(used))
+        if key not in memo:
+            memo[key] = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
+        return memo[key]
 
     def _shown_cells(self, k: int) -> np.ndarray:
         return self._shown_slots("cells", k, self._cells[k])
