@@ -74,6 +74,10 @@ def test_viewer_follows_writes_to_a_duckdb_table(
         "() => document.querySelector('#status').textContent === 'duck-orders: 4 rows'"
     )
     served.call(table.remove, [7])
+    viewer.page.wait_for_function(
+        "() => document.querySelector('#status').textContent === 'duck-orders: 3 rows'"
+    )
+    viewer.wait_for_grid(lambda g: len(g.rows) == 3, "the rows after the lime came and went")
     viewer.page.screenshot(path=str(ARTIFACTS / "duckdb-table-after-remove.png"))
 
     # A grouped view in the same viewer recomputes its total in DuckDB.
