@@ -1,7 +1,9 @@
 """User callbacks (on_update, on_delete): who is subscribed, and calling them safely.
 
 :class:`Subscribers` is the registry tables and views (in-memory and
-virtual) keep per kind of callback. A write that succeeded stays
+virtual) keep per kind of callback; :class:`DeleteCallbacks` and
+:class:`UpdateCallbacks` give them the ``on_delete`` / ``on_update``
+surface over those registries. A write that succeeded stays
 successful whatever a subscriber does: a callback that raises is logged
 (with its traceback) and the remaining subscribers are still called —
 websocket clients among them.
@@ -17,7 +19,9 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Subscribers", "call_safely"]
+from ..errors import ConfigError
+
+__all__ = ["DeleteCallbacks", "Subscribers", "UpdateCallbacks", "call_safely"]
 
 log = logging.getLogger("perspective_nb")
 
@@ -83,3 +87,53 @@ class Subscribers:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class DeleteCallbacks:
+    """``on_delete`` / ``remove_delete`` of a table or view (a mixin).
+
+    The owner keeps a :class:`Subscribers` as ``_delete_callbacks`` and, when
+    it is deleted, drains it under its lock and calls :meth:`_fire_delete`
+    outside it.
+    """
+
+    _delete_callbacks: Subscribers
+
+    def on_delete(self, callback: Callable[[], None]) -> int:
+        """Call ``callback()`` when this is deleted; returns an id for ``remove_delete``."""
+        return self._delete_callbacks.add(callback)
+
+    def remove_delete(self, callback_id: int) -> None:
+        """Unregister an ``on_delete`` callback."""
+        self._delete_callbacks.remove(callback_id)
+
+    @staticmethod
+    def _fire_delete(callbacks: list[Callable[[], None]], what: str) -> None:
+        for cb in callbacks:
+            call_safely(cb, what=what)
+
+
+class UpdateCallbacks(DeleteCallbacks):
+    """``on_update`` (with ``mode=None | "row"``) and ``on_delete`` of a view (a mixin).
+
+    The owner keeps ``(callback, mode)`` pairs in ``_update_callbacks`` and
+    calls :meth:`_fire_update` after each write with a function making the
+    row delta, which runs only when a ``"row"`` subscriber wants it.
+    """
+
+    _update_callbacks: Subscribers
+
+    def _add_update(self, callback: Callable[..., None], mode: str | None) -> int:
+        if mode not in (None, "row"):
+            raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
+        return self._update_callbacks.add((callback, mode))
+
+    def remove_update(self, callback_id: int) -> None:
+        """Unregister an ``on_update`` callback."""
+        self._update_callbacks.remove(callback_id)
+
+    def _fire_update(self, port_id: int, make_delta: Callable[[], Any], what: str) -> None:
+        callbacks = self._update_callbacks.snapshot()
+        delta = make_delta() if any(mode == "row" for _, mode in callbacks) else None
+        for cb, mode in callbacks:
+            call_safely(cb, port_id, delta if mode == "row" else None, what=what)

@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from ..errors import ConfigError, PerspectiveError, UpdateError
 from .arguments import check_keys_argument, check_remove_keys
-from .callbacks import Subscribers, call_safely
+from .callbacks import DeleteCallbacks, Subscribers, call_safely
 from .dtypes import arrow_type_to_perspective
 from .ingest import is_schema, schema_to_empty_table, to_arrow_batch, to_arrow_table
 from .nested import check_list_flatten, check_list_index, flatten_nested, has_nested
@@ -57,7 +57,7 @@ def _unique_keys(keys: pa.ChunkedArray, in_order: bool = False) -> bool:
     return bool(np.all(k[1:] > k[:-1]))
 
 
-class Table:
+class Table(DeleteCallbacks):
     """A Perspective table.
 
     Parameters
@@ -285,16 +285,7 @@ class Table:
             if self._pager is not None:
                 self._pager.close()
             callbacks = self._delete_callbacks.drain()
-        for cb in callbacks:
-            call_safely(cb, what=f"on_delete of table {self._name!r}")
-
-    def on_delete(self, callback: Callable[[], None]) -> int:
-        """Call ``callback()`` when the table is deleted; returns an id for ``remove_delete``."""
-        return self._delete_callbacks.add(callback)
-
-    def remove_delete(self, callback_id: int) -> None:
-        """Unregister an ``on_delete`` callback."""
-        self._delete_callbacks.remove(callback_id)
+        self._fire_delete(callbacks, f"on_delete of table {self._name!r}")
 
     # -- derived tables --------------------------------------------------
     def add_dependent(self, name: str, on_change: Callable[[], None]) -> int:

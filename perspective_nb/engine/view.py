@@ -29,7 +29,7 @@ from ..errors import ConfigError, PerspectiveError
 from .aggregate_registry import result_type
 from .arguments import check_window_bound
 from .arrow_ipc import check_compression, compress_stream
-from .callbacks import Subscribers, call_safely
+from .callbacks import Subscribers, UpdateCallbacks
 from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
@@ -64,7 +64,7 @@ def _bound(kw: dict[str, Any], key: str, default: int) -> int:
     return default if value is None else value
 
 
-class View:
+class View(UpdateCallbacks):
     """A Perspective view over a :class:`~perspective_nb.engine.table.Table`.
 
     Create with ``table.view(**config)``.
@@ -636,25 +636,11 @@ class View:
         view's columns for the view rows the write changed, in view order,
         as Perspective 5.x reports them (see :mod:`.deltas`).
         """
-        if mode not in (None, "row"):
-            raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
         if mode == "row" and self._config.group_by:
             # Row deltas compare a group's values before and after a write;
             # reading now gives the first write its "before".
             self._frame()
-        return self._update_callbacks.add((callback, mode))
-
-    def remove_update(self, callback_id: int) -> None:
-        """Unregister an ``on_update`` callback."""
-        self._update_callbacks.remove(callback_id)
-
-    def on_delete(self, callback: Callable[[], None]) -> int:
-        """Call ``callback()`` when the view is deleted."""
-        return self._delete_callbacks.add(callback)
-
-    def remove_delete(self, callback_id: int) -> None:
-        """Unregister an ``on_delete`` callback."""
-        self._delete_callbacks.remove(callback_id)
+        return self._add_update(callback, mode)
 
     def delete(self) -> None:
         """Release the view; its callbacks are dropped."""
@@ -666,8 +652,7 @@ class View:
             self._update_callbacks.drain()
             callbacks = self._delete_callbacks.drain()
         self._table.release_view(self)
-        for cb in callbacks:
-            call_safely(cb, what="on_delete of a view")
+        self._fire_delete(callbacks, "on_delete of a view")
 
     def _check_alive(self) -> None:
         if self._deleted:
@@ -680,10 +665,8 @@ class View:
         removed: pa.Table | None,
         reset: bool = False,
     ) -> None:
-        callbacks = self._update_callbacks.snapshot()
-        delta = None
-        if any(mode == "row" for _, mode in callbacks):
-            delta = row_delta(self, added, removed, reset)
-        what = f"on_update of a view on table {self._table.get_name()!r}"
-        for cb, mode in callbacks:
-            call_safely(cb, port_id, delta if mode == "row" else None, what=what)
+        self._fire_update(
+            port_id,
+            lambda: row_delta(self, added, removed, reset),
+            f"on_update of a view on table {self._table.get_name()!r}",
+        )

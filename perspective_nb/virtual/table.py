@@ -17,13 +17,12 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
 
 from ..engine.arguments import check_keys_argument, check_remove_keys
-from ..engine.callbacks import Subscribers, call_safely
+from ..engine.callbacks import DeleteCallbacks, Subscribers
 from ..engine.ingest import to_arrow_batch, to_arrow_table
 from ..engine.sql.filters import ARROW_OF
 from ..engine.storage import dedupe_last, dedupe_partial
@@ -44,7 +43,7 @@ def _typed(batch: pa.Table, schema: dict[str, str]) -> pa.Table:
     return batch
 
 
-class VirtualTable:
+class VirtualTable(DeleteCallbacks):
     """A Perspective table backed by a database (see :func:`perspective_nb.virtual.virtual_table`).
 
     Parameters
@@ -314,16 +313,7 @@ class VirtualTable:
             self._stop.set()
             callbacks = self._delete_callbacks.drain()
         self.backend.close()
-        for cb in callbacks:
-            call_safely(cb, what=f"on_delete of table {self._name!r}")
-
-    def on_delete(self, callback: Callable[[], None]) -> int:
-        """Call ``callback()`` when the table is deleted; returns an id for ``remove_delete``."""
-        return self._delete_callbacks.add(callback)
-
-    def remove_delete(self, callback_id: int) -> None:
-        """Unregister an ``on_delete`` callback."""
-        self._delete_callbacks.remove(callback_id)
+        self._fire_delete(callbacks, f"on_delete of table {self._name!r}")
 
     def _check_alive(self) -> None:
         if self._deleted:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ..engine.aggregate_registry import result_type
 from ..engine.arrow_ipc import check_compression, compress_stream
-from ..engine.callbacks import Subscribers, call_safely
+from ..engine.callbacks import Subscribers, UpdateCallbacks
 from ..engine.column_paths import column_path_levels
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
@@ -53,7 +53,7 @@ def _by_total(values: list[tuple], totals: list[Any], direction: str) -> list[tu
     return [values[i] for i in order]
 
 
-class VirtualView:
+class VirtualView(UpdateCallbacks):
     """A Perspective view computed by a database. Create with ``virtual_table.view(**config)``."""
 
     def __init__(self, table: Any, config: dict[str, Any]) -> None:
@@ -358,21 +358,7 @@ class VirtualView:
         ``delta`` is None; with ``mode="row"`` it is the view's first rows
         as Arrow (a database reports no row delta).
         """
-        if mode not in (None, "row"):
-            raise ConfigError(f"on_update mode must be None or 'row', got {mode!r}")
-        return self._update_callbacks.add((callback, mode))
-
-    def remove_update(self, callback_id: int) -> None:
-        """Unregister an ``on_update`` callback."""
-        self._update_callbacks.remove(callback_id)
-
-    def on_delete(self, callback: Callable[[], None]) -> int:
-        """Call ``callback()`` when the view is deleted."""
-        return self._delete_callbacks.add(callback)
-
-    def remove_delete(self, callback_id: int) -> None:
-        """Unregister an ``on_delete`` callback."""
-        self._delete_callbacks.remove(callback_id)
+        return self._add_update(callback, mode)
 
     def delete(self) -> None:
         """Release the view; its callbacks are dropped."""
@@ -383,18 +369,15 @@ class VirtualView:
             self._update_callbacks.drain()
             callbacks = self._delete_callbacks.drain()
         self._table.release_view(self)
-        for cb in callbacks:
-            call_safely(cb, what="on_delete of a view")
+        self._fire_delete(callbacks, "on_delete of a view")
 
     def _check_alive(self) -> None:
         if self._deleted:
             raise PerspectiveError("this view has been deleted; create a new one with table.view()")
 
     def _table_updated(self, port_id: int) -> None:
-        callbacks = self._update_callbacks.snapshot()
-        what = f"on_update of a view on table {self._table.get_name()!r}"
-        delta = None
-        if any(mode == "row" for _, mode in callbacks):
-            delta = self._window({"start_row": 0, "end_row": 100}).to_arrow()
-        for cb, mode in callbacks:
-            call_safely(cb, port_id, delta if mode == "row" else None, what=what)
+        self._fire_update(
+            port_id,
+            lambda: self._window({"start_row": 0, "end_row": 100}).to_arrow(),
+            f"on_update of a view on table {self._table.get_name()!r}",
+        )
