@@ -18,7 +18,7 @@ import pytest
 
 import perspective_nb
 from tests.conformance.backends import require
-from tests.virtual.virtual_server_scenarios import SCENARIOS
+from tests.virtual.virtual_server_scenarios import HELPERS, SCENARIOS
 
 from .conftest import OracleError
 
@@ -38,7 +38,7 @@ def test_same_as_perspective_5(oracle5, scenario):
     for module in ("duckdb", "polars"):
         require(module)
         _oracle_has(oracle5, module)
-    source = textwrap.dedent(inspect.getsource(scenario))
+    source = "\n".join(textwrap.dedent(inspect.getsource(f)) for f in [*HELPERS, scenario])
     theirs = oracle5.code(f"{source}\nresult = {scenario.__name__}(perspective)")
     ours = scenario(perspective_nb)
     # Spelled out key by key, so a failure names the part that differs.
