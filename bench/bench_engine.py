@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
+import functools
 import os
 import statistics
 import sys
@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from timing import median_ms
 
 from perspective_nb import Server
 
@@ -111,14 +112,8 @@ def streaming(tbl: pa.Table, ours_client, theirs_client, batches: int = 10) -> d
     return out
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+# Each call after a collection: one library's garbage is not collected in the other's time.
+timed = functools.partial(median_ms, collect=True)
 
 
 def rss_mb() -> float:

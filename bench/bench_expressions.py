@@ -7,10 +7,7 @@ machine; compare the ratios.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +16,8 @@ import pyarrow.compute as pc
 
 # Run from a checkout without installing: put the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_ms
 
 from perspective_nb.engine.expressions import compute_expressions
 
@@ -40,16 +39,6 @@ def make_table(rows: int) -> pa.Table:
     )
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
 def perspective_timing(table: pa.Table, repeat: int) -> float | None:
     try:
         import perspective
@@ -66,7 +55,7 @@ def perspective_timing(table: pa.Table, repeat: int) -> float | None:
         view.to_columns()
         view.delete()
 
-    return median_ms(run, repeat)
+    return median_ms(run, repeat, warmup=True)
 
 
 def main() -> None:
@@ -74,15 +63,15 @@ def main() -> None:
     table = make_table(rows)
     product = {"x": '"price" * "qty"'}
 
-    raw = median_ms(lambda: pc.multiply(table["price"], table["qty"]), 15)
-    ours = median_ms(lambda: compute_expressions(table, SCHEMA, product), 15)
+    raw = median_ms(lambda: pc.multiply(table["price"], table["qty"]), 15, warmup=True)
+    ours = median_ms(lambda: compute_expressions(table, SCHEMA, product), 15, warmup=True)
 
     def ours_grouped() -> None:
         x = compute_expressions(table, SCHEMA, product)["x"]
         grouped = pa.table({"region": table["region"], "x": x}).group_by("region")
         grouped.aggregate([("x", "sum")])
 
-    grouped = median_ms(ours_grouped, 7)
+    grouped = median_ms(ours_grouped, 7, warmup=True)
     theirs = perspective_timing(table, 3)
 
     others = {
@@ -104,7 +93,9 @@ def main() -> None:
             f"| {theirs / grouped:.1f}x ours+group_by |"
         )
     for label, text in others.items():
-        ms = median_ms(lambda text=text: compute_expressions(table, SCHEMA, {"x": text}), 5)
+        ms = median_ms(
+            lambda text=text: compute_expressions(table, SCHEMA, {"x": text}), 5, warmup=True
+        )
         print(f"| ours `{label}` | {ms:.1f} | |")
 
 

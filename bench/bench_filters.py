@@ -14,9 +14,7 @@ perspective-python 5.x to get the peer's column. Not a test: read the ratios.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_engine import VIEWPORT, make_table
+from timing import median_ms
 
 from perspective_nb import Server
 
@@ -45,15 +44,6 @@ RAW = {
     "not contains '5'": lambda col: pc.invert(pc.match_substring(col, "5")),
     "not begins with 'product00'": lambda col: pc.invert(pc.starts_with(col, "product00")),
 }
-
-
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -80,9 +70,9 @@ def main() -> None:
         def raw(label=label):
             tbl.filter(RAW[label](product)).slice(0, 100).to_pydict()
 
-        a = timed(lambda: view_read(ours), args.repeat)
-        b = timed(lambda: view_read(theirs), args.repeat) if theirs is not None else None
-        c = timed(raw, args.repeat)
+        a = median_ms(lambda: view_read(ours), args.repeat)
+        b = median_ms(lambda: view_read(theirs), args.repeat) if theirs is not None else None
+        c = median_ms(raw, args.repeat)
         ratio = f"{b / a:.1f}x" if b else ""
         peer = f"{b:.1f}" if b is not None else ""
         print(f"| {label} | {a:.1f} | {peer} | {c:.1f} | {ratio} |")

@@ -24,18 +24,16 @@ Usage: python bench/bench_join.py [--left 1000000] [--right 100000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import gc
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+
+from timing import median_ms
 
 from perspective_nb import Server
 
@@ -86,16 +84,6 @@ def ipc(table: pa.Table) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int) -> dict:
     """Join and update timings through a library's local client."""
     lt = client.table(ipc(left))
@@ -109,7 +97,7 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
         v.to_columns(**VIEWPORT)
         joins.append((j, v))
 
-    out["join"] = timed(join, repeat)
+    out["join"] = median_ms(join, repeat, collect=True)
     j, v = joins[-1]
     batch = ipc(update_batch(right.num_rows))
     for jj, vv in joins[:-1]:
@@ -120,7 +108,7 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
         lt.update(batch)
         v.to_columns(**VIEWPORT)
 
-    out["update"] = timed(update, repeat)
+    out["update"] = median_ms(update, repeat, collect=True)
     products = ipc(
         pa.table(
             {
@@ -135,7 +123,7 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
         rt.update(products)
         v.to_columns(**VIEWPORT)
 
-    out["update_right"] = timed(update_right, repeat)
+    out["update_right"] = median_ms(update_right, repeat, collect=True)
     out["rows"] = j.size()
     v.delete()
     j.delete()
@@ -151,7 +139,11 @@ def bench_arrow(left: pa.Table, right: pa.Table, how: str, repeat: int) -> dict:
         order = pc.sort_indices(out, [("__row", "ascending")])
         return out.take(order).slice(0, 100).to_pylist()
 
-    return {"join": timed(join, repeat), "update": float("nan"), "update_right": float("nan")}
+    return {
+        "join": median_ms(join, repeat, collect=True),
+        "update": float("nan"),
+        "update_right": float("nan"),
+    }
 
 
 def main() -> None:
@@ -173,10 +165,7 @@ def main() -> None:
     for step in ("join", "update", "update_right"):
         peer = theirs[step] if theirs else float("nan")
         ratio = ours[step] / peer if theirs else float("nan")
-        print(
-            f"{step:<13}{ours[step] * 1000:>14.0f}ms{peer * 1000:>15.0f}ms"
-            f"{raw[step] * 1000:>8.0f}ms{ratio:>8.2f}"
-        )
+        print(f"{step:<13}{ours[step]:>14.0f}ms{peer:>15.0f}ms{raw[step]:>8.0f}ms{ratio:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ import pyarrow.parquet as pq
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import duckdb
+from timing import median_ms
 
 from perspective_nb import Server
 from perspective_nb.engine.table import Table
@@ -65,15 +65,6 @@ def make_file(path: str, rows: int) -> None:
         }
     )
     pq.write_table(table, path, row_group_size=1 << 20)
-
-
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -121,11 +112,11 @@ def main() -> None:
                 "ORDER BY price DESC LIMIT 100"
             )
             sql = direct.view(**cfg).to_sql() + " LIMIT 100"
-            t_virtual = timed(read_virtual, args.repeat)
-            t_memory = timed(read_memory, args.repeat)
-            t_raw = timed(lambda raw=raw: con.sql(raw).to_arrow_table(), args.repeat)
-            t_sql = timed(lambda sql=sql: direct.run(sql), args.repeat)
-            ms = [f"{t * 1000:7.0f}ms" for t in (t_virtual, t_memory, t_raw, t_sql)]
+            t_virtual = median_ms(read_virtual, args.repeat)
+            t_memory = median_ms(read_memory, args.repeat)
+            t_raw = median_ms(lambda raw=raw: con.sql(raw).to_arrow_table(), args.repeat)
+            t_sql = median_ms(lambda sql=sql: direct.run(sql), args.repeat)
+            ms = [f"{t:7.0f}ms" for t in (t_virtual, t_memory, t_raw, t_sql)]
             print(f"{label:44} {' '.join(ms)}  {t_virtual / t_raw:5.1f}x")
 
 

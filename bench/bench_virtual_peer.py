@@ -55,6 +55,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from timing import median_ms
+
 VIEWPORT = {"start_row": 0, "end_row": 100}
 SUMS = {"qty": "sum", "price": "sum", "units": "sum"}
 CASES = {
@@ -164,15 +166,6 @@ def step(table, cfg: dict) -> None:
     view.to_arrow(**VIEWPORT)
     view.num_rows()
     view.delete()
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
 
 
 def child_memory(which: str, path: str) -> None:

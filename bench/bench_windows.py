@@ -18,9 +18,7 @@ Run: ``/opt/p56/bin/python bench/bench_windows.py [rows] [--no-psp]`` (default
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +27,8 @@ import pyarrow as pa
 
 # Run from a checkout without installing: put the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_ms
 
 from perspective_nb.engine.table import Table
 from perspective_nb.engine.window_compute import compute_window
@@ -46,16 +46,6 @@ def make_table(rows: int) -> pa.Table:
     rng = np.random.default_rng(42)
     regions = np.array([f"r{i}" for i in range(10)])
     return pa.table({"region": regions[rng.integers(0, 10, rows)], "price": rng.random(rows) * 100})
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def raw_kernels(table: pa.Table) -> dict[str, Callable[[], object]]:
@@ -89,7 +79,9 @@ def kernel_timings(table: pa.Table, repeat: int) -> dict[str, float]:
     for label, windows in WINDOWS.items():
         specs, _ = normalize_windows(windows, schema, {})
         spec = next(iter(specs.values()))
-        out[label] = median_ms(lambda spec=spec: compute_window(table, spec, pa.float64()), repeat)
+        out[label] = median_ms(
+            lambda spec=spec: compute_window(table, spec, pa.float64()), repeat, warmup=True
+        )
     return out
 
 
@@ -104,7 +96,7 @@ def ours_timings(table: pa.Table, repeat: int) -> dict[str, float]:
             view.to_columns()
             view.delete()
 
-        out[label] = median_ms(run, repeat)
+        out[label] = median_ms(run, repeat, warmup=True)
     view = t.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
     view.to_columns(end_row=100)
     out.update(update_timings(t.update, view, repeat))
@@ -132,7 +124,7 @@ def upsert_timings(update: Callable[[dict], None], view, rows: int, repeat: int)
             view.to_columns(end_row=100)
 
         label = f"{size:,}-row upsert in place + 100-row read (rolling avg)"
-        out[label] = median_ms(write_then_read, repeat)
+        out[label] = median_ms(write_then_read, repeat, warmup=True)
     return out
 
 
@@ -153,7 +145,7 @@ def update_timings(update: Callable[[dict], None], view, repeat: int) -> dict[st
             view.to_columns(end_row=100)
 
         out[f"{size:,}-row update + 100-row read (rolling avg)"] = median_ms(
-            write_then_read, repeat
+            write_then_read, repeat, warmup=True
         )
     return out
 
@@ -180,7 +172,7 @@ def perspective_timings(table: pa.Table, repeat: int) -> dict[str, float] | None
             view.delete()
 
         try:
-            out[label] = median_ms(run, repeat)
+            out[label] = median_ms(run, repeat, warmup=True)
         except Exception:  # a perspective-python without window columns
             return None
     view = ptable.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
@@ -203,7 +195,7 @@ def main() -> None:
     rows = int(args[0]) if args else 1_000_000
     repeat = 5
     table = make_table(rows)
-    raw = {k: median_ms(fn, repeat) for k, fn in raw_kernels(table).items()}
+    raw = {k: median_ms(fn, repeat, warmup=True) for k, fn in raw_kernels(table).items()}
     kernel = kernel_timings(table, repeat)
     ours = ours_timings(table, repeat)
     # --no-psp: time perspective_nb alone (e.g. to compare two of its versions).
