@@ -24,9 +24,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .arrow_ipc import check_compression, compress_stream
+
 __all__ = [
     "RESERVED_COLUMN_NAMES",
     "Window",
+    "WindowOutputs",
     "group_by_column_name",
     "group_naming",
     "jsonable",
@@ -205,3 +208,73 @@ def _finite(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     if pc.all(finite).as_py() is not False:
         return arr
     return pc.if_else(finite, arr, pa.nulls(len(arr), arr.type))
+
+
+class WindowOutputs:
+    """Every output format of a view, from its :class:`Window` (a mixin).
+
+    The view provides ``_window(kw)``: the rows and columns a read asks for
+    (``start_row``, ``end_row``, ``start_col``, ``end_col``, ``id``,
+    ``index``, ``leaves_only``, naming options); each format here only
+    serialises that window, so in-memory and virtual views answer alike.
+    """
+
+    def _window(self, kw: dict[str, Any]) -> Window:
+        raise NotImplementedError
+
+    def to_columns(self, **window: Any) -> dict[str, list[Any]]:
+        """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
+        return self._window(window).to_columns()
+
+    def to_columns_string(self, **window: Any) -> str:
+        """``to_columns`` as a JSON string."""
+        return self._window(window).to_columns_string()
+
+    def to_records(self, **window: Any) -> list[dict[str, Any]]:
+        """The view as a list of row dicts."""
+        return self._window(window).to_records()
+
+    to_json = to_records
+
+    def to_json_string(self, **window: Any) -> str:
+        """``to_records`` as a JSON string."""
+        return self._window(window).to_json_string()
+
+    def to_ndjson(self, **window: Any) -> str:
+        """Newline-delimited JSON rows."""
+        return self._window(window).to_ndjson()
+
+    def to_csv(self, **window: Any) -> str:
+        """CSV text with a quoted header row.
+
+        A grouped view's row path comes first, one column per group-by level
+        named as its column (Perspective 5.x); an aggregate of a group-by
+        column is then named ``"<col> (<aggregate>)"``. With
+        ``legacy_group_names=True`` (or ``emit_legacy_row_path_names=True``)
+        the levels are named as Perspective 3.x names them, ``"<col> (Group
+        by N)"``, with ``emit_legacy_row_path_names=False`` ``"__ROW_PATH_N__"``
+        (N from 0); aggregates then keep their names.
+        """
+        return self._window(window).to_csv()
+
+    def to_arrow(self, compression: str | None = None, **window: Any) -> bytes:
+        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them);
+        ``compression``: ``"lz4"``, ``"zstd"`` or None."""
+        check_compression(compression)
+        return compress_stream(self._window(window).to_arrow(), compression)
+
+    def to_table(self, **window: Any) -> pa.Table:
+        """The window as a ``pa.Table`` (what ``to_arrow`` serialises)."""
+        return self._window(window).to_table()
+
+    def to_pandas(self, **window: Any) -> Any:
+        """A pandas DataFrame."""
+        return self.to_table(**window).to_pandas()
+
+    to_dataframe = to_pandas
+
+    def to_polars(self, **window: Any) -> Any:
+        """A polars DataFrame."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_table(**window))

@@ -28,7 +28,6 @@ import pyarrow.compute as pc
 from ..errors import ConfigError, PerspectiveError
 from .aggregate_registry import result_type
 from .arguments import check_window_bound
-from .arrow_ipc import check_compression, compress_stream
 from .callbacks import Subscribers, UpdateCallbacks
 from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
@@ -38,7 +37,7 @@ from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
 from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
 from .incremental import GroupState, supports_incremental
-from .outputs import Window, group_naming, jsonable
+from .outputs import Window, WindowOutputs, group_naming, jsonable
 from .pivot import (
     LazyColumns,
     PivotFrame,
@@ -64,7 +63,7 @@ def _bound(kw: dict[str, Any], key: str, default: int) -> int:
     return default if value is None else value
 
 
-class View(UpdateCallbacks):
+class View(UpdateCallbacks, WindowOutputs):
     """A Perspective view over a :class:`~perspective_nb.engine.table.Table`.
 
     Create with ``table.view(**config)``.
@@ -570,63 +569,6 @@ class View(UpdateCallbacks):
             aggregates=self._config.aggregate_map,
             group_naming=group_naming(kw),
         )
-
-    def to_columns(self, **window: Any) -> dict[str, list[Any]]:
-        """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
-        return self._window(window).to_columns()
-
-    def to_columns_string(self, **window: Any) -> str:
-        """``to_columns`` as a JSON string."""
-        return self._window(window).to_columns_string()
-
-    def to_records(self, **window: Any) -> list[dict[str, Any]]:
-        """The view as a list of row dicts."""
-        return self._window(window).to_records()
-
-    to_json = to_records
-
-    def to_json_string(self, **window: Any) -> str:
-        """``to_records`` as a JSON string."""
-        return self._window(window).to_json_string()
-
-    def to_ndjson(self, **window: Any) -> str:
-        """Newline-delimited JSON rows."""
-        return self._window(window).to_ndjson()
-
-    def to_csv(self, **window: Any) -> str:
-        """CSV text with a quoted header row.
-
-        A grouped view's row path comes first, one column per group-by level
-        named as its column (Perspective 5.x); an aggregate of a group-by
-        column is then named ``"<col> (<aggregate>)"``. With
-        ``legacy_group_names=True`` (or ``emit_legacy_row_path_names=True``)
-        the levels are named as Perspective 3.x names them, ``"<col> (Group
-        by N)"``, with ``emit_legacy_row_path_names=False`` ``"__ROW_PATH_N__"``
-        (N from 0); aggregates then keep their names.
-        """
-        return self._window(window).to_csv()
-
-    def to_arrow(self, compression: str | None = None, **window: Any) -> bytes:
-        """Arrow IPC stream bytes (columns named as :meth:`to_csv` names them);
-        ``compression``: ``"lz4"``, ``"zstd"`` or None."""
-        check_compression(compression)
-        return compress_stream(self._window(window).to_arrow(), compression)
-
-    def to_table(self, **window: Any) -> pa.Table:
-        """The window as a ``pa.Table`` (what ``to_arrow`` serialises)."""
-        return self._window(window).to_table()
-
-    def to_pandas(self, **window: Any) -> Any:
-        """A pandas DataFrame."""
-        return self.to_table(**window).to_pandas()
-
-    to_dataframe = to_pandas
-
-    def to_polars(self, **window: Any) -> Any:
-        """A polars DataFrame."""
-        import polars as pl
-
-        return pl.from_arrow(self.to_table(**window))
 
     # -- callbacks -----------------------------------------------------------
     def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:

@@ -19,13 +19,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..engine.aggregate_registry import result_type
-from ..engine.arrow_ipc import check_compression, compress_stream
 from ..engine.callbacks import Subscribers, UpdateCallbacks
 from ..engine.column_paths import column_path_levels
 from ..engine.config import ViewConfig, normalize_config
 from ..engine.config_shape import check_config_shape
 from ..engine.encoding import format_label
-from ..engine.outputs import Window, group_naming, jsonable
+from ..engine.outputs import Window, WindowOutputs, group_naming, jsonable
 from ..engine.sql.query import (
     TreeState,
     ViewQuery,
@@ -53,7 +52,7 @@ def _by_total(values: list[tuple], totals: list[Any], direction: str) -> list[tu
     return [values[i] for i in order]
 
 
-class VirtualView(UpdateCallbacks):
+class VirtualView(UpdateCallbacks, WindowOutputs):
     """A Perspective view computed by a database. Create with ``virtual_table.view(**config)``."""
 
     def __init__(self, table: Any, config: dict[str, Any]) -> None:
@@ -303,53 +302,6 @@ class VirtualView(UpdateCallbacks):
         ids = res.column(q.ids).combine_chunks() if q.ids else None
         cols = {n: res.column(q.columns[n]).combine_chunks() for n in names}
         return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
-
-    def to_columns(self, **window: Any) -> dict[str, list[Any]]:
-        """The view as ``{column: [values]}`` (Perspective's ``to_columns``)."""
-        return self._window(window).to_columns()
-
-    def to_columns_string(self, **window: Any) -> str:
-        """``to_columns`` as a JSON string."""
-        return self._window(window).to_columns_string()
-
-    def to_records(self, **window: Any) -> list[dict[str, Any]]:
-        """The view as a list of row dicts."""
-        return self._window(window).to_records()
-
-    to_json = to_records
-
-    def to_json_string(self, **window: Any) -> str:
-        """``to_records`` as a JSON string."""
-        return self._window(window).to_json_string()
-
-    def to_ndjson(self, **window: Any) -> str:
-        """Newline-delimited JSON rows."""
-        return self._window(window).to_ndjson()
-
-    def to_csv(self, **window: Any) -> str:
-        """CSV text with a quoted header row."""
-        return self._window(window).to_csv()
-
-    def to_arrow(self, compression: str | None = None, **window: Any) -> bytes:
-        """Arrow IPC stream bytes; ``compression``: ``"lz4"``, ``"zstd"`` or None."""
-        check_compression(compression)
-        return compress_stream(self._window(window).to_arrow(), compression)
-
-    def to_table(self, **window: Any) -> pa.Table:
-        """The window as a ``pa.Table``."""
-        return self._window(window).to_table()
-
-    def to_pandas(self, **window: Any) -> Any:
-        """A pandas DataFrame."""
-        return self.to_table(**window).to_pandas()
-
-    to_dataframe = to_pandas
-
-    def to_polars(self, **window: Any) -> Any:
-        """A polars DataFrame."""
-        import polars as pl
-
-        return pl.from_arrow(self.to_table(**window))
 
     # -- callbacks -----------------------------------------------------------
     def on_update(self, callback: Callable[..., None], mode: str | None = None) -> int:
