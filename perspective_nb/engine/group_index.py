@@ -156,6 +156,7 @@ class Slots:
         self.parent = np.zeros(0, np.int64)
         self.path = np.zeros((0, depth), np.int64)  # ids from the top level down
         self.parts = {name: np.zeros(0, dt) for name, dt in parts.items()}
+        self._ops: dict[str, np.ufunc] = {}  # how each part combines (see _combine)
 
     @property
     def size(self) -> int:
@@ -196,9 +197,14 @@ class Slots:
         """Add ``parts`` into ``slots``; True when a slot became empty or non-empty."""
         rows = self.parts["#rows"]
         before = rows[slots] != 0
+        ops = self._ops
         for name, values in parts.items():
-            _combine(name).at(self.parts[name], slots, values)
-        return bool(np.any((rows[slots] != 0) != before))
+            op = ops.get(name)
+            if op is None:
+                op = ops[name] = _combine(name)
+            op.at(self.parts[name], slots, values)
+        # Array methods, not np.any: this runs per level on every write.
+        return bool(((rows[slots] != 0) != before).any())
 
     def assign(self, slots: np.ndarray, parts: dict[str, np.ndarray]) -> None:
         for name, values in parts.items():

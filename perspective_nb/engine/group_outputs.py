@@ -131,62 +131,84 @@ class GroupOutputs:
             return pa.array(parts[f"{c}#a"], mask=none)
         return pa.array(total, mask=none)
 
-    def column_at(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
-        """Output column ``c`` at shown rows given as (level, row among that
-        level's shown groups), as :func:`~.pivot.arrange` lays them out:
+    def columns_at(self, names: list[str], level: np.ndarray, row: np.ndarray) -> list[pa.Array]:
+        """Output columns ``names`` at shown rows given as (level, row among
+        that level's shown groups), as :func:`~.pivot.arrange` lays them out:
         O(rows asked for), not O(groups)."""
-        agg = self._aggs[c]
-        names = self._part_names(c)
-        n = len(level)
-        parts = {p: np.zeros(n, self._part_types[p]) for p in names}
-        pct = agg in ("pct sum parent", "pct sum grand total")
-        base = np.zeros(n, np.float64)
-        root = np.zeros(n, bool)
+        wanted = list(dict.fromkeys(p for c in names for p in self._part_names(c)))
+        pct = [c for c in names if self._aggs[c] in ("pct sum parent", "pct sum grand total")]
+        parts = {p: np.zeros(len(level), self._part_types[p]) for p in wanted}
+        where = []  # (rows of the read, level, its slots): one entry per level shown
         for k in np.unique(level):  # a loop over levels, not rows
             at = np.flatnonzero(level == k)
-            lvl = self._levels[k]
             slots = self._shown(k)[row[at]]
-            for p in names:
+            where.append((at, k, slots))
+            lvl = self._levels[k]
+            for p in wanted:
                 parts[p][at] = lvl.parts[p][slots]
-            if not pct:
-                continue
+        out = []
+        for c in names:
+            own = {p: parts[p] for p in self._part_names(c)}
+            out.append(self._pct(c, own, where) if c in pct else self._output(c, own))
+        return out
+
+    def _pct(self, c: str, parts: dict[str, np.ndarray], where: list) -> pa.Array:
+        """A percentage column: each row's sum over its parent's (or the grand total's)."""
+        agg = self._aggs[c]
+        base = np.zeros(len(parts[f"{c}#s"]), np.float64)
+        root = np.zeros(len(base), bool)
+        for at, k, slots in where:  # a loop over levels, not rows
             if agg == "pct sum parent" and k == 0:
                 root[at] = True  # the root is all of itself
             elif agg == "pct sum grand total" or k == 0:
                 base[at] = self._levels[0].parts[f"{c}#s"][0]
             else:
+                lvl = self._levels[k]
                 base[at] = self._levels[k - 1].parts[f"{c}#s"][lvl.parent[slots]]
-        if not pct:
-            return self._output(c, parts)
         with np.errstate(invalid="ignore", divide="ignore"):
             values = parts[f"{c}#s"].astype(np.float64) / base * 100.0
         values[root] = 100.0
         return pa.array(values, mask=parts[f"{c}#n"] == 0)
 
-    def split_column_at(
+    def split_columns_at(
         self,
-        c: str,
-        j: int,
+        wanted: list[tuple[str, int]],
         layout: tuple,
         rows: np.ndarray,
         level: np.ndarray,
         row: np.ndarray,
-    ) -> pa.Array:
-        """Split column (combination ``j``, value column ``c``) at output rows
-        ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
-        which are rows ``row`` of levels ``level``."""
+    ) -> list[pa.Array]:
+        """Split columns (value column ``c``, combination ``j``) at output
+        rows ``rows`` of a cached split layout (see :func:`.pivot._split_layout`),
+        which are rows ``row`` of levels ``level``. The cells of every
+        column asked for are found together."""
         _, pos, used, _ = layout
-        offsets = self._cell_offsets(used)
-        values = self._cells_at(c, pos[rows, j], used, offsets)
+        combos = list(dict.fromkeys(j for _, j in wanted))
+        column = {j: i for i, j in enumerate(combos)}
+        cells = pos[rows][:, combos]  # (rows, combinations); -1: no such cell
+        names = list(dict.fromkeys(p for c, _ in wanted for p in self._part_names(c)))
+        parts = self._cell_parts(names, cells.ravel(), used, self._cell_offsets(used))
+        width = len(combos)
+        out = []
+        for c, j in wanted:
+            i = column[j]
+            values = self._output(c, {p: parts[p][i::width] for p in self._part_names(c)})
+            missing = cells[:, i] < 0
+            if missing.any():
+                values = pc.if_else(pa.array(~missing), values, pa.nulls(len(missing), values.type))
+            out.append(self._split_pct(c, values, level, row))
+        return out
+
+    def _split_pct(self, c: str, values: pa.Array, level: np.ndarray, row: np.ndarray) -> pa.Array:
         agg = self._aggs[c]
         if agg == "pct sum parent":
             # A share of the row's own sum (5.x).
-            values = split_pct(values, self._row_sums(c, level, row), agg)
-        elif agg == "pct sum grand total":
+            return split_pct(values, self._row_sums(c, level, row), agg)
+        if agg == "pct sum grand total":
             total = self._row_sums(c, np.zeros(1, np.int64), np.zeros(1, np.int64))[0]
             n = len(values)
             denom = pa.array(np.full(n, total.as_py() or 0.0), mask=np.full(n, not total.is_valid))
-            values = split_pct(values, denom, agg)
+            return split_pct(values, denom, agg)
         return values
 
     def _row_sums(self, c: str, level: np.ndarray, row: np.ndarray) -> pa.Array:
@@ -200,9 +222,11 @@ class GroupOutputs:
             none[at] = self._levels[k].parts[f"{c}#n"][slots] == 0
         return pa.array(sums, mask=none)
 
-    def _cells_at(self, c: str, p: np.ndarray, used: list[int], offsets: np.ndarray) -> pa.Array:
-        """Aggregate ``c`` of the cells at positions ``p`` of the layout (-1: none)."""
-        names = self._part_names(c)
+    def _cell_parts(
+        self, names: list[str], p: np.ndarray, used: list[int], offsets: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Parts ``names`` of the cells at positions ``p`` of the layout (-1:
+        none, which reads as an empty cell)."""
         parts = {n: np.zeros(len(p), self._part_types[n]) for n in names}
         ok = np.flatnonzero(p >= 0)
         which = np.searchsorted(offsets, p[ok], side="right") - 1
@@ -210,12 +234,10 @@ class GroupOutputs:
             at = ok[which == u]
             k = used[u]
             slots = self._shown_cells(k)[p[at] - offsets[u]]
+            cells = self._cells[k].parts
             for n in names:
-                parts[n][at] = self._cells[k].parts[n][slots]
-        values = self._output(c, parts)
-        if len(ok) == len(p):
-            return values
-        return pc.if_else(pa.array(p >= 0), values, pa.nulls(len(p), values.type))
+                parts[n][at] = cells[n][slots]
+        return parts
 
     def _cell_offsets(self, used: list[int]) -> np.ndarray:
         """Where each used level's shown cells start in a split layout (per shape)."""
@@ -231,11 +253,16 @@ class GroupOutputs:
         return self._shown_slots("cells", k, self._cells[k])
 
     def _part_names(self, c: str) -> list[str]:
-        if c in self._counts:
-            return ["#rows"]
-        names = [p for p in self._part_types if p.startswith(f"{c}#")]
-        if self._aggs[c] in ("high minus low", "min"):
-            names.append("#rows")  # a group holding a null shows null
+        """The parts column ``c``'s output reads (fixed for a state: remembered)."""
+        names = self._names_of.get(c)
+        if names is None:
+            if c in self._counts:
+                names = ["#rows"]
+            else:
+                names = [p for p in self._part_types if p.startswith(f"{c}#")]
+                if self._aggs[c] in ("high minus low", "min"):
+                    names.append("#rows")  # a group holding a null shows null
+            self._names_of[c] = names
         return names
 
     def _shown(self, k: int) -> np.ndarray:

@@ -157,6 +157,7 @@ class GroupState(GroupOutputs):
         # still, the tree order of the groups (and a cached layout) is valid.
         self.shape = 0
         self._shown_memo: tuple[int, dict] = (-1, {})
+        self._names_of: dict[str, list[str]] = {}  # parts each output reads
         self._build(data)
 
     # -- building ------------------------------------------------------------
@@ -196,7 +197,8 @@ class GroupState(GroupOutputs):
         return combo
 
     def _parts(self, rows: pa.Table, sign: int | np.ndarray) -> dict[str, np.ndarray]:
-        out = {"#rows": np.broadcast_to(np.asarray(sign, np.int64), (rows.num_rows,)).copy()}
+        n = rows.num_rows
+        out = {"#rows": sign if isinstance(sign, np.ndarray) else np.full(n, sign, np.int64)}
         for c in self._values:
             v = decoded(rows.column(c))
             dt = self._part_types[f"{c}#s"]
@@ -205,13 +207,15 @@ class GroupState(GroupOutputs):
                 valid = pc.is_valid(v).to_numpy(zero_copy_only=False).astype(np.int64)
             else:
                 filled = v.to_numpy().astype(dt, copy=False)
-                valid = np.ones(len(filled), np.int64)
+                valid = None  # every row counts: the count is the sign
             out[f"{c}#s"] = filled * sign
-            out[f"{c}#n"] = valid * sign
+            out[f"{c}#n"] = out["#rows"] if valid is None else valid * sign
             if self._aggs[c] == "sum abs":
                 out[f"{c}#a"] = np.abs(filled) * sign
             if c in self._centre:
-                d = (filled.astype(np.float64) - self._centre[c]) * valid  # nulls add nothing
+                d = filled.astype(np.float64) - self._centre[c]
+                if valid is not None:
+                    d *= valid  # nulls add nothing
                 out[f"{c}#e"] = d * sign
                 out[f"{c}#q"] = d * d * sign
             if c in self._weights:

@@ -61,13 +61,20 @@ def check_list_flatten(mode: str | None) -> str:
     return mode
 
 
+_LISTS = frozenset(
+    t.id for t in (pa.list_(pa.int8()), pa.large_list(pa.int8()), pa.list_(pa.int8(), 1))
+)
+_NESTED = _LISTS | {pa.struct([]).id}
+
+
 def _is_list(t: pa.DataType) -> bool:
-    return pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t)
+    return t.id in _LISTS
 
 
 def has_nested(schema: pa.Schema) -> bool:
-    """Whether any column is a struct or a list (one check per column)."""
-    return any(pa.types.is_struct(t) or _is_list(t) for t in schema.types)
+    """Whether any column is a struct or a list (one set lookup per column:
+    every update asks)."""
+    return any(t.id in _NESTED for t in schema.types)
 
 
 def _lengths(col: pa.ChunkedArray) -> np.ndarray:

@@ -41,8 +41,9 @@ __all__ = [
 class LazyColumns(Mapping):
     """Output columns computed for just the rows a read asks for.
 
-    ``fetch(name, rows)`` returns column ``name`` at output rows ``rows``; a
-    whole column is computed (and kept) only when asked for by name.
+    ``fetch(names, rows)`` returns columns ``names`` at output rows ``rows``
+    (one call for every column a read shows: the rows' positions are worked
+    out once); a whole column is computed (and kept) only when asked for by name.
     """
 
     def __init__(self, names: list[str], fetch, n_rows: int) -> None:
@@ -55,7 +56,7 @@ class LazyColumns(Mapping):
         if name not in self._names:
             raise KeyError(name)
         if name not in self._full:
-            self._full[name] = self._fetch(name, np.arange(self._n))
+            self._full[name] = self._fetch([name], np.arange(self._n))[0]
         return self._full[name]
 
     def __iter__(self):
@@ -64,9 +65,9 @@ class LazyColumns(Mapping):
     def __len__(self) -> int:
         return len(self._names)
 
-    def take(self, name: str, rows: np.ndarray) -> pa.Array:
-        """Column ``name`` at output rows ``rows``."""
-        return self._fetch(name, rows)
+    def take(self, names: list[str], rows: np.ndarray) -> dict[str, pa.Array]:
+        """Columns ``names`` at output rows ``rows``."""
+        return dict(zip(names, self._fetch(names, rows), strict=True))
 
 
 @dataclass

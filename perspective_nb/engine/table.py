@@ -42,19 +42,31 @@ __all__ = ["Table"]
 _MAX_CHANGES = 64
 
 
+# Arrow type ids of integer and temporal keys (numpy compares them as numbers).
+_ORDERED_KEYS = frozenset(
+    t.id
+    for t in (
+        *(pa.int8(), pa.int16(), pa.int32(), pa.int64()),
+        *(pa.uint8(), pa.uint16(), pa.uint32(), pa.uint64()),
+        *(pa.date32(), pa.date64(), pa.timestamp("ms"), pa.time32("s"), pa.time64("us")),
+        *(pa.duration("s"),),
+    )
+)
+
+
 def _unique_keys(keys: pa.ChunkedArray, in_order: bool = False) -> bool:
     """True for distinct, non-null integer or temporal keys (already in key
     order, with ``in_order``): rows that need no de-duplication (the store
     sorts just the keys of a batch) or, in order, no sort at all."""
-    if keys.null_count or not (pa.types.is_integer(keys.type) or pa.types.is_temporal(keys.type)):
+    if keys.null_count or keys.type.id not in _ORDERED_KEYS:
         return False
     k = keys.to_numpy()
-    if np.all(k[1:] > k[:-1]):
+    if (k[1:] > k[:-1]).all():  # array methods: this runs on every update
         return True
     if in_order:
         return False
     k = np.sort(k)
-    return bool(np.all(k[1:] > k[:-1]))
+    return bool((k[1:] > k[:-1]).all())
 
 
 class Table(DeleteCallbacks):
@@ -136,6 +148,7 @@ class Table(DeleteCallbacks):
                 "index by an integer, float, string, date or datetime column"
             )
         self._storage_schema = storage.schema
+        self._storage_names = storage.schema.names
         # (version, Store), published as one reference: a reader takes both
         # together without locking.
         self._state: tuple[int, Store] = (0, self._paged(self._fresh_store(storage), None))
@@ -373,10 +386,12 @@ class Table(DeleteCallbacks):
             return current, [d for _, d in recent]
 
     def _full_batch(self, n: int, cols: dict[str, pa.ChunkedArray]) -> pa.Table:
-        arrays = [
-            cols[f.name] if f.name in cols else pa.nulls(n, f.type) for f in self._storage_schema
-        ]
-        return pa.Table.from_arrays(arrays, schema=self._storage_schema)
+        storage = self._storage_schema
+        if len(cols) == len(storage):  # every column given (a name list: no Field objects)
+            arrays = [cols[name] for name in self._storage_names]
+        else:
+            arrays = [cols[f.name] if f.name in cols else pa.nulls(n, f.type) for f in storage]
+        return pa.Table.from_arrays(arrays, schema=storage)
 
     def _fresh_store(self, rows: pa.Table) -> Store:
         """A store holding ``rows`` as a table's initial (or replacing) data.
@@ -403,13 +418,14 @@ class Table(DeleteCallbacks):
             # Left-out cells of appended rows are null.
             return store.append(self._full_batch(n, cols), self._limit)
         key = self._index
-        upd = pa.table(cols)
         if unset:
-            return self._write_partial(upd, unset)
-        if not _unique_keys(upd.column(key)):
-            upd = dedupe_last(upd, key)
+            return self._write_partial(pa.table(cols), unset)
+        if _unique_keys(cols[key]):
+            full = self._full_batch(n, cols)
+        else:
+            upd = dedupe_last(pa.table(cols), key)
             upd = upd.take(key_order(upd.column(key)))
-        full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
+            full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
         return store.upsert(full, set(cols))
 
     def _write_partial(

@@ -289,8 +289,8 @@ class View(UpdateCallbacks, WindowOutputs):
         cfg = self._config
         if not cfg.split_by:
 
-            def fetch(c: str, rows: np.ndarray) -> pa.Array:
-                return state.column_at(c, level_arr[rows], row_arr[rows])
+            def fetch(names: list[str], rows: np.ndarray) -> list[pa.Array]:
+                return state.columns_at(names, level_arr[rows], row_arr[rows])
 
             return PivotFrame(
                 level_arr, paths, LazyColumns(list(cfg.columns), fetch, n), [], layout
@@ -305,9 +305,11 @@ class View(UpdateCallbacks, WindowOutputs):
             for c in cfg.columns
         }
 
-        def fetch_split(name: str, rows: np.ndarray) -> pa.Array:
-            c, j = where[name]
-            return state.split_column_at(c, j, split_layout, rows, level_arr[rows], row_arr[rows])
+        def fetch_split(names: list[str], rows: np.ndarray) -> list[pa.Array]:
+            wanted = [where[name] for name in names]
+            return state.split_columns_at(
+                wanted, split_layout, rows, level_arr[rows], row_arr[rows]
+            )
 
         columns = LazyColumns(list(where), fetch_split, n)
         return PivotFrame(level_arr, paths, columns, split_values, layout)
@@ -553,13 +555,12 @@ class View(UpdateCallbacks, WindowOutputs):
     ) -> Window:
         """The given rows (positions in ``frame``) of a pivoted view."""
         idx = pa.array(rows, pa.int64())
+        if isinstance(frame.columns, LazyColumns):
+            columns = frame.columns.take(names, rows)
+        else:
+            columns = {c: frame.columns[c].take(idx) for c in names}
         return Window(
-            {
-                c: frame.columns.take(c, rows)
-                if isinstance(frame.columns, LazyColumns)
-                else frame.columns[c].take(idx)
-                for c in names
-            },
+            columns,
             self._config.group_by,
             # A "total" view without group_by has one row and no row paths (as 5.x).
             [p.take(idx) for p in frame.paths] if self._config.group_by else None,
