@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["GroupOutputs"]
 
 _MOMENTS = names_where(incremental="moments")
+_MEMO_LIMIT = 256  # entries of a state's read memo (viewports, shown slots) per shape
 _WEIGHTED = names_where(incremental="weighted")
 
 
@@ -138,11 +139,8 @@ class GroupOutputs:
         wanted = list(dict.fromkeys(p for c in names for p in self._part_names(c)))
         pct = [c for c in names if self._aggs[c] in ("pct sum parent", "pct sum grand total")]
         parts = {p: np.zeros(len(level), self._part_types[p]) for p in wanted}
-        where = []  # (rows of the read, level, its slots): one entry per level shown
-        for k in np.unique(level):  # a loop over levels, not rows
-            at = np.flatnonzero(level == k)
-            slots = self._shown(k)[row[at]]
-            where.append((at, k, slots))
+        where = self._level_rows(level, row)
+        for at, k, slots in where:  # a loop over levels, not rows
             lvl = self._levels[k]
             for p in wanted:
                 parts[p][at] = lvl.parts[p][slots]
@@ -215,9 +213,7 @@ class GroupOutputs:
         """The sums of ``c`` of shown rows (level, row among its shown groups)."""
         sums = np.zeros(len(level), np.float64)
         none = np.zeros(len(level), bool)
-        for k in np.unique(level):  # a loop over levels, not rows
-            at = np.flatnonzero(level == k)
-            slots = self._shown(k)[row[at]]
+        for at, k, slots in self._level_rows(level, row):  # a loop over levels, not rows
             sums[at] = self._levels[k].parts[f"{c}#s"][slots]
             none[at] = self._levels[k].parts[f"{c}#n"][slots] == 0
         return pa.array(sums, mask=none)
@@ -228,22 +224,51 @@ class GroupOutputs:
         """Parts ``names`` of the cells at positions ``p`` of the layout (-1:
         none, which reads as an empty cell)."""
         parts = {n: np.zeros(len(p), self._part_types[n]) for n in names}
-        ok = np.flatnonzero(p >= 0)
-        which = np.searchsorted(offsets, p[ok], side="right") - 1
-        for u in np.unique(which):  # a loop over levels, not rows
-            at = ok[which == u]
-            k = used[u]
-            slots = self._shown_cells(k)[p[at] - offsets[u]]
+        memo, key = self._memo(), ("cells", p.tobytes(), tuple(used))
+        where = memo.get(key)
+        if where is None:
+            where = []
+            ok = np.flatnonzero(p >= 0)
+            which = np.searchsorted(offsets, p[ok], side="right") - 1
+            for u in np.unique(which):  # a loop over levels, not rows
+                at = ok[which == u]
+                k = used[u]
+                where.append((at, k, self._shown_cells(k)[p[at] - offsets[u]]))
+            memo[key] = where
+        for at, k, slots in where:  # a loop over levels, not rows
             cells = self._cells[k].parts
             for n in names:
                 parts[n][at] = cells[n][slots]
         return parts
 
-    def _cell_offsets(self, used: list[int]) -> np.ndarray:
-        """Where each used level's shown cells start in a split layout (per shape)."""
+    def _level_rows(self, level: np.ndarray, row: np.ndarray) -> list:
+        """(positions in the read, level k, slots) for each level among shown
+        rows (level, row among its shown groups)."""
+        memo, key = self._memo(), ("rows", level.tobytes(), row.tobytes())
+        where = memo.get(key)
+        if where is None:
+            where = []
+            for k in np.unique(level):  # a loop over levels, not rows
+                at = np.flatnonzero(level == k)
+                where.append((at, int(k), self._shown(k)[row[at]]))
+            memo[key] = where
+        return where
+
+    def _memo(self) -> dict:
+        """What reads work out from the set of shown groups alone (which slots
+        are shown, where a viewport's rows and cells are): kept while that set
+        holds still (``shape``), so a read after a write that moved only
+        values gathers them and nothing else."""
         if self._shown_memo[0] != self.shape:
             self._shown_memo = (self.shape, {})
         memo = self._shown_memo[1]
+        if len(memo) > _MEMO_LIMIT:  # many viewports between two shapes: start over
+            memo.clear()
+        return memo
+
+    def _cell_offsets(self, used: list[int]) -> np.ndarray:
+        """Where each used level's shown cells start in a split layout (per shape)."""
+        memo = self._memo()
         key = ("offsets", tuple(used))
         if key not in memo:
             memo[key] = np.cumsum([0] + [len(self._shown_cells(k)) for k in used])
@@ -273,9 +298,7 @@ class GroupOutputs:
 
     def _shown_slots(self, kind: str, k: int, slots: Slots) -> np.ndarray:
         # Non-empty slots change only with the shape: remember them per shape.
-        if self._shown_memo[0] != self.shape:
-            self._shown_memo = (self.shape, {})
-        memo = self._shown_memo[1]
+        memo = self._memo()
         if (kind, k) not in memo:
             memo[kind, k] = np.flatnonzero(slots.parts["#rows"] != 0)
         return memo[kind, k]

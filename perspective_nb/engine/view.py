@@ -143,6 +143,8 @@ class View(UpdateCallbacks, WindowOutputs):
         )
         self._top: tuple[int, TopK] | None = None
         self._expanded: set[tuple] = set()
+        # (the frame's row paths, rows read, those rows' paths): see _pivot_window.
+        self._paths_memo: tuple | None = None
         self._collapsed: set[tuple] = set()
         # group_by_depth=0 shows every level, as in Perspective (3.8 and 5.x),
         # which reads 0 as "not set"; set_depth(0) does collapse to the total.
@@ -559,11 +561,21 @@ class View(UpdateCallbacks, WindowOutputs):
             columns = frame.columns.take(names, rows)
         else:
             columns = {c: frame.columns[c].take(idx) for c in names}
+        paths = None  # a "total" view without group_by has one row and no row paths (as 5.x)
+        if self._config.group_by:
+            # A layout's row paths do not change with the values: a grid
+            # re-reading its viewport after each write takes them once.
+            key = rows.tobytes()
+            memo = self._paths_memo
+            if memo is not None and memo[0] is frame.paths and memo[1] == key:
+                paths = memo[2]
+            else:
+                paths = [p.take(idx) for p in frame.paths]
+                self._paths_memo = (frame.paths, key, paths)
         return Window(
             columns,
             self._config.group_by,
-            # A "total" view without group_by has one row and no row paths (as 5.x).
-            [p.take(idx) for p in frame.paths] if self._config.group_by else None,
+            paths,
             frame.depth[rows],
             want_id=bool(kw.get("id")),
             want_index=bool(kw.get("index")),
