@@ -38,7 +38,7 @@ from .dtypes import decoded
 from .store import Store
 from .store_window import rows_for_keys
 
-__all__ = ["KeyIds", "KeyedRows", "TopK", "TopKOrder"]
+__all__ = ["KeyIds", "KeyedRows", "RowsMemo", "TopK", "TopKOrder"]
 
 _KEY = "__key"
 
@@ -123,10 +123,18 @@ class TopK:
             gone.append(decoded(added.column(self._key)))  # upserted keys: old versions go
         if gone:
             keys = pa.chunked_array(gone).combine_chunks()
-            top = top.filter(pc.invert(pc.is_in(top.column(_KEY), value_set=keys)))
+            hit = pc.is_in(top.column(_KEY), value_set=keys)
+            if pc.any(hit).as_py():  # most writes touch no top row: no copy then
+                top = top.filter(pc.invert(hit))
+        new = self._keyed(shown).cast(top.schema) if shown is not None and shown.num_rows else None
+        if boundary is not None and (new is None or self._after(new, boundary)):
+            # Nothing enters the top set (a tick's rows mostly rank past it):
+            # the kept rows, less those that left, are still the first rows.
+            self._top = top
+            return self._top.num_rows >= min(self.FLOOR, self.count)
         parts = [top]
-        if shown is not None and shown.num_rows:
-            parts.append(self._keyed(shown).cast(top.schema))
+        if new is not None:
+            parts.append(new)
         if boundary is not None:
             parts.append(boundary)  # last, so it sorts after rows equal to it
         merged = pa.concat_tables(parts).combine_chunks()
@@ -140,6 +148,12 @@ class TopK:
         # Too few rows left to serve a grid's window: rebuild from all rows.
         return self._complete or self._top.num_rows >= min(self.FLOOR, self.count)
 
+    def _after(self, rows: pa.Table, boundary: pa.Table) -> bool:
+        """Whether every row of ``rows`` ranks after ``boundary`` (one row):
+        a sort of the few rows, not of the kept ones."""
+        probe = pa.concat_tables([boundary, rows])
+        return pc.sort_indices(probe, sort_keys=self._sort_keys())[0].as_py() == 0
+
     def covers(self, end: int) -> bool:
         """Whether rows up to ``end`` (exclusive) are known."""
         return self._top is not None and (self._complete or end <= self._top.num_rows)
@@ -150,11 +164,56 @@ class TopK:
         return self._top.column(_KEY).slice(start, max(end - start, 0)).combine_chunks()
 
 
+class RowsMemo:
+    """The rows a keyed flat view's last read fetched, kept across writes
+    that touch none of them.
+
+    A grid re-reads its viewport after every tick, and a tick seldom writes
+    a row the viewport shows; then the read returns the same rows (the same
+    ``pa.Table``, so its serialised form can be reused too) instead of
+    finding them again. Entries are tagged with the table version they hold
+    for: :meth:`advance` carries the entry over the writes a view applies.
+    """
+
+    def __init__(self) -> None:
+        self._entry: tuple[int, pa.ChunkedArray, pa.Table] | None = None
+
+    def get(self, version: int, keys: pa.Array | pa.ChunkedArray) -> pa.Table | None:
+        entry = self._entry
+        if entry is not None and entry[0] == version and entry[1].equals(_chunked(keys)):
+            return entry[2]
+        return None
+
+    def put(self, version: int, keys: pa.Array | pa.ChunkedArray, rows: pa.Table) -> None:
+        self._entry = (version, _chunked(keys), rows)
+
+    def advance(self, old: int, new: int, written: list[pa.Array]) -> None:
+        """Carry the entry from version ``old`` to ``new`` unless a key
+        ``written`` in between is one of its rows'."""
+        entry = self._entry
+        self._entry = None
+        if entry is None or entry[0] != old:
+            return
+        if written:
+            keys = pa.chunked_array(written).combine_chunks()
+            if pc.any(pc.is_in(entry[1], value_set=keys)).as_py():
+                return
+        self._entry = (new, entry[1], entry[2])
+
+    def clear(self) -> None:
+        self._entry = None
+
+
+def _chunked(keys: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return keys if isinstance(keys, pa.ChunkedArray) else pa.chunked_array([keys])
+
+
 class KeyedRows:
     """A flat view's rows of one store version, fetched by key (``take(keys)``).
 
     ``num_rows`` is the view's row count; ``extend`` adds the view's
-    expression columns to the fetched rows.
+    expression columns to the fetched rows; ``memo`` (with the store's
+    ``version``) remembers the last rows fetched.
     """
 
     def __init__(
@@ -163,18 +222,29 @@ class KeyedRows:
         key: str,
         num_rows: int,
         extend: Callable[[pa.Table], pa.Table] | None = None,
+        memo: tuple[RowsMemo, int] | None = None,
     ) -> None:
         self.store, self.key = store, key
         self.num_rows = num_rows
         self._extend = extend
+        self._memo = memo
 
     def take(self, keys: pa.Array) -> pa.Table:
+        if self._memo is not None:
+            memo, version = self._memo
+            rows = memo.get(version, keys)
+            if rows is not None:
+                return rows
         rows = rows_for_keys(self.store, keys)
         if rows is None:  # keys binary search cannot order: find them in all rows (O(N))
             data = self.store.table()
             at = pc.index_in(keys, value_set=decoded(data.column(self.key)))
             rows = data.take(at)
-        return rows if self._extend is None else self._extend(rows)
+        if self._extend is not None:
+            rows = self._extend(rows)
+        if self._memo is not None:
+            memo.put(version, keys, rows)
+        return rows
 
 
 class KeyIds:

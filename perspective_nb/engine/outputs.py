@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -69,6 +69,10 @@ def _arrow_names(
     return list(group_by), named
 
 
+# The to_columns entries whose cells are lists (row paths and keys).
+_LIST_CELLS = frozenset({"__ROW_PATH__", "__ID__", "__INDEX__"})
+
+
 @dataclass
 class Window:
     """A slice of a computed view."""
@@ -84,6 +88,7 @@ class Window:
     # Arrow / CSV group-by column names: "column" (5.x), "legacy" ("<col>
     # (Group by N)", 3.x) or "row_path" ("__ROW_PATH_N__", 5.x on request)
     group_naming: str = "column"
+    _lists: dict[str, list[Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def num_rows(self) -> int:
@@ -101,6 +106,15 @@ class Window:
         return [[v[r] for v in vals[:d]] for r, d in enumerate(depth)]
 
     def to_columns(self) -> dict[str, list[Any]]:
+        # A view hands out the same window while no write touches its rows:
+        # its lists are made once and copied (a caller may change them).
+        if self._lists is None:
+            self._lists = self._make_columns()
+        return {
+            k: [list(x) for x in v] if k in _LIST_CELLS else list(v) for k, v in self._lists.items()
+        }
+
+    def _make_columns(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {}
         if self.paths is not None:
             paths = self._path_lists()

@@ -425,7 +425,8 @@ class Table(DeleteCallbacks):
         else:
             upd = dedupe_last(pa.table(cols), key)
             upd = upd.take(key_order(upd.column(key)))
-            full = self._full_batch(upd.num_rows, dict(zip(upd.column_names, upd.columns, strict=True)))
+            named = dict(zip(upd.column_names, upd.columns, strict=True))
+            full = self._full_batch(upd.num_rows, named)
         return store.upsert(full, set(cols))
 
     def _write_partial(

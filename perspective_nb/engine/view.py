@@ -33,9 +33,10 @@ from .column_paths import column_path_levels
 from .config import ViewConfig, normalize_config
 from .config_shape import check_config_shape
 from .deltas import row_delta
+from .dtypes import decoded
 from .filters import filter_mask
 from .flat import FlatFrame, compute_flat, split_window
-from .flat_topk import KeyedRows, KeyIds, TopK, TopKOrder
+from .flat_topk import KeyedRows, KeyIds, RowsMemo, TopK, TopKOrder
 from .incremental import GroupState, supports_incremental
 from .outputs import Window, WindowOutputs, group_naming, jsonable
 from .pivot import (
@@ -142,6 +143,9 @@ class View(UpdateCallbacks, WindowOutputs):
             and cfg.group_rollup_mode != "total"
         )
         self._top: tuple[int, TopK] | None = None
+        self._rows_memo = RowsMemo()  # the last rows a keyed flat read fetched
+        # (rows, columns, flags, Window) of the last flat read: see _window_of.
+        self._window_memo: tuple | None = None
         self._expanded: set[tuple] = set()
         # (the frame's row paths, rows read, those rows' paths): see _pivot_window.
         self._paths_memo: tuple | None = None
@@ -221,11 +225,15 @@ class View(UpdateCallbacks, WindowOutputs):
             if changes is None or changes[0] != version:
                 fresh = True  # an unknown write, or one newer than ``store``
             else:
+                written = []
                 for added, removed in changes[1]:
                     if not top.apply(added, removed, keep):
                         fresh = True
                         break
+                    written += [decoded(t.column(index)) for t in (added, removed) if t is not None]
+                self._rows_memo.advance(self._top[0], version, written)
         if fresh:
+            self._rows_memo.clear()
             top = TopK(row_sort_specs(cfg), index)
             top.rebuild(store.table() if keep is None else keep(store.table()))
         self._top = (version, top)
@@ -237,7 +245,7 @@ class View(UpdateCallbacks, WindowOutputs):
             return full[0]
 
         extend = self._with_expressions if cfg.expressions else None
-        rows = KeyedRows(store, index, top.count, extend)
+        rows = KeyedRows(store, index, top.count, extend, (self._rows_memo, version))
         frame = FlatFrame(rows, TopKOrder(top, fallback), KeyIds())  # type: ignore[arg-type]
         self._cache = (version, frame)
         return frame
@@ -548,9 +556,17 @@ class View(UpdateCallbacks, WindowOutputs):
         if self._config.split_by:
             paths = frame.split_paths[c0:c1]
             cols = split_window(part, paths, self._config, self._schema_all)
-        else:
-            cols = {c: part.column(c) for c in names}
-        return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+            return Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+        # The same rows (a write touched none of them, see RowsMemo) and the
+        # same columns: the same window, whose serialised forms it keeps.
+        shape = (tuple(names), want_id, want_index)
+        memo = self._window_memo
+        if memo is not None and memo[0] is part and memo[1] == shape:
+            return memo[2]
+        cols = {c: part.column(c) for c in names}
+        window = Window(cols, ids=ids, want_id=want_id, want_index=want_index)
+        self._window_memo = (part, shape, window)
+        return window
 
     def _pivot_window(
         self, frame: PivotFrame, rows: np.ndarray, names: list[str], kw: dict[str, Any]
