@@ -39,6 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .delta_index import DeltaIndex
 from .live_mask import LiveMask
 from .upsert import key_order, upsert
 
@@ -79,9 +80,8 @@ class Store:
         "_cache",
         "_cache_lock",
         "delta",
-        "delta_keys",
+        "delta_index",
         "delta_live",
-        "delta_rows",
         "key",
         "main",
         "main_keys",
@@ -98,8 +98,7 @@ class Store:
         delta: pa.Table | None = None,
         delta_live: np.ndarray | None = None,
         main_keys: np.ndarray | None = None,
-        delta_keys: np.ndarray | None = None,
-        delta_rows: np.ndarray | None = None,
+        delta_index: DeltaIndex | None = None,
         num_rows: int | None = None,
     ) -> None:
         self.main = main
@@ -108,8 +107,7 @@ class Store:
         self.delta = delta if delta is not None else main.schema.empty_table()
         self.delta_live = delta_live
         self.main_keys = main_keys
-        self.delta_keys = delta_keys
-        self.delta_rows = delta_rows
+        self.delta_index = delta_index
         if num_rows is None:
             num_rows = main.num_rows if main_live is None else main_live.count
             num_rows += self.delta.num_rows if delta_live is None else int(delta_live.sum())
@@ -137,17 +135,20 @@ class Store:
                 return _concat([self.main, self.delta])  # appends only: zero-copy
             live = self._live_mask()
             return _combine(_concat([self.main, self.delta])).take(pa.array(np.flatnonzero(live)))
-        if self.delta_rows is None or len(self.delta_rows) == 0:
+        delta_keys, delta_rows = (
+            self.delta_index.merged() if self.delta_index is not None else (None, None)
+        )
+        if delta_rows is None or len(delta_rows) == 0:
             return self.main if main_pos is None else self.main.take(pa.array(main_pos))
         if main_pos is None:
             main_pos = np.arange(n_main)
         main_keys = self.main_keys[main_pos]
-        delta_pos = n_main + self.delta_rows  # live delta rows in key order
-        if len(main_keys) == 0 or self.delta_keys[0] > main_keys[-1]:
+        delta_pos = n_main + delta_rows  # live delta rows in key order
+        if len(main_keys) == 0 or delta_keys[0] > main_keys[-1]:
             idx = np.concatenate([main_pos, delta_pos])  # an append-only key stream
         else:
             # Merge two key-sorted runs: delta row i lands after the main keys below it.
-            at = np.searchsorted(main_keys, self.delta_keys) + np.arange(len(delta_pos))
+            at = np.searchsorted(main_keys, delta_keys) + np.arange(len(delta_pos))
             idx = np.empty(len(main_pos) + len(delta_pos), np.int64)
             from_main = np.ones(len(idx), bool)
             from_main[at] = False
@@ -212,12 +213,10 @@ class Store:
         if self.main_live is not None:
             ok[ok] = self.main_live.gather(pos[ok])
         in_main = pos[ok]
-        dkeys = self.delta_keys if self.delta_keys is not None else bk[:0]
-        drows = self.delta_rows if self.delta_rows is not None else np.zeros(0, np.int64)
-        dpos = np.searchsorted(dkeys, bk)
-        dok = dpos < len(dkeys)
-        dok[dok] = dkeys[dpos[dok]] == bk[dok]
-        in_delta = drows[dpos[dok]]
+        index = self.delta_index if self.delta_index is not None else DeltaIndex.empty(bk.dtype)
+        drow = index.find(bk)
+        dok = drow >= 0
+        in_delta = drow[dok]
 
         # Old versions of the overwritten rows, aligned with the batch rows.
         n = upd.num_rows
@@ -259,11 +258,8 @@ class Store:
         delta_live = np.ones(n_delta, bool) if self.delta_live is None else self.delta_live
         delta_live = np.concatenate([delta_live, np.ones(n, bool)])
         delta_live[in_delta] = False
-        # The delta key index: old entries for these keys are replaced.
-        keep = np.ones(len(dkeys), bool)
-        keep[dpos[dok]] = False
-        rest_keys, rest_rows = dkeys[keep], drows[keep]
-        new_keys, new_rows = _merge_sorted(rest_keys, rest_rows, bk[order], n_delta + order)
+        # The delta key index: these keys now name their new rows (O(batch + small run)).
+        index = index.with_writes(bk[order], n_delta + order)
         store = Store(
             self.main,
             self.key,
@@ -271,8 +267,7 @@ class Store:
             delta=_append(self.delta, rows),
             delta_live=delta_live,
             main_keys=main_keys,
-            delta_keys=new_keys,
-            delta_rows=new_rows,
+            delta_index=index,
             num_rows=self.num_rows + int((~hit).sum()),
         )
         return store._maybe_compact(), rows, replaced
@@ -390,20 +385,6 @@ def _tier(n: int) -> int:
 def _concat(tables: list[pa.Table]) -> pa.Table:
     tables = [t for t in tables if t.num_rows] or tables[:1]
     return tables[0] if len(tables) == 1 else pa.concat_tables(tables)
-
-
-def _merge_sorted(
-    keys: np.ndarray, rows: np.ndarray, new_keys: np.ndarray, new_rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Insert sorted ``new_keys`` (with their rows) into sorted ``keys``: one pass each."""
-    at = np.searchsorted(keys, new_keys) + np.arange(len(new_keys))
-    out_keys = np.empty(len(keys) + len(new_keys), keys.dtype if len(keys) else new_keys.dtype)
-    out_rows = np.empty(len(out_keys), np.int64)
-    old = np.ones(len(out_keys), bool)
-    old[at] = False
-    out_keys[old], out_keys[at] = keys, new_keys
-    out_rows[old], out_rows[at] = rows, new_rows
-    return out_keys, out_rows
 
 
 def _take(tbl: pa.Table, idx: np.ndarray) -> pa.Table:

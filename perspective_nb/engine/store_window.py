@@ -80,7 +80,7 @@ def window_positions(
         else:
             delta_pos = empty
         return main_pos, delta_pos, np.arange(len(main_pos) + len(delta_pos))
-    dkeys = store.delta_keys
+    dkeys, drows = store.delta_index.merged() if store.delta_index is not None else (None, None)
     if dkeys is None or len(dkeys) == 0:
         main_pos = _main_select(store, start, end)
         return main_pos, empty, np.arange(len(main_pos))
@@ -110,7 +110,7 @@ def window_positions(
     take_delta = order[order >= len(main_pos)] - len(main_pos)
     main_pos, delta_idx = main_pos[np.sort(take_main)], delta_idx[np.sort(take_delta)]
     keys = np.concatenate([main_keys[main_pos], dkeys[delta_idx]])
-    return main_pos, store.delta_rows[delta_idx], np.argsort(keys, kind="stable")
+    return main_pos, drows[delta_idx], np.argsort(keys, kind="stable")
 
 
 def window(store: Store, start: int, end: int) -> pa.Table:
@@ -189,16 +189,18 @@ def rows_for_keys(store: Store, keys: pa.Array) -> pa.Table | None:
     in_main[in_main] = main_keys[pos[in_main]] == wanted[in_main]
     if store.main_live is not None and in_main.any():
         in_main[in_main] = store.main_live.gather(pos[in_main])
-    dkeys = store.delta_keys if store.delta_keys is not None else wanted[:0]
-    dpos = np.searchsorted(dkeys, wanted)
-    in_delta = dpos < len(dkeys)
-    in_delta[in_delta] = dkeys[dpos[in_delta]] == wanted[in_delta]
+    drow = (
+        store.delta_index.find(wanted)
+        if store.delta_index is not None
+        else np.full(n, -1, np.int64)
+    )
+    in_delta = drow >= 0
     if not (in_main | in_delta).all():
         return None  # a key not in the table (a stale order): the caller recomputes
     from_main, from_delta = np.flatnonzero(in_main), np.flatnonzero(~in_main)
     parts = [_take(store.main, pos[from_main])]
     if len(from_delta):
-        parts.append(_take(store.delta, store.delta_rows[dpos[from_delta]]))
+        parts.append(_take(store.delta, drow[from_delta]))
     rows = _concat(parts)
     order = np.empty(n, np.int64)
     order[np.concatenate([from_main, from_delta])] = np.arange(n)
