@@ -157,3 +157,26 @@ def test_reads_past_the_kept_rows_fall_back_to_the_full_order(end):
     fresh._sorted_flat = False
     window = {"start_row": end - 5, "end_row": end}
     assert view.to_columns(index=True, **window) == fresh.to_columns(index=True, **window)
+
+
+def test_a_reread_shows_a_write_to_a_row_it_holds_and_reuses_rows_no_write_touched():
+    table = Table({"k": list(range(10)), "v": [float(i) for i in range(10)]}, name="t", index="k")
+    view = table.view(sort=[["v", "desc"]], columns=["v"])
+    first = view.to_columns(start_row=0, end_row=3, index=True)
+    assert first == {"__INDEX__": [[9], [8], [7]], "v": [9.0, 8.0, 7.0]}
+    # The caller changes what it got: the next read is not affected.
+    first["v"].append(1.0)
+    first["__INDEX__"][0].append(99)
+    table.update({"k": [2], "v": [5.5]})  # a row below the window
+    assert view.to_columns(start_row=0, end_row=3, index=True) == {
+        "__INDEX__": [[9], [8], [7]],
+        "v": [9.0, 8.0, 7.0],
+    }
+    rows = view._rows_memo._entry[2]
+    table.update({"k": [3], "v": [0.5]})
+    view.to_columns(start_row=0, end_row=3)
+    assert view._rows_memo._entry[2] is rows, "untouched rows were not fetched again"
+    table.update({"k": [8], "v": [8.5]})  # a row in the window, new value, same rank
+    assert view.to_columns(start_row=0, end_row=3) == {"v": [9.0, 8.5, 7.0]}
+    table.replace({"k": [1], "v": [1.0]})  # not a row delta: nothing is reused
+    assert view.to_columns(start_row=0, end_row=3) == {"v": [1.0]}
