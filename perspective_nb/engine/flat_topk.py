@@ -17,8 +17,8 @@ When that leaves fewer than ``FLOOR`` rows (many top rows removed) while the
 view has more, the caller rebuilds from all rows (one O(N) selection).
 The order is the view's sort keys, then the key ascending: a stable sort of
 an indexed table's rows (which are in key order), as Perspective shows it.
-A filtered view passes its filter (``keep``) to both steps: only rows that
-pass it are kept or sorted in, and the view's row count moves by the
+A filtered view hands both steps only the rows its filter keeps: only
+those are kept or sorted in, and the view's row count moves by the
 passing rows each write adds and removes. A filtered view without a sort is
 ordered by the key alone (the table's order).
 
@@ -92,29 +92,20 @@ class TopK:
         self._top = keyed.take(idx).combine_chunks()
         self._complete = n <= self.CAP
 
-    def apply(
-        self,
-        added: pa.Table | None,
-        removed: pa.Table | None,
-        keep: Callable[[pa.Table], pa.Table] | None = None,
-    ) -> bool:
+    def apply(self, added: pa.Table | None, removed: pa.Table | None) -> bool:
         """Fold in a write's row delta; False when the caller must :meth:`rebuild`.
 
         ``added`` are the new versions of the written rows, ``removed`` the
-        rows they replaced and the rows removed; ``keep`` gives the rows of
-        a table that the view shows (its filter, with the columns it sorts
-        by), all rows when None.
+        rows they replaced and the rows removed, both as the view shows
+        them (a filtered view passes the rows its filter keeps, with the
+        columns it sorts by).
         """
         top = self._top
         if top is None:
             return False
-        if keep is not None:
-            shown = keep(added) if added is not None else None
-            self.count -= keep(removed).num_rows if removed is not None else 0
-        else:
-            shown = added
-            self.count -= removed.num_rows if removed is not None else 0
-        self.count += shown.num_rows if shown is not None else 0
+        self.count += (added.num_rows if added is not None else 0) - (
+            removed.num_rows if removed is not None else 0
+        )
         boundary = None if self._complete or top.num_rows == 0 else top.slice(top.num_rows - 1)
         gone = []
         if removed is not None and removed.num_rows:
@@ -126,7 +117,7 @@ class TopK:
             hit = pc.is_in(top.column(_KEY), value_set=keys)
             if pc.any(hit).as_py():  # most writes touch no top row: no copy then
                 top = top.filter(pc.invert(hit))
-        new = self._keyed(shown).cast(top.schema) if shown is not None and shown.num_rows else None
+        new = self._keyed(added).cast(top.schema) if added is not None and added.num_rows else None
         if boundary is not None and (new is None or self._after(new, boundary)):
             # Nothing enters the top set (a tick's rows mostly rank past it):
             # the kept rows, less those that left, are still the first rows.

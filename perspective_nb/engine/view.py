@@ -174,8 +174,7 @@ class View(UpdateCallbacks, WindowOutputs):
                     applied = True
                     for added, removed in deltas:
                         # Expressions are computed for the delta rows only.
-                        added = self._filtered(self._with_expressions(added))
-                        removed = self._filtered(self._with_expressions(removed))
+                        added, removed = self._shown_pair(added, removed)
                         # False: a removed row held a group's high or low, which
                         # only the group's rows can replace: recompute below.
                         applied = self._state[1].apply(added, removed)
@@ -227,10 +226,12 @@ class View(UpdateCallbacks, WindowOutputs):
             else:
                 written = []
                 for added, removed in changes[1]:
-                    if not top.apply(added, removed, keep):
+                    written += [decoded(t.column(index)) for t in (added, removed) if t is not None]
+                    if keep is not None:
+                        added, removed = self._shown_pair(added, removed)
+                    if not top.apply(added, removed):
                         fresh = True
                         break
-                    written += [decoded(t.column(index)) for t in (added, removed) if t is not None]
                 self._rows_memo.advance(self._top[0], version, written)
         if fresh:
             self._rows_memo.clear()
@@ -249,6 +250,22 @@ class View(UpdateCallbacks, WindowOutputs):
         frame = FlatFrame(rows, TopKOrder(top, fallback), KeyIds())  # type: ignore[arg-type]
         self._cache = (version, frame)
         return frame
+
+    def _shown_pair(
+        self, added: pa.Table | None, removed: pa.Table | None
+    ) -> tuple[pa.Table | None, pa.Table | None]:
+        """A write's added and removed rows as the view shows them (with its
+        expressions, those its filter keeps): one pass over both."""
+        if added is None or removed is None or added.schema != removed.schema:
+            return self._shown_rows(added), self._shown_rows(removed)
+        n = added.num_rows
+        both = self._with_expressions(pa.concat_tables([added, removed]))
+        shown, gone = both.slice(0, n), both.slice(n)
+        cfg = self._config
+        if not cfg.filter:
+            return shown, gone
+        mask = filter_mask(both, self._schema_all, cfg.filter, cfg.filter_op)
+        return shown.filter(mask.slice(0, n)), gone.filter(mask.slice(n))
 
     def _shown_rows(self, rows: pa.Table) -> pa.Table:
         """``rows`` with the view's expression columns, those its filter keeps."""
