@@ -41,7 +41,7 @@ from .aggregate_registry import AGGREGATES, PERCENT, names_where
 from .config import ViewConfig
 from .distinct import DistinctCounts
 from .dtypes import decoded
-from .extremes import count_part, plan, seed_counts
+from .extremes import count_part, extreme_values, plan, seed_counts, touched_slots
 from .group_index import Coder, Slots, part_identity
 from .group_outputs import GroupOutputs
 from .pivot import row_sort_specs
@@ -237,14 +237,8 @@ class GroupState(GroupOutputs):
 
     def _extreme_values(self, rows: pa.Table, c: str) -> tuple[np.ndarray, np.ndarray]:
         """Column ``c`` of ``rows`` as an extreme reads it: (values, whether each counts)."""
-        v = decoded(rows.column(c))
-        dt = self._part_types[f"{c}#s"]
-        if self._aggs[c] in _SKIP_NULLS:  # nulls take no part
-            valid = pc.is_valid(v).to_numpy(zero_copy_only=False)
-        else:  # high / low count a null as 0
-            valid = np.ones(len(v), bool)
-        values = pc.fill_null(v, 0).to_numpy(zero_copy_only=False).astype(dt)
-        return values, valid
+        dtype = self._part_types[f"{c}#s"]
+        return extreme_values(decoded(rows.column(c)), dtype, self._aggs[c] in _SKIP_NULLS)
 
     def _extreme_parts(self):
         """(column, part, the part counting the rows that take part) of each extreme."""
@@ -258,10 +252,10 @@ class GroupState(GroupOutputs):
         """Move the extremes and their tie counts; False when one is lost (recompute)."""
         signs = np.broadcast_to(np.asarray(sign, np.int64), (rows.num_rows,))
         plans = []
+        targets = [(self._levels[k], touched_slots(slots[k])) for k in range(self._n + 1)]
+        targets += [(self._cells[k], touched_slots(cells[k])) for k in range(len(cells))]
         for c, p, known in self._extreme_parts():
             values, valid = self._extreme_values(rows, c)
-            targets = [(self._levels[k], slots[k]) for k in range(self._n + 1)]
-            targets += [(self._cells[k], cells[k]) for k in range(len(cells))]
             for lvl, at in targets:  # a loop over levels, not rows
                 step = plan(lvl, at, values, valid, signs, p, lvl.parts[known])
                 if step is None:
