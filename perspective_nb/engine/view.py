@@ -256,12 +256,14 @@ class View(UpdateCallbacks, WindowOutputs):
     ) -> tuple[pa.Table | None, pa.Table | None]:
         """A write's added and removed rows as the view shows them (with its
         expressions, those its filter keeps): one pass over both."""
+        cfg = self._config
+        if not (cfg.filter or cfg.expressions):
+            return added, removed
         if added is None or removed is None or added.schema != removed.schema:
             return self._shown_rows(added), self._shown_rows(removed)
         n = added.num_rows
         both = self._with_expressions(pa.concat_tables([added, removed]))
         shown, gone = both.slice(0, n), both.slice(n)
-        cfg = self._config
         if not cfg.filter:
             return shown, gone
         mask = filter_mask(both, self._schema_all, cfg.filter, cfg.filter_op)
