@@ -144,7 +144,7 @@ class View(UpdateCallbacks, WindowOutputs):
         )
         self._top: tuple[int, TopK] | None = None
         self._rows_memo = RowsMemo()  # the last rows a keyed flat read fetched
-        # (rows, columns, flags, Window) of the last flat read: see _window_of.
+        # (rows, (columns, flags), Window) of the last flat read: see _window_of.
         self._window_memo: tuple | None = None
         self._expanded: set[tuple] = set()
         # (the frame's row paths, rows read, those rows' paths): see _pivot_window.
