@@ -183,19 +183,21 @@ class GroupOutputs:
         _, pos, used, _ = layout
         combos = list(dict.fromkeys(j for _, j in wanted))
         column = {j: i for i, j in enumerate(combos)}
-        cells = pos[rows][:, combos]  # (rows, combinations); -1: no such cell
+        # Combination-major: the cells of combination i are rows [i*n, (i+1)*n).
+        cells = pos[rows][:, combos].T.ravel()  # -1: no such cell
         names = list(dict.fromkeys(p for c, _ in wanted for p in self._part_names(c)))
-        parts = self._cell_parts(names, cells.ravel(), used, self._cell_offsets(used))
-        width = len(combos)
-        out = []
-        for c, j in wanted:
-            i = column[j]
-            values = self._output(c, {p: parts[p][i::width] for p in self._part_names(c)})
-            missing = cells[:, i] < 0
+        parts = self._cell_parts(names, cells, used, self._cell_offsets(used))
+        missing = cells < 0
+        by_column = {}  # one output per value column, for all its combinations
+        for c in dict.fromkeys(c for c, _ in wanted):
+            values = self._output(c, {p: parts[p] for p in self._part_names(c)})
             if missing.any():
-                values = pc.if_else(pa.array(~missing), values, pa.nulls(len(missing), values.type))
-            out.append(self._split_pct(c, values, level, row))
-        return out
+                values = pc.if_else(pa.array(~missing), values, pa.nulls(len(cells), values.type))
+            by_column[c] = values
+        n = len(rows)
+        return [
+            self._split_pct(c, by_column[c].slice(column[j] * n, n), level, row) for c, j in wanted
+        ]
 
     def _split_pct(self, c: str, values: pa.Array, level: np.ndarray, row: np.ndarray) -> pa.Array:
         agg = self._aggs[c]
