@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 # Run from a checkout without installing: put the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ipc_bytes import ipc_bytes
 from timing import median_ms
 
 from perspective_nb.engine.expressions import compute_expressions
@@ -44,11 +45,8 @@ def perspective_timing(table: pa.Table, repeat: int) -> float | None:
         import perspective
     except ImportError:
         return None
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
     client = perspective.Server().new_local_client()
-    ptable = client.table(sink.getvalue().to_pybytes())
+    ptable = client.table(ipc_bytes(table))
 
     def run() -> None:
         view = ptable.view(expressions={"x": '"price" * "qty"'}, group_by=["region"], columns=["x"])

@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
+from ipc_bytes import ipc_bytes
 from timing import median_ms
 
 from perspective_nb import Server
@@ -77,17 +78,10 @@ def update_batch(n_right: int, rows: int = 1000, seed: int = 11) -> pa.Table:
     )
 
 
-def ipc(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
 def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int) -> dict:
     """Join and update timings through a library's local client."""
-    lt = client.table(ipc(left))
-    rt = client.table(ipc(right))
+    lt = client.table(ipc_bytes(left))
+    rt = client.table(ipc_bytes(right))
     out = {}
     joins = []
 
@@ -99,7 +93,7 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
 
     out["join"] = median_ms(join, repeat, collect=True)
     j, v = joins[-1]
-    batch = ipc(update_batch(right.num_rows))
+    batch = ipc_bytes(update_batch(right.num_rows))
     for jj, vv in joins[:-1]:
         vv.delete()
         jj.delete()
@@ -109,7 +103,7 @@ def bench_client(client, left: pa.Table, right: pa.Table, how: str, repeat: int)
         v.to_columns(**VIEWPORT)
 
     out["update"] = median_ms(update, repeat, collect=True)
-    products = ipc(
+    products = ipc_bytes(
         pa.table(
             {
                 "product": pa.array(np.arange(100, dtype=np.int64) + right.num_rows),

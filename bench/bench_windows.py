@@ -28,6 +28,7 @@ import pyarrow as pa
 # Run from a checkout without installing: put the repository root on the path.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ipc_bytes import ipc_bytes
 from timing import median_ms
 
 from perspective_nb.engine.table import Table
@@ -157,11 +158,8 @@ def perspective_timings(table: pa.Table, repeat: int) -> dict[str, float] | None
         return None
     if not hasattr(perspective, "Server"):
         return None
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
     client = perspective.Server().new_local_client()
-    ptable = client.table(sink.getvalue().to_pybytes())
+    ptable = client.table(ipc_bytes(table))
     out = {}
     for label, windows in WINDOWS.items():
         alias = next(iter(windows))
@@ -179,11 +177,7 @@ def perspective_timings(table: pa.Table, repeat: int) -> dict[str, float] | None
     view.to_columns(end_row=100)
     out.update(update_timings(ptable.update, view, repeat))
     view.delete()
-    sink = pa.BufferOutputStream()
-    keyed_data = with_ids(table)
-    with pa.ipc.new_stream(sink, keyed_data.schema) as writer:
-        writer.write_table(keyed_data)
-    keyed = client.table(sink.getvalue().to_pybytes(), index="id")
+    keyed = client.table(ipc_bytes(with_ids(table)), index="id")
     view = keyed.view(windows=WINDOWS["rolling avg 20 by region"], columns=["ra"])
     view.to_columns(end_row=100)
     out.update(upsert_timings(keyed.update, view, table.num_rows, repeat))
