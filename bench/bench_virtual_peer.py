@@ -168,6 +168,28 @@ def step(table, cfg: dict) -> None:
     view.delete()
 
 
+class PeakRss:
+    """The peak resident set size of a process, sampled every 10 ms from a
+    thread started on construction until :meth:`stop`."""
+
+    def __init__(self, process) -> None:
+        self._process = process
+        self._peak = process.memory_info().rss
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.01):
+            self._peak = max(self._peak, self._process.memory_info().rss)
+
+    def stop(self) -> int:
+        """Stop sampling; the peak RSS seen, the current RSS included (bytes)."""
+        self._done.set()
+        self._thread.join()
+        return max(self._peak, self._process.memory_info().rss)
+
+
 def child_memory(which: str, path: str) -> None:
     """Host with one server (``ours-parquet``, ``ours-table``, ``peer-table``), run every
     step once; print RSS figures as JSON."""
@@ -182,15 +204,7 @@ def child_memory(which: str, path: str) -> None:
     proc = psutil.Process()
     con = duckdb.connect()
     before = proc.memory_info().rss
-    peak = [before]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.01):
-            peak[0] = max(peak[0], proc.memory_info().rss)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    peak = PeakRss(proc)
     t0 = time.perf_counter()
     if source == "table":
         load_table(con, path)
@@ -205,17 +219,15 @@ def child_memory(which: str, path: str) -> None:
         except Exception:  # the peer's flat view over a DuckDB view
             continue
         latency[label] = (time.perf_counter() - t0) * 1000
-    done.set()
-    sampler.join()
+    top = peak.stop()
     after = proc.memory_info().rss
-    peak[0] = max(peak[0], after)
     print(
         json.dumps(
             {
                 "host_ms": host_ms,
                 "gain": after - before,
-                "peak_gain": peak[0] - before,
-                "peak_rss": peak[0],
+                "peak_gain": top - before,
+                "peak_rss": top,
                 "latency_ms": latency,
             }
         )
@@ -261,15 +273,7 @@ def serve_memory(path: str, repeat: int) -> None:
             raise RuntimeError("serve printed no URL")
         server = psutil.Process(proc.pid)
         started = server.memory_info().rss
-        peak = [started]
-        done = threading.Event()
-
-        def sample() -> None:
-            while not done.wait(0.01):
-                peak[0] = max(peak[0], server.memory_info().rss)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        peak = PeakRss(server)
         client = websocket(url.replace("http://", "ws://") + "/websocket")
         table = client.open_table("trades")
         rows = []
@@ -278,10 +282,9 @@ def serve_memory(path: str, repeat: int) -> None:
             step(table, cfg)
             first = (time.perf_counter() - t0) * 1000
             rows.append((label, first, median_ms(lambda cfg=cfg: step(table, cfg), repeat)))
-        done.set()
-        sampler.join()
+        top = peak.stop()
         print(f"serve (websocket): server RSS {started / 1e6:,.0f} MB after start, "
-              f"peak {peak[0] / 1e6:,.0f} MB while browsing")  # fmt: skip
+              f"peak {top / 1e6:,.0f} MB while browsing")  # fmt: skip
         for label, first, warm in rows:
             print(f"  {label:42} {first:7.0f} ms first, {warm:7.0f} ms median of {repeat}")
         client.terminate()

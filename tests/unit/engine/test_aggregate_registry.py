@@ -24,20 +24,13 @@ from perspective_nb.engine.config import normalize_config
 from perspective_nb.engine.incremental import supports_incremental
 from perspective_nb.engine.sql import DUCKDB, SPARK
 from perspective_nb.engine.sql.aggregates import SQL_AGGREGATES, aggregate_sql, check_aggregate
+from perspective_nb.engine.sql.filters import ARROW_OF
 from perspective_nb.engine.sql.query import Source, compile_view
 from perspective_nb.engine.table import Table
 from perspective_nb.errors import ConfigError
 from perspective_nb.protocol.column_types import column_type_from_name
 from perspective_nb.protocol.features import features_response
 
-_ARROW = {
-    "integer": pa.int64(),
-    "float": pa.float64(),
-    "boolean": pa.bool_(),
-    "string": pa.string(),
-    "date": pa.date32(),
-    "datetime": pa.timestamp("ms"),
-}
 _VALUES = {
     "integer": [3, None, -2, 7],
     "float": [1.5, None, -0.25, 4.0],
@@ -54,7 +47,7 @@ def _table(ptype: str, rows: int = 4) -> Table:
         pa.table(
             {
                 "g": pa.array(["x", "y", "x", "y"][:rows], pa.string()),
-                "v": pa.array(_VALUES[ptype][:rows], _ARROW[ptype]),
+                "v": pa.array(_VALUES[ptype][:rows], ARROW_OF[ptype]),
                 "w": pa.array([1.0, 2.0, 0.5, None][:rows], pa.float64()),
             }
         ),
@@ -150,7 +143,7 @@ def test_incremental_views_are_the_registrys_and_stay_exact(ptype, name, split):
     view = table.view(**config)
     before = view.to_columns()  # the view's state now follows row deltas
     assert before
-    table.update(pa.table({"g": ["y"], "v": pa.array([_VALUES[ptype][2]], _ARROW[ptype])}))
+    table.update(pa.table({"g": ["y"], "v": pa.array([_VALUES[ptype][2]], ARROW_OF[ptype])}))
     kept = view.to_columns()
     with mock.patch("perspective_nb.engine.view.supports_incremental", return_value=False):
         fresh = table.view(**config).to_columns()  # recomputed from the rows
